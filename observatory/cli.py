@@ -1,0 +1,203 @@
+"""The ``observatory`` command line (typer + rich).
+
+Core commands live here; command families (pb, collect, report, import) register themselves through
+:mod:`observatory.cli_plugins`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from observatory import __version__, schema
+from observatory.config import REPO_ROOT, load_settings
+from observatory.datasets import DatasetError, build_database, validate_datasets
+from observatory.exporting import FORMATS, ExportError, export_table
+from observatory.sqlguard import RefusedQuery, run_readonly_query
+from observatory.store import connect_readonly, user_tables
+
+app = typer.Typer(
+    name="observatory",
+    help="Civic-Tech Observatory: compare open-source citizen-participation platforms from sourced facts.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB file (default: $OBSERVATORY_DB, else ~/.local/share/civic-tech-observatory/observatory.duckdb)"),
+]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def version() -> None:
+    """Print the observatory's version and the schema version it ships."""
+    console.print(f"observatory {__version__} (schema {schema.latest_version()})")
+
+
+@app.command()
+def validate(
+    datasets: Annotated[Path | None, typer.Option(help="datasets folder (default: the checkout's datasets/)")] = None,
+) -> None:
+    """Validate every data package in datasets/; print file:row:field: message for each problem."""
+    folder = datasets or load_settings().datasets_dir
+    issues = validate_datasets(folder)
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    if issues:
+        raise fail(f"{len(issues)} problem(s) in {folder.name}/")
+    console.print(f"[green]ok[/]: every package in {folder.name}/ is valid")
+
+
+@app.command()
+def build(
+    db: DbOption = None,
+    datasets: Annotated[Path | None, typer.Option(help="datasets folder (default: the checkout's datasets/)")] = None,
+) -> None:
+    """Create or migrate the database and load datasets/ in one transaction (idempotent)."""
+    settings = load_settings(db)
+    try:
+        counts = build_database(settings.db_path, datasets or settings.datasets_dir)
+    except DatasetError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        raise fail(f"nothing was written: {len(exc.issues)} problem(s) in the datasets") from exc
+    table = Table(title=f"built {settings.db_path}")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in sorted(counts.items()):
+        table.add_row(name, str(count))
+    console.print(table)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="one read-only SELECT statement")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table|csv|json")] = "table",
+    max_rows: Annotated[int, typer.Option(help="stop after this many rows")] = 10_000,
+    timeout: Annotated[float, typer.Option(help="seconds before the query is interrupted")] = 60.0,
+) -> None:
+    """Run one read-only query. Writes, ATTACH, extensions, files and URLs are refused."""
+    if fmt not in {"table", "csv", "json"}:
+        raise fail(f"unknown format {fmt!r}: use table, csv or json")
+    try:
+        con = connect_readonly(load_settings(db).db_path)
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from exc
+    try:
+        result = run_readonly_query(con, query, max_rows=max_rows, timeout_s=timeout)
+    except RefusedQuery as exc:
+        raise fail(f"refused: {exc}", code=2) from exc
+    except Exception as exc:  # duckdb errors: bad column, bad syntax inside a SELECT...
+        raise fail(str(exc)) from exc
+    finally:
+        con.close()
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+        sys.stdout.write(buffer.getvalue())
+    elif fmt == "json":
+        records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+        sys.stdout.write(json.dumps(records, default=str, ensure_ascii=False, indent=1) + "\n")
+    else:
+        table = Table(*result.columns)
+        for row in result.rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+    if result.truncated:
+        err.print(f"[yellow]note:[/] output stopped at {max_rows} rows (--max-rows)")
+
+
+@app.command()
+def export(
+    name: Annotated[str, typer.Argument(help="table or view name")],
+    fmt: Annotated[str, typer.Option("--format", help="csv|parquet|json")] = "csv",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="file to write (default: NAME.FORMAT)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export every row of a table or view, with a NAME.FORMAT.meta.json sidecar (source, licence, date, rows)."""
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
+    try:
+        con = connect_readonly(load_settings(db).db_path)
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from exc
+    try:
+        path, sidecar, rows = export_table(con, name, fmt, output or Path(f"{name}.{fmt}"))
+    except ExportError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        con.close()
+    console.print(f"wrote {rows} rows to {path} (metadata: {sidecar})")
+
+
+@app.command()
+def info(db: DbOption = None) -> None:
+    """Schema version, row counts per table and data freshness."""
+    settings = load_settings(db)
+    try:
+        con = connect_readonly(settings.db_path)
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from exc
+    try:
+        version_now = schema.current_version(con)
+        meta = {r[0]: r[1:] for r in con.execute(
+            "SELECT table_name, licence, checked_on, loaded_at FROM table_meta").fetchall()}
+        table = Table(title=f"{settings.db_path} — schema {version_now} of {schema.latest_version()}")
+        for col in ("table", "rows", "checked on / loaded", "licence"):
+            table.add_column(col, justify="right" if col == "rows" else "left")
+        for name in user_tables(con):
+            rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            licence, checked, loaded = meta.get(name, (None, None, None))
+            fresh = str(checked or loaded or "")
+            table.add_row(name, str(rows), fresh, licence or "")
+        console.print(table)
+    finally:
+        con.close()
+
+
+@app.command()
+def dashboard(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="port to serve on")] = 8501,
+    rebuild: Annotated[bool, typer.Option(help="rebuild the database from datasets/ first")] = False,
+) -> None:
+    """Open the Streamlit dashboard on the database (built from datasets/ first if missing)."""
+    settings = load_settings(db)
+    if rebuild or not settings.db_path.exists():
+        build(db=settings.db_path, datasets=None)
+    entry = REPO_ROOT / "dashboards" / "streamlit_app.py"
+    env = {**os.environ, "OBSERVATORY_DB": str(settings.db_path)}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.port", str(port),
+           "--browser.gatherUsageStats", "false", "--server.headless", "true"]
+    console.print(f"dashboard on http://localhost:{port} (database {settings.db_path})")
+    raise typer.Exit(subprocess.call(cmd, env=env))
+
+
+def _register_plugins() -> None:
+    from observatory.cli_plugins import register_all
+
+    register_all(app)
+
+
+_register_plugins()

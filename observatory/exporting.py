@@ -1,0 +1,70 @@
+"""Export a whole table or view to CSV, Parquet or JSON with a metadata sidecar.
+
+The data is read through the locked read-only connection and written by pyarrow/pandas in Python, so
+the database connection itself never gets file access.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from observatory import schema
+from observatory.store import user_tables
+
+FORMATS = ("csv", "parquet", "json")
+
+
+class ExportError(ValueError):
+    pass
+
+
+def table_metadata(con: duckdb.DuckDBPyConnection, name: str, rows: int) -> dict:
+    """Source, licence and freshness of ``name`` for the sidecar file."""
+    meta: dict = {"table": name, "row_count": rows}
+    found = con.execute(
+        "SELECT package, title, licence, source, checked_on FROM table_meta WHERE table_name = ?", [name]
+    ).fetchone()
+    if found:
+        package, title, licence, source, checked = found
+        meta.update(package=package, title=title, licence=licence, source=source,
+                    checked_on=checked.isoformat() if checked else None)
+    columns = [c[0] for c in con.execute(f'DESCRIBE "{name}"').fetchall()]
+    meta["columns"] = columns
+    if "source_url" in columns:
+        meta["source_urls"] = [r[0] for r in con.execute(
+            f'SELECT DISTINCT source_url FROM "{name}" WHERE source_url IS NOT NULL ORDER BY 1 LIMIT 1000'
+        ).fetchall()]
+    if "checked_on" in columns and "checked_on" not in meta:
+        latest = con.execute(f'SELECT max(checked_on) FROM "{name}"').fetchone()[0]
+        meta["checked_on"] = latest.isoformat() if latest else None
+    meta["schema_version"] = schema.current_version(con)
+    meta["exported_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return meta
+
+
+def export_table(con: duckdb.DuckDBPyConnection, name: str, fmt: str, out: Path) -> tuple[Path, Path, int]:
+    """Write every row of ``name`` to ``out`` and ``out`` + ``.meta.json``; return both paths and the row count."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    tables = user_tables(con)
+    if name not in tables:
+        raise ExportError(f"no table or view named {name!r}; available: {', '.join(tables)}")
+    # `name` is one of the database's own table names (checked above), never free text.
+    table = con.execute(f'SELECT * FROM "{name}"').fetch_arrow_table()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        pacsv.write_csv(table, out)
+    elif fmt == "parquet":
+        pq.write_table(table, out)
+    else:
+        frame = table.to_pandas()
+        out.write_text(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1), encoding="utf-8")
+    sidecar = out.with_name(out.name + ".meta.json")
+    sidecar.write_text(json.dumps(table_metadata(con, name, table.num_rows), indent=2, ensure_ascii=False), encoding="utf-8")
+    return out, sidecar, table.num_rows

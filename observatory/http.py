@@ -1,0 +1,470 @@
+"""The one HTTP client every collector uses: polite, bounded, retrying, archiving, replayable.
+
+Why one client: timeouts, retries with backoff, rate limits, size limits, politeness and secret
+handling are easy to get subtly wrong, so they live here once. Every final outcome (a body, or an
+error such as a timeout) goes to the :class:`~observatory.archive.RawArchive`; in ``replay`` mode
+the client answers from that archive only, so ``observatory rebuild`` re-runs collectors offline.
+
+The clock (``now``/``monotonic``/``sleep``) is injectable, so tests never wait for real seconds.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import requests
+
+if TYPE_CHECKING:
+    from observatory.archive import RawArchive
+
+USER_AGENT = "civic-tech-observatory/0.1 (+open-source research collector; respects robots and rate limits)"
+# Environment variables holding tokens, and the hosts (or endpoint) they may be sent to.
+TOKEN_ENV_VARS: tuple[str, ...] = ("GITHUB_TOKEN", "GITLAB_TOKEN")
+# Query parameters that carry secrets; stripped from every URL that is logged or archived.
+SECRET_PARAMS = frozenset({"access_token", "private_token", "token", "api_key", "apikey", "key",
+                           "client_secret", "client_id", "password", "sig", "signature"})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class FetchError(Exception):
+    """A request that produced no usable response; ``kind`` names the failure for the run log."""
+
+    kind = "fetch"
+
+    def __init__(self, url: str, message: str, status: int | None = None) -> None:
+        self.url = strip_secrets(url)
+        self.status = status
+        super().__init__(redact(f"{self.kind}: {message} ({self.url})"))
+
+
+class TimeoutFetchError(FetchError):
+    kind = "timeout"
+
+
+class ConnectionFetchError(FetchError):
+    kind = "connection"
+
+
+class TlsFetchError(FetchError):
+    kind = "tls"
+
+
+class TooLargeError(FetchError):
+    kind = "too_large"
+
+
+class RedirectLoopError(FetchError):
+    kind = "redirect_loop"
+
+
+class HttpStatusError(FetchError):
+    kind = "status"
+
+
+class ContentTypeError(FetchError):
+    kind = "content_type"
+
+
+class MalformedBodyError(FetchError):
+    kind = "malformed"
+
+
+class ReplayMissError(FetchError):
+    kind = "replay_miss"
+
+
+ERROR_KINDS: dict[str, type[FetchError]] = {
+    cls.kind: cls
+    for cls in (FetchError, TimeoutFetchError, ConnectionFetchError, TlsFetchError, TooLargeError,
+                RedirectLoopError, HttpStatusError, ContentTypeError, MalformedBodyError, ReplayMissError)
+}
+
+
+def _secret_values() -> list[str]:
+    return [v for name in TOKEN_ENV_VARS if (v := os.environ.get(name)) and len(v) >= 4]
+
+
+def redact(text: str) -> str:
+    """Replace any token value found in the environment by ``***`` (for logs, errors, archive)."""
+    for secret in _secret_values():
+        text = text.replace(secret, "***")
+    return text
+
+
+def strip_secrets(url: str) -> str:
+    """Drop user:password and secret-looking query parameters, so the URL can be stored."""
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc = f"{netloc}:{parts.port}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if k.lower() not in SECRET_PARAMS])
+    return redact(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+
+
+def host_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port}" if parts.port else (parts.hostname or "")
+
+
+@dataclass
+class Clock:
+    """Wall clock, monotonic clock and sleep in one injectable object."""
+
+    now: Callable[[], datetime] = lambda: datetime.now(UTC).replace(tzinfo=None)
+    monotonic: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+
+
+class FakeClock(Clock):
+    """A clock whose ``sleep`` only advances time: tests record the waits instead of waiting."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._t = 0.0
+        self._start = start or datetime(2026, 11, 29, 12, 0, 0)
+        self.sleeps: list[float] = []
+        super().__init__(now=self._now, monotonic=lambda: self._t, sleep=self._sleep)
+
+    def _now(self) -> datetime:
+        from datetime import timedelta
+
+        return self._start + timedelta(seconds=self._t)
+
+    def _sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self._t += max(0.0, seconds)
+
+
+@dataclass
+class Response:
+    """A complete, size-checked response (or one replayed from the archive)."""
+
+    url: str                 # requested URL, secrets stripped
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime
+    final_url: str
+    redirects: int = 0
+    elapsed_ms: float = 0.0
+    not_modified: bool = False
+    sha256: str = ""
+    from_archive: bool = False
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """Parse JSON, raising :class:`MalformedBodyError` (not a bare ValueError) on bad bodies."""
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise MalformedBodyError(self.url, f"body is not valid JSON: {exc}", self.status) from None
+
+    def links(self) -> dict[str, str]:
+        """RFC 8288 ``Link`` header as ``{rel: url}`` (GitHub/GitLab pagination)."""
+        out: dict[str, str] = {}
+        for part in self.headers.get("link", "").split(","):
+            m = re.match(r'\s*<([^>]*)>\s*;\s*rel="?([^";]+)"?', part)
+            if m:
+                out[m.group(2)] = urljoin(self.final_url, m.group(1))
+        return out
+
+
+@dataclass
+class ClientConfig:
+    user_agent: str = USER_AGENT
+    timeout_s: float = 20.0
+    max_retries: int = 3
+    backoff_base_s: float = 1.0
+    backoff_max_s: float = 60.0
+    max_wait_s: float = 900.0       # longest Retry-After / rate-limit reset we accept before giving up
+    max_bytes: int = 20 * 1024 * 1024
+    max_redirects: int = 10
+    politeness_s: float = 0.0       # minimum gap between two requests to one host
+    verify_tls: bool = True
+
+
+@dataclass
+class _HostGate:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    next_at: float = 0.0
+
+
+class HttpClient:
+    """GET/POST with retries, politeness, limits, conditional requests and archiving.
+
+    ``mode="live"`` talks to the network (and archives); ``mode="replay"`` serves the entries of
+    ``replay_run_id`` from the archive in order and never opens a socket.
+    """
+
+    def __init__(
+        self,
+        archive: RawArchive | None = None,
+        run_id: str = "adhoc",
+        config: ClientConfig | None = None,
+        clock: Clock | None = None,
+        mode: str = "live",
+        tokens: Mapping[str, str] | None = None,
+        rng: random.Random | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        if mode not in ("live", "replay"):
+            raise ValueError(f"unknown client mode {mode!r}")
+        if mode == "replay" and archive is None:
+            raise ValueError("replay mode needs an archive")
+        self.archive = archive
+        self.run_id = run_id
+        self.config = config or ClientConfig()
+        self.clock = clock or Clock()
+        self.mode = mode
+        self.tokens = dict(tokens or {})      # host -> env var name whose value is sent as a bearer token
+        self.rng = rng or random.Random()
+        self.session = session or requests.Session()
+        self.session.trust_env = False        # no proxies / netrc credentials leaking into requests
+        self._gates: dict[str, _HostGate] = {}
+        self._gates_lock = threading.Lock()
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def get(self, url: str, *, params: Mapping[str, Any] | None = None,
+            headers: Mapping[str, str] | None = None, accept: str | None = None,
+            conditional: bool = True, expect: tuple[str, ...] = ()) -> Response:
+        return self.request("GET", url, params=params, headers=headers, accept=accept,
+                            conditional=conditional, expect=expect)
+
+    def post_json(self, url: str, payload: Any, *, headers: Mapping[str, str] | None = None,
+                  expect: tuple[str, ...] = ("application/json",)) -> Response:
+        body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+        hdrs = {"Content-Type": "application/json", **(headers or {})}
+        return self.request("POST", url, data=body, headers=hdrs, accept="application/json",
+                            conditional=False, expect=expect)
+
+    def request(self, method: str, url: str, *, params: Mapping[str, Any] | None = None,
+                data: bytes | None = None, headers: Mapping[str, str] | None = None,
+                accept: str | None = None, conditional: bool = True,
+                expect: tuple[str, ...] = ()) -> Response:
+        """One logical request: archived outcome, or a :class:`FetchError` (also archived).
+
+        ``expect`` lists acceptable content types; any other raises :class:`ContentTypeError`.
+        """
+        if params:
+            sep = "&" if urlsplit(url).query else "?"
+            url = f"{url}{sep}{urlencode(params)}"
+        clean_url = strip_secrets(url)
+        body_hash = hashlib.sha256(data).hexdigest() if data is not None else None
+        if self.mode == "replay":
+            assert self.archive is not None
+            resp = self.archive.replay(self.run_id, method, clean_url, body_hash)
+        else:
+            resp = self._live(method, url, clean_url, data, body_hash, headers, accept, conditional)
+        if resp.status >= 400:
+            raise HttpStatusError(clean_url, f"HTTP {resp.status}", resp.status)
+        if expect and resp.content_type not in expect:
+            raise ContentTypeError(clean_url, f"content type {resp.content_type or 'missing'!r}, "
+                                              f"expected {' or '.join(expect)}", resp.status)
+        return resp
+
+    # -- live path ----------------------------------------------------------------------------
+
+    def _live(self, method: str, url: str, clean_url: str, data: bytes | None, body_hash: str | None,
+              headers: Mapping[str, str] | None, accept: str | None, conditional: bool) -> Response:
+        hdrs = {"User-Agent": self.config.user_agent, "Accept-Encoding": "gzip, deflate"}
+        if accept:
+            hdrs["Accept"] = accept
+        hdrs.update(headers or {})
+        token = self._token_for(url)
+        if token:
+            hdrs["Authorization"] = f"Bearer {token}"
+        previous = None
+        if conditional and self.archive is not None and method == "GET":
+            previous = self.archive.validators(method, clean_url, body_hash)
+            if previous is not None:
+                if previous.etag:
+                    hdrs["If-None-Match"] = previous.etag
+                if previous.last_modified:
+                    hdrs["If-Modified-Since"] = previous.last_modified
+        fetched_at = self.clock.now()
+        try:
+            resp = self._with_retries(method, url, clean_url, data, hdrs, fetched_at)
+        except FetchError as exc:
+            if self.archive is not None:
+                self.archive.record_error(self.run_id, method, clean_url, body_hash, fetched_at, exc)
+            raise
+        if resp.status == 304 and previous is not None:
+            assert self.archive is not None
+            resp.body = self.archive.load(previous.sha256)
+            resp.status = previous.status
+            resp.not_modified = True
+        if self.archive is not None:
+            self.archive.record(self.run_id, method, clean_url, body_hash, resp)
+        return resp
+
+    def _token_for(self, url: str) -> str | None:
+        env = self.tokens.get(host_of(url))
+        return os.environ.get(env) if env else None
+
+    def _with_retries(self, method: str, url: str, clean_url: str, data: bytes | None,
+                      headers: dict[str, str], fetched_at: datetime) -> Response:
+        attempt = 0
+        while True:
+            try:
+                resp = self._follow(method, url, clean_url, data, headers, fetched_at)
+            except (TimeoutFetchError, ConnectionFetchError):
+                if attempt >= self.config.max_retries:
+                    raise
+                self._backoff(attempt, None, clean_url)
+                attempt += 1
+                continue
+            self._respect_rate_limit(resp, clean_url)
+            if resp.status in RETRY_STATUSES:
+                if attempt >= self.config.max_retries:
+                    raise HttpStatusError(clean_url, f"HTTP {resp.status} after {attempt + 1} attempts",
+                                          resp.status)
+                self._backoff(attempt, resp, clean_url)
+                attempt += 1
+                continue
+            return resp
+
+    def _backoff(self, attempt: int, resp: Response | None, clean_url: str) -> None:
+        """Sleep per ``Retry-After`` when given, else exponential backoff with full jitter."""
+        wait = None
+        if resp is not None:
+            wait = parse_retry_after(resp.headers.get("retry-after"), self.clock.now())
+        if wait is None:
+            cap = min(self.config.backoff_max_s, self.config.backoff_base_s * (2 ** attempt))
+            wait = self.rng.uniform(cap / 2, cap)
+        if wait > self.config.max_wait_s:
+            raise HttpStatusError(clean_url, f"server asks to wait {wait:.0f}s, more than allowed",
+                                  resp.status if resp else None)
+        self.clock.sleep(wait)
+
+    def _respect_rate_limit(self, resp: Response, clean_url: str) -> None:
+        """GitHub/GitLab style: when no request is left, wait until the reset epoch."""
+        remaining = resp.headers.get("x-ratelimit-remaining") or resp.headers.get("ratelimit-remaining")
+        reset = resp.headers.get("x-ratelimit-reset") or resp.headers.get("ratelimit-reset")
+        if remaining is None or reset is None:
+            return
+        try:
+            if int(remaining) > 0:
+                return
+            reset_at = float(reset)
+        except ValueError:
+            return
+        now_epoch = self.clock.now().replace(tzinfo=UTC).timestamp()
+        wait = max(0.0, reset_at - now_epoch) + 1.0
+        if wait > self.config.max_wait_s:
+            raise HttpStatusError(clean_url, f"rate limit exhausted for {wait:.0f}s", resp.status)
+        self.clock.sleep(wait)
+
+    def _polite(self, url: str) -> None:
+        """At most one request per ``politeness_s`` to a host, shared across threads."""
+        gap = self.config.politeness_s
+        if gap <= 0:
+            return
+        host = host_of(url)
+        with self._gates_lock:
+            gate = self._gates.setdefault(host, _HostGate())
+        with gate.lock:
+            now = self.clock.monotonic()
+            if gate.next_at > now:
+                self.clock.sleep(gate.next_at - now)
+                now = self.clock.monotonic()
+            gate.next_at = now + gap
+
+    def _follow(self, method: str, url: str, clean_url: str, data: bytes | None,
+                headers: dict[str, str], fetched_at: datetime) -> Response:
+        """Follow redirects by hand: count hops, detect loops, drop the token on foreign hosts."""
+        seen: set[str] = set()
+        current = url
+        start = self.clock.monotonic()
+        for hops in range(self.config.max_redirects + 1):
+            if current in seen:
+                raise RedirectLoopError(clean_url, f"redirect loop after {hops} hops")
+            seen.add(current)
+            hdrs = dict(headers)
+            if host_of(current) != host_of(url):
+                hdrs.pop("Authorization", None)
+            status, resp_headers, body = self._send(method, current, data, hdrs)
+            if status in (301, 302, 303, 307, 308) and "location" in resp_headers:
+                current = urljoin(current, resp_headers["location"])
+                if status == 303:
+                    method, data = "GET", None
+                continue
+            return Response(url=clean_url, status=status, headers=resp_headers, body=body,
+                            fetched_at=fetched_at, final_url=strip_secrets(current), redirects=hops,
+                            elapsed_ms=round((self.clock.monotonic() - start) * 1000, 1),
+                            sha256=hashlib.sha256(body).hexdigest())
+        raise RedirectLoopError(clean_url, f"more than {self.config.max_redirects} redirects")
+
+    def _send(self, method: str, url: str, data: bytes | None,
+              headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        self._polite(url)
+        limit = self.config.max_bytes
+        try:
+            with self.session.request(method, url, data=data, headers=headers, stream=True,
+                                      allow_redirects=False, timeout=self.config.timeout_s,
+                                      verify=self.config.verify_tls) as r:
+                declared = r.headers.get("content-length")
+                if declared and declared.isdigit() and int(declared) > limit:
+                    raise TooLargeError(url, f"declared size {declared} bytes exceeds {limit}")
+                chunks: list[bytes] = []
+                total = 0
+                for chunk in r.iter_content(64 * 1024):
+                    total += len(chunk)
+                    if total > limit:
+                        raise TooLargeError(url, f"body exceeds {limit} bytes")
+                    chunks.append(chunk)
+                hdrs = {k.lower(): v for k, v in r.headers.items()}
+                return r.status_code, hdrs, b"".join(chunks)
+        except requests.exceptions.SSLError as exc:
+            raise TlsFetchError(url, _short(exc)) from None
+        except (requests.exceptions.Timeout, TimeoutError) as exc:
+            raise TimeoutFetchError(url, f"no answer within {self.config.timeout_s}s ({_short(exc)})") from None
+        except requests.exceptions.ChunkedEncodingError as exc:
+            raise MalformedBodyError(url, f"truncated body: {_short(exc)}") from None
+        except requests.exceptions.ContentDecodingError as exc:
+            raise MalformedBodyError(url, f"undecodable body: {_short(exc)}") from None
+        except requests.exceptions.ConnectionError as exc:
+            if "timed out" in str(exc).lower():
+                raise TimeoutFetchError(url, f"no answer within {self.config.timeout_s}s") from None
+            raise ConnectionFetchError(url, _short(exc)) from None
+        except requests.exceptions.RequestException as exc:
+            raise FetchError(url, _short(exc)) from None
+
+
+def _short(exc: BaseException) -> str:
+    text = redact(str(exc))
+    return text if len(text) < 300 else text[:297] + "..."
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """``Retry-After`` as seconds: either a number or an HTTP date (RFC 9110)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return max(0.0, (when - now).total_seconds())

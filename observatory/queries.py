@@ -1,0 +1,316 @@
+"""Named, parameterised read queries: the only SQL that dashboards and reports run.
+
+Every query names the tables it reads, so a caller can tell "not collected yet" (a missing table,
+:class:`MissingData`) apart from a bug. Values always travel as bound parameters (``$name``); the
+only identifiers ever placed in SQL text come from the database catalogue, never from a user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Query:
+    sql: str
+    tables: tuple[str, ...]
+    doc: str
+
+
+class MissingData(LookupError):
+    """A table the query needs does not exist (its migration or collector has not run yet)."""
+
+    def __init__(self, query: str, tables: list[str]):
+        self.query = query
+        self.tables = tables
+        super().__init__(f"query {query!r} needs missing table(s): {', '.join(tables)}")
+
+
+QUERIES: dict[str, Query] = {
+    "tools": Query(
+        """
+        SELECT t.tool_id, t.name, t.licence_spdx, l.family AS licence_family, l.osi_approved, l.network_clause,
+               t.status, t.first_release_year, t.origin_country, t.maintainer, t.programming_language,
+               t.homepage, t.repo_url, t.description_en, t.description_fr, t.source_url, t.checked_on
+        FROM tools t LEFT JOIN licences l ON l.spdx_id = t.licence_spdx
+        ORDER BY lower(t.name)
+        """,
+        ("tools", "licences"),
+        "Every catalogued tool with its licence family.",
+    ),
+    "licences": Query(
+        "SELECT * FROM licences ORDER BY spdx_id",
+        ("licences",),
+        "Licence facts (family, OSI approval, network clause, curated obligations).",
+    ),
+    "tools_by_family": Query(
+        """
+        SELECT coalesce(l.family, 'unknown') AS licence_family, count(*) AS tools,
+               string_agg(t.name, ', ' ORDER BY t.name) AS names
+        FROM tools t LEFT JOIN licences l ON l.spdx_id = t.licence_spdx
+        GROUP BY 1 ORDER BY tools DESC, licence_family
+        """,
+        ("tools", "licences"),
+        "Number of tools per licence family.",
+    ),
+    "tools_by_status": Query(
+        "SELECT coalesce(status, 'unknown') AS status, count(*) AS tools FROM tools GROUP BY 1 ORDER BY tools DESC, status",
+        ("tools",),
+        "Number of tools per activity status.",
+    ),
+    "features": Query(
+        "SELECT * FROM features ORDER BY category, feature_id",
+        ("features",),
+        "The controlled vocabulary of features.",
+    ),
+    "tool_features": Query(
+        """
+        SELECT tf.tool_id, t.name AS tool, tf.feature_id, f.category, f.label_en, f.label_fr,
+               tf.evidence_level, tf.source_url, tf.source_commit, tf.note, tf.checked_on
+        FROM tool_features tf JOIN tools t USING (tool_id) LEFT JOIN features f USING (feature_id)
+        WHERE list_contains($tool_ids, tf.tool_id)
+        ORDER BY f.category, tf.feature_id, t.name
+        """,
+        ("tool_features", "tools", "features"),
+        "Feature claims of the chosen tools, each with its evidence level and source.",
+    ),
+    "all_tool_features": Query(
+        "SELECT tool_id, feature_id, evidence_level, source_url FROM tool_features ORDER BY tool_id, feature_id",
+        ("tool_features",),
+        "Every feature claim (for the chooser).",
+    ),
+    "licence_events": Query(
+        """
+        SELECT e.tool_id, t.name AS tool, e.date, e.from_spdx, e.to_spdx, e.note, e.evidence_url, e.source_url
+        FROM licence_events e JOIN tools t USING (tool_id)
+        WHERE list_contains($tool_ids, e.tool_id) ORDER BY t.name, e.date
+        """,
+        ("licence_events", "tools"),
+        "Licence history of the chosen tools.",
+    ),
+    "deployments": Query(
+        """
+        SELECT d.deployment_id, d.tool_id, t.name AS tool, d.organisation, d.organisation_type, d.country, d.region,
+               d.url, d.started_year, d.latitude, d.longitude, d.origin, d.first_seen, d.last_seen, d.removed_on,
+               d.source_url, d.checked_on
+        FROM deployments d JOIN tools t USING (tool_id)
+        ORDER BY t.name, d.country, d.organisation
+        """,
+        ("deployments", "tools"),
+        "Every known deployment (curated and collected).",
+    ),
+    "deployments_by_country": Query(
+        """
+        SELECT country, count(*) AS deployments, count(DISTINCT tool_id) AS tools,
+               avg(latitude) AS latitude, avg(longitude) AS longitude
+        FROM deployments WHERE removed_on IS NULL AND country IS NOT NULL
+        GROUP BY country ORDER BY deployments DESC, country
+        """,
+        ("deployments",),
+        "Live deployments per country (ISO 3166-1 alpha-2).",
+    ),
+    "deployments_by_tool": Query(
+        """
+        SELECT d.tool_id, t.name AS tool, count(*) FILTER (WHERE d.removed_on IS NULL) AS deployments,
+               count(DISTINCT d.country) AS countries
+        FROM tools t LEFT JOIN deployments d USING (tool_id)
+        GROUP BY d.tool_id, t.name ORDER BY deployments DESC, t.name
+        """,
+        ("deployments", "tools"),
+        "Live deployments per tool.",
+    ),
+    "table_meta": Query(
+        "SELECT * FROM table_meta ORDER BY table_name",
+        ("table_meta",),
+        "Licence, source and freshness of every user-facing table.",
+    ),
+    "sources": Query("SELECT * FROM sources ORDER BY source_id", ("sources",), "Bibliography of the catalogue."),
+    "latest_snapshots": Query(
+        """
+        SELECT s.* EXCLUDE (commit_weeks), t.name AS tool
+        FROM repo_snapshots s JOIN tools t USING (tool_id)
+        WHERE list_contains($tool_ids, s.tool_id)
+        QUALIFY row_number() OVER (PARTITION BY s.tool_id, s.repo ORDER BY s.fetched_at DESC) = 1
+        ORDER BY t.name
+        """,
+        ("repo_snapshots", "tools"),
+        "Latest repository snapshot of each chosen tool.",
+    ),
+    "snapshot_history": Query(
+        """
+        SELECT s.tool_id, t.name AS tool, s.fetched_at, s.stars, s.forks, s.open_issues, s.contributors,
+               s.commits_last_52w, s.releases_last_year, s.source_url
+        FROM repo_snapshots s JOIN tools t USING (tool_id)
+        WHERE list_contains($tool_ids, s.tool_id) ORDER BY t.name, s.fetched_at
+        """,
+        ("repo_snapshots", "tools"),
+        "Every snapshot of the chosen tools, for trends.",
+    ),
+    "all_snapshot_history": Query(
+        """
+        SELECT s.tool_id, t.name AS tool, s.fetched_at, s.stars, s.forks, s.open_issues, s.contributors,
+               s.commits_last_52w, s.releases_last_year, s.archived, s.source_url
+        FROM repo_snapshots s JOIN tools t USING (tool_id) ORDER BY t.name, s.fetched_at
+        """,
+        ("repo_snapshots", "tools"),
+        "Every snapshot of every tool, for health trends.",
+    ),
+    "platform_versions": Query(
+        """
+        SELECT d.tool_id, t.name AS tool, coalesce(p.platform_version, '?') AS platform_version, count(*) AS instances
+        FROM deployment_probes p JOIN deployments d USING (deployment_id) JOIN tools t ON t.tool_id = d.tool_id
+        WHERE list_contains($tool_ids, d.tool_id)
+        QUALIFY row_number() OVER (PARTITION BY p.deployment_id ORDER BY p.probed_at DESC) = 1
+        ORDER BY t.name, instances DESC
+        """,
+        ("deployment_probes", "deployments", "tools"),
+        "Platform versions seen in the latest probe of each deployment.",
+    ),
+    "latest_probes": Query(
+        """
+        WITH latest AS (
+            SELECT * FROM deployment_probes
+            QUALIFY row_number() OVER (PARTITION BY deployment_id ORDER BY probed_at DESC) = 1)
+        SELECT d.tool_id, t.name AS tool, d.country, l.deployment_id, l.url, l.probed_at, l.reachable, l.status,
+               l.platform, l.platform_version, l.response_ms
+        FROM latest l JOIN deployments d USING (deployment_id) JOIN tools t ON t.tool_id = d.tool_id
+        ORDER BY t.name, d.country
+        """,
+        ("deployment_probes", "deployments", "tools"),
+        "Latest liveness probe of each deployment.",
+    ),
+    "instances": Query(
+        "SELECT * FROM instances ORDER BY platform, instance_id",
+        ("instances",),
+        "Collected Decidim/Consul instances.",
+    ),
+    "proposals_by_state": Query(
+        """
+        SELECT coalesce(state, 'unknown') AS state, count(*) AS proposals, sum(supports) AS supports,
+               string_agg(DISTINCT platform_version, ', ') AS platform_versions
+        FROM proposals WHERE instance_id = $instance_id GROUP BY 1 ORDER BY proposals DESC
+        """,
+        ("proposals",),
+        "Proposals of one instance by normalised state.",
+    ),
+    "proposals_by_month": Query(
+        """
+        SELECT date_trunc('month', published_at)::DATE AS month, count(*) AS proposals
+        FROM proposals WHERE instance_id = $instance_id AND published_at IS NOT NULL GROUP BY 1 ORDER BY 1
+        """,
+        ("proposals",),
+        "Proposals of one instance published per month.",
+    ),
+    "results_progress": Query(
+        """
+        SELECT coalesce(status, 'unknown') AS status, count(*) AS results, avg(progress) AS mean_progress,
+               string_agg(DISTINCT platform_version, ', ') AS platform_versions
+        FROM results WHERE instance_id = $instance_id GROUP BY 1 ORDER BY results DESC
+        """,
+        ("results",),
+        "Results (accountability) of one instance by status, with mean progress.",
+    ),
+    "meetings_by_month": Query(
+        """
+        SELECT date_trunc('month', start_time)::DATE AS month, count(*) AS meetings, sum(attendees_count) AS attendees
+        FROM meetings WHERE instance_id = $instance_id AND start_time IS NOT NULL GROUP BY 1 ORDER BY 1
+        """,
+        ("meetings",),
+        "Meetings of one instance per month.",
+    ),
+    "metric_definitions": Query(
+        "SELECT * FROM metric_definitions ORDER BY metric_id",
+        ("metric_definitions",),
+        "What each instance figure means.",
+    ),
+}
+
+
+def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Names of the tables and views of the main schema."""
+    cur = con.cursor()
+    try:
+        rows = cur.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+    finally:
+        cur.close()
+    return {r[0] for r in rows}
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """Run the named query on its own cursor with bound parameters; MissingData if a table is absent."""
+    query = QUERIES[name]
+    missing = [t for t in query.tables if t not in existing_tables(con)]
+    if missing:
+        raise MissingData(name, missing)
+    cur = con.cursor()
+    try:
+        return cur.execute(query.sql, params or None).df()
+    finally:
+        cur.close()
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Column names of one catalogued table, in order (empty if the table does not exist)."""
+    cur = con.cursor()
+    try:
+        rows = cur.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ? "
+            "ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+    finally:
+        cur.close()
+    return [r[0] for r in rows]
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def table_row_counts(con: duckdb.DuckDBPyConnection, tables: list[str]) -> dict[str, int]:
+    """Exact row count of each table; names are checked against the catalogue before use."""
+    known = existing_tables(con)
+    counts: dict[str, int] = {}
+    cur = con.cursor()
+    try:
+        for table in tables:
+            if table not in known:
+                raise MissingData("table_row_counts", [table])
+            counts[table] = cur.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0]  # noqa: S608
+    finally:
+        cur.close()
+    return counts
+
+
+def table_rows(
+    con: duckdb.DuckDBPyConnection, table: str, column: str | None = None, contains: str | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Rows of a catalogued table, optionally those whose ``column`` contains ``contains`` (case-insensitive).
+
+    The table and column must exist in the catalogue (they are quoted identifiers); the search text is a
+    bound parameter. ``limit=None`` returns every matching row, which is what downloads use.
+    """
+    if table not in existing_tables(con):
+        raise MissingData("table_rows", [table])
+    columns = table_columns(con, table)
+    sql = f"SELECT * FROM {_quote(table)}"  # noqa: S608 - identifier from the catalogue
+    params: list[object] = []
+    if column and contains:
+        if column not in columns:
+            raise ValueError(f"unknown column {column!r} in table {table!r}")
+        sql += f" WHERE contains(lower(CAST({_quote(column)} AS VARCHAR)), lower(?))"
+        params.append(contains)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, params).df()
+    finally:
+        cur.close()
