@@ -127,11 +127,15 @@ def frictionless_issues(package: DataPackage) -> list[Issue]:
         res.get("schema", {}).pop("x-foreignKeys", None)
     report = Package(descriptor, basepath=str(package.path)).validate()
     issues: list[Issue] = []
+    primary_keys = {r.descriptor.get("path"): r.schema.get("primaryKey") for r in package.resources}
     for task in report.tasks:
         file = package.display(package.path / task.place) if task.place else package.name
         for err in task.errors:
             row = getattr(err, "row_number", None)
-            fld = getattr(err, "field_name", None)
+            fld = getattr(err, "field_name", None) or ",".join(getattr(err, "field_names", None) or []) or None
+            if fld is None and err.type == "primary-key":
+                pk = primary_keys.get(task.place)
+                fld = pk if isinstance(pk, str) else ",".join(pk or []) or None
             issues.append(Issue(file, row, fld, f"{err.type}: {err.note or err.message}"))
     for err in report.errors:
         issues.append(Issue(package.display(package.path / "datapackage.json"), None, None, err.message))

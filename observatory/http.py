@@ -46,6 +46,7 @@ class FetchError(Exception):
     def __init__(self, url: str, message: str, status: int | None = None) -> None:
         self.url = strip_secrets(url)
         self.status = status
+        self.detail = redact(message)
         super().__init__(redact(f"{self.kind}: {message} ({self.url})"))
 
 

@@ -63,12 +63,14 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
+def migrate(
+    con: duckdb.DuckDBPyConnection, target: int | None = None, directory: Path = MIGRATIONS_DIR
+) -> list[int]:
     """Apply pending migrations up to ``target`` (all by default); return the versions applied."""
     _ensure_bookkeeping(con)
     done = current_version(con)
     applied: list[int] = []
-    for mig in available_migrations():
+    for mig in available_migrations(directory):
         if mig.version <= done or (target is not None and mig.version > target):
             continue
         con.execute("BEGIN TRANSACTION")

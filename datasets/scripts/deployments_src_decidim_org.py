@@ -1,0 +1,110 @@
+"""Reader for the decidim.org website's installation files (`data/installations/*.yml`, one file per installation).
+
+Each file has `title`, `url`, `type` (city|region|university|org) and, for most, `location`: a GeoJSON point
+string in lon/lat order. No country is stated: it is derived later from the point, else the domain, else the name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import yaml
+from deployments_model import Deployment, SourceInfo
+from deployments_snapshot import GitSnapshot
+
+REPO = "decidim/decidim.org"
+FOLDER = "data/installations"
+SOURCE_ID = "dep-decidim-org-installations"
+
+_TYPE_MAP: dict[str, str] = {"city": "municipality", "region": "region", "university": "university"}
+
+# For `type: org` the list says nothing more: judge from words in the name (first match wins), else `other`.
+_ORG_KEYWORDS: tuple[tuple[str, str], ...] = (
+    (r"parlament|parliament|parlement|congreso|senado|assembl[ée]e nationale", "parliament"),
+    (r"universi|\bcollege\b|hochschule|scuola universitaria", "university"),
+    (r"\bcoop\b|cooperativ|coop[eè]rative|\bscc?l\b|\bsom (energia|enèrgia|connexio|mobilitat)\b", "cooperative"),
+    (r"partido|partit\b|partei|\bparty\b|en com[úu]\b|podemos|ecologistes|g[ée]n[ée]ration|terres de gauche",
+     "political_party"),
+    (r"ministry|minist[èe]re|ministerio|secretar[íi]a|government of|gouvernement|governo", "national_government"),
+    (r"diputaci[óo]|generalitat|provincia|provincie|cabildo|consell comarcal|\bregi[óo]n\b|d[ée]partement",
+     "region"),
+    (r"ajuntament|ayuntamiento|concello|mairie|ville de|city of|\bstadt\b|gemeinde|comune|municipal", "municipality"),
+    (r"fundaci[óo]|foundation|fondation|stiftung|associa[çc]i|asociaci|association|verein|\bong\b|\bngo\b|"
+     r"greenpeace|collective|observatori|lafede|xarxa|red de", "ngo"),
+)
+
+
+def organisation_type(yml_type: str, title: str, url: str) -> str:
+    """Our organisation_type from the file's `type`, with a name heuristic for `org`."""
+    if yml_type in _TYPE_MAP:
+        return _TYPE_MAP[yml_type]
+    text = title.lower()
+    for pattern, org_type in _ORG_KEYWORDS:
+        if re.search(pattern, text):
+            return org_type
+    if ".coop" in url.lower():
+        return "cooperative"
+    return "other"
+
+
+def _point(location: object, locator: str) -> tuple[float | None, float | None]:
+    """(latitude, longitude) from the GeoJSON point string; (None, None) when absent."""
+    if not location:
+        return None, None
+    try:
+        geometry = json.loads(location) if isinstance(location, str) else location
+        longitude, latitude = (float(value) for value in geometry["coordinates"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"{locator}: location: not a GeoJSON point ({error})") from error
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError(f"{locator}: location: point out of range ({longitude}, {latitude})")
+    return latitude, longitude
+
+
+def read(snapshot: GitSnapshot) -> list[Deployment]:
+    """Every installation file of the snapshot, as a candidate row."""
+    rows: list[Deployment] = []
+    for name in snapshot.list_dir(FOLDER):
+        if not name.endswith((".yml", ".yaml")):
+            continue
+        path = f"{FOLDER}/{name}"
+        entry = yaml.safe_load(snapshot.read_text(path)) or {}
+        title = " ".join(str(entry.get("title", "")).split())
+        url = str(entry.get("url") or "").strip()
+        if not title:
+            raise ValueError(f"{path}: title: missing")
+        latitude, longitude = _point(entry.get("location"), path)
+        rows.append(
+            Deployment(
+                tool_id="decidim",
+                organisation=title,
+                organisation_type=organisation_type(str(entry.get("type", "")), title, url),
+                url=url,
+                latitude=latitude,
+                longitude=longitude,
+                source_url=snapshot.permalink(path),
+                source_commit=snapshot.commit,
+                source_id=SOURCE_ID,
+                preference=(latitude is not None, int(entry.get("priority") or 0)),
+                locator=path,
+            )
+        )
+    return rows
+
+
+def describe(snapshot: GitSnapshot) -> SourceInfo:
+    """sources.csv row for this list."""
+    return SourceInfo(
+        source_id=SOURCE_ID,
+        title="decidim.org installation files (data/installations/*.yml)",
+        url=f"https://github.com/{REPO}/tree/{snapshot.commit}/{FOLDER}",
+        publisher="Decidim Free Software Association (decidim.org website repository)",
+        kind="list",
+        source_commit=snapshot.commit,
+        licence="AGPL-3.0 (repository LICENSE file)",
+        notes="One YAML file per installation; no country field (derived from the GeoJSON point, else domain, "
+        "else name). Entries linked through web.archive.org are kept as listed (the project itself points at an "
+        "archived copy, so the site is probably gone). Decidim's publiccode.yml usedBy repeats these titles "
+        "and is not used as a separate source.",
+    )

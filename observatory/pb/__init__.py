@@ -1,0 +1,1 @@
+"""Participatory-budgeting engine: Pabulib parsing, selection rules, metrics and storage."""

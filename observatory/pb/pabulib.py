@@ -1,0 +1,319 @@
+"""Pabulib ``.pb`` reader and writer.
+
+Each section is read with the ``csv`` module (``;`` delimiter, standard quoting) because real files
+quote fields that contain ``;`` and ``""``. Ballots are turned into CSR arrays in one pass.
+Bad input raises :class:`PabulibError` naming file, line and field (``strict=True``) or is recorded
+as a :class:`Problem` while everything sound is still loaded (``strict=False``).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from observatory.pb.model import VOTE_TYPES, Ballots, Election
+
+SECTIONS = ("meta", "projects", "votes")
+REQUIRED_META = ("num_projects", "num_votes", "budget", "vote_type")
+TEXT_COLUMNS = ("name", "category", "beneficiaries", "description", "neighborhood", "subunit", "district",
+                "target", "proposer")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One defect of a file: where (file, line, field) and what."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: field {self.field!r}: {self.message}"
+
+
+class PabulibError(ValueError):
+    """A file that cannot be loaded as it is; carries the first problem's location."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+        self.file, self.line, self.field = problem.file, problem.line, problem.field
+
+
+@dataclass
+class ParseResult:
+    election: Election
+    problems: list[Problem]
+
+
+class _Reporter:
+    def __init__(self, file_name: str, strict: bool) -> None:
+        self.file_name, self.strict, self.problems = file_name, strict, []
+
+    def __call__(self, line: int, field: str, message: str, fatal: bool = False) -> None:
+        problem = Problem(self.file_name, line, field, message)
+        if self.strict or fatal:
+            raise PabulibError(problem)
+        self.problems.append(problem)
+
+
+def _to_fraction(text: str) -> Fraction:
+    return Fraction(text.strip().replace(",", "."))
+
+
+def _split_sections(lines: list[str], report: _Reporter) -> dict[str, tuple[int, list[str]]]:
+    """Line number (1-based) of each section header and the lines after it, up to the next section."""
+    found: dict[str, tuple[int, list[str]]] = {}
+    current: str | None = None
+    start = 0
+    for i, raw in enumerate(lines):
+        key = raw.strip().strip(";").strip().lower()
+        if key in SECTIONS and key not in found:
+            if current is not None:
+                found[current] = (start, lines[start:i])
+            current, start = key, i + 1
+    if current is not None:
+        found[current] = (start, lines[start:])
+    expected_order = [s for s in SECTIONS if s in found]
+    for name in SECTIONS:
+        if name not in found:
+            report(len(lines), name.upper(), f"section {name.upper()} is missing (truncated file?)", fatal=True)
+    if [s for s, _ in sorted(found.items(), key=lambda kv: kv[1][0])] != expected_order:
+        report(1, "sections", "sections must come in the order META, PROJECTS, VOTES", fatal=True)
+    return found
+
+
+def _rows(start: int, lines: list[str]) -> list[tuple[int, list[str]]]:
+    """CSV rows of a section with the 1-based file line where each row starts (blank lines skipped)."""
+    out = []
+    reader = csv.reader(lines, delimiter=";", quotechar='"')
+    prev = 0
+    for row in reader:
+        line = start + prev + 1
+        prev = reader.line_num
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        out.append((line, [c.strip() for c in row]))
+    return out
+
+
+def _header(rows: list[tuple[int, list[str]]], section: str, required: tuple[str, ...],
+            report: _Reporter, line_if_empty: int) -> tuple[int, list[str]]:
+    if not rows:
+        report(line_if_empty, section, f"section {section} has no header row", fatal=True)
+    line, header = rows[0]
+    header = [h.lstrip("\ufeff").strip() for h in header]
+    for col in required:
+        if col not in header:
+            report(line, col, f"required column {col!r} missing from the {section} header", fatal=True)
+    return line, header
+
+
+def parse_string(text: str, file_name: str = "<string>", strict: bool = True) -> ParseResult:
+    """Parse the text of a ``.pb`` file (any line ending, with or without BOM or final newline)."""
+    report = _Reporter(file_name, strict)
+    lines = text.lstrip("\ufeff").splitlines()
+    sections = _split_sections(lines, report)
+
+    # ---- META ---------------------------------------------------------------------------------
+    m_start, m_lines = sections["meta"]
+    meta_rows = _rows(m_start, m_lines)
+    meta: dict[str, str] = {}
+    meta_line: dict[str, int] = {}
+    for line, row in meta_rows[1:] if meta_rows and meta_rows[0][1][:1] == ["key"] else meta_rows:
+        if len(row) < 2:
+            report(line, row[0] if row else "META", "META row needs a key and a value")
+            continue
+        meta[row[0]] = ";".join(row[1:]) if len(row) > 2 else row[1]
+        meta_line[row[0]] = line
+    for key in REQUIRED_META:
+        if key not in meta:
+            report(m_start, key, f"mandatory META key {key!r} is missing", fatal=True)
+    vote_type = meta["vote_type"].strip().lower()
+    if vote_type not in VOTE_TYPES:
+        report(meta_line["vote_type"], "vote_type", f"unknown vote_type {meta['vote_type']!r}", fatal=True)
+    try:
+        budget = _to_fraction(meta["budget"])
+    except (ValueError, ZeroDivisionError):
+        report(meta_line["budget"], "budget", f"budget {meta['budget']!r} is not a number", fatal=True)
+        raise  # unreachable: fatal always raises
+
+    # ---- PROJECTS -----------------------------------------------------------------------------
+    p_start, p_lines = sections["projects"]
+    p_rows = _rows(p_start, p_lines)
+    p_header_line, p_header = _header(p_rows, "PROJECTS", ("project_id", "cost"), report, p_start)
+    id_col, cost_col = p_header.index("project_id"), p_header.index("cost")
+    project_ids: list[str] = []
+    costs: list[Fraction] = []
+    columns: dict[str, list[str]] = {h: [] for h in p_header if h not in ("project_id", "cost")}
+    seen: set[str] = set()
+    for line, row in p_rows[1:]:
+        if len(row) != len(p_header):
+            report(line, "PROJECTS", f"row has {len(row)} fields, header has {len(p_header)}")
+            if len(row) < len(p_header):
+                continue
+        pid = row[id_col]
+        if not pid:
+            report(line, "project_id", "empty project_id")
+            continue
+        if pid in seen:
+            report(line, "project_id", f"duplicate project_id {pid!r}")
+            continue
+        try:
+            cost = _to_fraction(row[cost_col])
+            if cost < 0:
+                raise ValueError
+        except (ValueError, ZeroDivisionError):
+            report(line, "cost", f"cost {row[cost_col]!r} of project {pid!r} is not a non-negative number")
+            continue
+        seen.add(pid)
+        project_ids.append(pid)
+        costs.append(cost)
+        for j, h in enumerate(p_header):
+            if h in columns:
+                value = row[j]
+                columns[h].append(html.unescape(value) if h in TEXT_COLUMNS else value)
+    index_of = {p: i for i, p in enumerate(project_ids)}
+
+    # ---- VOTES --------------------------------------------------------------------------------
+    v_start, v_lines = sections["votes"]
+    v_rows = _rows(v_start, v_lines)
+    v_header_line, v_header = _header(v_rows, "VOTES", ("voter_id", "vote"), report, v_start)
+    vid_col, vote_col = v_header.index("voter_id"), v_header.index("vote")
+    pts_col = v_header.index("points") if "points" in v_header else None
+    extra = [(j, h) for j, h in enumerate(v_header) if h not in ("voter_id", "vote", "points")]
+    voter_ids: list[str] = []
+    voter_columns: dict[str, list[str]] = {h: [] for _, h in extra}
+    lengths: list[int] = []
+    flat_ids: list[int] = []
+    flat_points: list[float] = []
+    want_points = vote_type in ("cumulative", "scoring")
+    seen_voters: set[str] = set()
+    for line, row in v_rows[1:]:
+        if len(row) != len(v_header):
+            report(line, "VOTES", f"row has {len(row)} fields, header has {len(v_header)}")
+            if len(row) < len(v_header):
+                continue
+        vid = row[vid_col]
+        if vid in seen_voters:
+            report(line, "voter_id", f"duplicate voter_id {vid!r}")
+            continue
+        tokens = [t.strip() for t in row[vote_col].split(",")] if row[vote_col] else []
+        tokens = [t for t in tokens if t]
+        pts: list[float] = []
+        if want_points:
+            raw = row[pts_col] if pts_col is not None else ""
+            ptoks = [t.strip() for t in raw.split(",") if t.strip()] if raw else []
+            if len(ptoks) != len(tokens):
+                report(line, "points", f"{len(ptoks)} points for {len(tokens)} projects")
+                continue
+            try:
+                pts = [float(Fraction(t.replace(",", "."))) for t in ptoks]
+            except (ValueError, ZeroDivisionError):
+                report(line, "points", f"non-numeric points {raw!r}")
+                continue
+        ids: list[int] = []
+        keep_pts: list[float] = []
+        for k, t in enumerate(tokens):
+            j = index_of.get(t)
+            if j is None:
+                report(line, "vote", f"ballot of voter {vid!r} names unknown project {t!r}")
+                continue
+            ids.append(j)
+            if want_points:
+                keep_pts.append(pts[k])
+        if vote_type == "choose-1" and len(set(ids)) > 1:
+            report(line, "vote", f"choose-1 ballot of voter {vid!r} names {len(ids)} projects")
+        seen_voters.add(vid)
+        voter_ids.append(vid)
+        lengths.append(len(ids))
+        flat_ids.extend(ids)
+        flat_points.extend(keep_pts)
+        for j, h in extra:
+            voter_columns[h].append(row[j] if j < len(row) else "")
+
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(lengths, dtype=np.int64), out=indptr[1:])
+    ballots = Ballots(voter_ids=voter_ids, indptr=indptr, indices=np.asarray(flat_ids, dtype=np.int32),
+                      points=np.asarray(flat_points, dtype=np.float64) if want_points else None,
+                      voter_columns=voter_columns)
+
+    # ---- cross-checks -------------------------------------------------------------------------
+    n_rows_projects, n_rows_votes = len(p_rows) - 1, len(v_rows) - 1
+    for key, actual in (("num_projects", n_rows_projects), ("num_votes", n_rows_votes)):
+        try:
+            declared = int(float(meta[key]))
+        except ValueError:
+            report(meta_line[key], key, f"{key} {meta[key]!r} is not an integer")
+            continue
+        if declared != actual:
+            report(meta_line[key], key, f"META declares {declared} rows but the section has {actual}")
+    if "votes" in columns and len(project_ids) and len(v_rows) - 1 == len(voter_ids):
+        counted = np.bincount(ballots.indices, minlength=len(project_ids))
+        for i, v in enumerate(columns["votes"]):
+            if v and v.replace(".", "", 1).isdigit() and int(float(v)) != counted[i]:
+                line = next(ln for ln, r in p_rows[1:] if r[id_col] == project_ids[i])
+                report(line, "votes", f"project {project_ids[i]!r} declares {v} votes, ballots give {counted[i]}")
+    election = Election(file_name=file_name, meta=meta, vote_type=vote_type, budget=budget,
+                        project_ids=project_ids, costs=costs, project_columns=columns, ballots=ballots)
+    return ParseResult(election, report.problems)
+
+
+def parse_bytes(data: bytes, file_name: str = "<bytes>", strict: bool = True) -> ParseResult:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PabulibError(Problem(file_name, line, "encoding", f"not valid UTF-8: {exc.reason}")) from exc
+    return parse_string(text, file_name, strict)
+
+
+def parse_file(path: str | Path, strict: bool = True) -> ParseResult:
+    path = Path(path)
+    return parse_bytes(path.read_bytes(), path.name, strict)
+
+
+def load(path: str | Path) -> Election:
+    """Strict parse of a file, returning the election only."""
+    return parse_file(path, strict=True).election
+
+
+# ---- writer -----------------------------------------------------------------------------------
+def _fraction_text(x: Fraction) -> str:
+    if x.denominator == 1:
+        return str(x.numerator)
+    return format(float(x), "f").rstrip("0").rstrip(".") if x == Fraction(float(x)) else str(float(x))
+
+
+def to_string(election: Election) -> str:
+    """Write an election back as a ``.pb`` text (used for round-trip tests and exports)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", quotechar='"', lineterminator="\n")
+    buf.write("META\n")
+    w.writerow(["key", "value"])
+    for k, v in election.meta.items():
+        w.writerow([k, v])
+    buf.write("PROJECTS\n")
+    cols = list(election.project_columns)
+    w.writerow(["project_id", "cost", *cols])
+    for i, pid in enumerate(election.project_ids):
+        w.writerow([pid, _fraction_text(election.costs[i]), *[election.project_columns[c][i] for c in cols]])
+    buf.write("VOTES\n")
+    b = election.ballots
+    if b is not None:
+        vcols = list(b.voter_columns)
+        has_points = b.points is not None
+        w.writerow(["voter_id", "vote", *(["points"] if has_points else []), *vcols])
+        for r, vid in enumerate(b.voter_ids):
+            lo, hi = b.indptr[r], b.indptr[r + 1]
+            vote = ",".join(election.project_ids[j] for j in b.indices[lo:hi])
+            extra = [",".join(f"{p:g}" for p in b.points[lo:hi])] if has_points else []
+            w.writerow([vid, vote, *extra, *[b.voter_columns[c][r] for c in vcols]])
+    return buf.getvalue()
