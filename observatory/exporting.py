@@ -56,7 +56,7 @@ def export_table(con: duckdb.DuckDBPyConnection, name: str, fmt: str, out: Path)
     if name not in tables:
         raise ExportError(f"no table or view named {name!r}; available: {', '.join(tables)}")
     # `name` is one of the database's own table names (checked above), never free text.
-    table = con.execute(f'SELECT * FROM "{name}"').fetch_arrow_table()
+    table = con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         pacsv.write_csv(table, out)

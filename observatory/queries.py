@@ -160,11 +160,13 @@ QUERIES: dict[str, Query] = {
     ),
     "platform_versions": Query(
         """
+        WITH latest AS (
+            SELECT * FROM deployment_probes
+            QUALIFY row_number() OVER (PARTITION BY deployment_id ORDER BY probed_at DESC) = 1)
         SELECT d.tool_id, t.name AS tool, coalesce(p.platform_version, '?') AS platform_version, count(*) AS instances
-        FROM deployment_probes p JOIN deployments d USING (deployment_id) JOIN tools t ON t.tool_id = d.tool_id
+        FROM latest p JOIN deployments d USING (deployment_id) JOIN tools t ON t.tool_id = d.tool_id
         WHERE list_contains($tool_ids, d.tool_id)
-        QUALIFY row_number() OVER (PARTITION BY p.deployment_id ORDER BY p.probed_at DESC) = 1
-        ORDER BY t.name, instances DESC
+        GROUP BY ALL ORDER BY t.name, instances DESC
         """,
         ("deployment_probes", "deployments", "tools"),
         "Platform versions seen in the latest probe of each deployment.",

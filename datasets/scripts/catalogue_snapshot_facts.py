@@ -22,6 +22,11 @@ LICENCE_FILE = re.compile(r"^(licen[cs]e|copying|notice)([-._].*)?$", re.IGNOREC
 MANIFESTS = ("package.json", "composer.json", "setup.py", "setup.cfg", "pyproject.toml", "publiccode.yml",
              "publiccode.yaml", "Cargo.toml", "mix.exs")
 LICENCE_FIELD = re.compile(r"""^\s*["']?licen[cs]e["']?\s*[:=]\s*(.+)$""", re.IGNORECASE | re.MULTILINE)
+EXTENSION_LANGUAGE = {
+    ".rb": "Ruby", ".py": "Python", ".js": "JavaScript", ".jsx": "JavaScript", ".mjs": "JavaScript", ".cjs": "JavaScript",
+    ".ts": "TypeScript", ".tsx": "TypeScript", ".php": "PHP", ".clj": "Clojure", ".cljs": "Clojure", ".ml": "OCaml",
+    ".go": "Go", ".java": "Java", ".pl": "Perl", ".pm": "Perl", ".lua": "Lua", ".ex": "Elixir", ".cs": "C#",
+}
 KNOWN_TEXTS = {
     "GNU AFFERO GENERAL PUBLIC LICENSE": "AGPL-3.0 text",
     "GNU LESSER GENERAL PUBLIC LICENSE": "LGPL text",
@@ -64,7 +69,11 @@ def or_later_hint(text: str) -> bool:
 
 def licence_history(repo: Path, path: str) -> list[dict[str, str]]:
     """Commits that touched a licence file, oldest first: where relicensings show up."""
-    out = git(repo, "log", "--reverse", "--follow", "--format=%H%x09%cs%x09%s", "HEAD", "--", path)
+    args = ["log", "--reverse", "--format=%H%x09%cs%x09%s", "HEAD", "--", path]
+    try:
+        out = git(repo, *args[:1], "--follow", *args[1:])
+    except subprocess.CalledProcessError:  # --follow reads blobs; snapshots may lack some, so fall back
+        out = git(repo, *args)
     rows = []
     for line in out.splitlines():
         sha, date, subject = line.split("\t", 2)
@@ -84,6 +93,18 @@ def manifest_licences(repo: Path, names: list[str]) -> dict[str, list[str]]:
     return found
 
 
+def main_languages(repo: Path, top: int = 2) -> list[str]:
+    """Languages with the most source files at HEAD (file count, vendored/minified files excluded)."""
+    counts: dict[str, int] = {}
+    for name in git(repo, "ls-tree", "-r", "--name-only", "HEAD").splitlines():
+        if re.search(r"(^|/)(vendor|node_modules|dist|third_party|3rdparty)/|\.min\.js$", name):
+            continue
+        language = EXTENSION_LANGUAGE.get(Path(name).suffix.lower())
+        if language:
+            counts[language] = counts.get(language, 0) + 1
+    return [lang for lang, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:top]]
+
+
 def snapshot_facts(repo: Path, paths: list[str]) -> dict[str, object]:
     """Everything the catalogue cites from one snapshot."""
     head = git(repo, "rev-parse", "HEAD").strip()
@@ -101,7 +122,7 @@ def snapshot_facts(repo: Path, paths: list[str]) -> dict[str, object]:
     return {"snapshot": repo.name if repo.name != "repo" else repo.parent.name, "remote": remote,
             "head": head, "head_date": git(repo, "log", "-1", "--format=%cs", "HEAD").strip(),
             "first_commit_date": first[0] if first else None,
-            "oldest_tag": _oldest_tag(repo), "licence_files": licences,
+            "oldest_tag": _oldest_tag(repo), "languages": main_languages(repo), "licence_files": licences,
             "manifest_licences": manifest_licences(repo, root), "paths_present": present}
 
 

@@ -85,6 +85,15 @@ def _normalised(weights: Mapping[str, float]) -> dict[str, float]:
     return {c: (w / total if total else 1 / len(CRITERIA)) for c, w in clean.items()}
 
 
+CRITERION_LABELS: dict[str, dict[str, str]] = {
+    "features": {"en": "Processes", "fr": "Processus"},
+    "licence": {"en": "Licence", "fr": "Licence"},
+    "hosting": {"en": "Hosting", "fr": "Hébergement"},
+    "languages": {"en": "Languages", "fr": "Langues"},
+    "maturity": {"en": "Maturity", "fr": "Maturité"},
+    "adoption": {"en": "Adoption", "fr": "Adoption"},
+}
+
 _TEXT: dict[str, dict[str, str]] = {
     "features_none": {"en": "No process asked for.", "fr": "Aucun processus demandé."},
     "features": {"en": "Covers {n} of {k} wanted processes{missing}.", "fr": "Couvre {n} des {k} processus voulus{missing}."},
@@ -114,6 +123,10 @@ _TEXT: dict[str, dict[str, str]] = {
     "budget": {"en": "Budget is not scored: the catalogue has no cost data.",
                "fr": "Le budget n'est pas noté : le catalogue n'a pas de données de coût."},
 }
+
+
+def criterion_label(criterion: str, lang: str) -> str:
+    return CRITERION_LABELS[criterion]["fr" if lang == "fr" else "en"]
 
 
 def _say(key: str, lang: str, **fmt: object) -> str:
@@ -212,7 +225,8 @@ def _table(rows: list[dict[str, object]], weights: dict[str, float], needs: Need
         scores: dict[str, float] = row["scores"]  # type: ignore[assignment]
         notes: dict[str, str] = row["notes"]  # type: ignore[assignment]
         total = sum(weights[c] * scores[c] for c in CRITERIA)
-        lines = [f"{c}: {notes[c]}" for c in CRITERIA]
+        lines = [f"{criterion_label(c, lang)} : {notes[c]}" if lang == "fr" else f"{criterion_label(c, lang)}: {notes[c]}"
+                 for c in CRITERIA]
         if needs.budget is not None:
             lines.append(_say("budget", lang))
         if row["excluded"]:

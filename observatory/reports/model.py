@@ -36,6 +36,10 @@ class Link:
     url: str
 
 
+class Share(float):
+    """A fraction 0..1 shown as a percentage (``0.5`` -> ``50 %``), stored as a real number in spreadsheets."""
+
+
 @dataclass(frozen=True)
 class Cited:
     """A single cell backed by its own sources (e.g. one tool x feature cell of the matrix)."""
@@ -361,7 +365,7 @@ def _liveness(ctx: _Ctx, sec: Section) -> None:
         last = max(r["probed_at"] for r in mine if r.get("probed_at"))
         num = ctx.registry.cite(None, key="probe", title=tr("probe_source"), checked_on=last)
         reachable = sum(1 for r in mine if r.get("reachable"))
-        table.add([ctx.names[tool_id], len(mine), reachable, reachable / len(mine), last], [num])
+        table.add([ctx.names[tool_id], len(mine), reachable, Share(reachable / len(mine)), last], [num])
     sec.tables.append(table)
 
 

@@ -1,0 +1,96 @@
+"""``observatory collect | runs | rebuild``: the command-line face of the collectors."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import collectors
+from observatory.config import load_settings
+from observatory.runs import RunSummary, list_runs, rebuild, run_collector
+from observatory.store import writer
+
+console = Console()
+DbOption = Annotated[str | None, typer.Option("--db", help="Database file (default: OBSERVATORY_DB or XDG data dir).")]
+
+
+def _summary_table(title: str, summaries: list[RunSummary]) -> Table:
+    table = Table(title=title)
+    for col in ("collector", "status", "fetched", "skipped", "failed", "run id", "first error"):
+        table.add_column(col)
+    for s in summaries:
+        colour = {"ok": "green", "partial": "yellow"}.get(s.status, "red")
+        table.add_row(s.collector, f"[{colour}]{s.status}[/]", str(s.fetched), str(s.skipped), str(s.failed),
+                      s.run_id, (s.errors[0][:80] if s.errors else ""), )
+    return table
+
+
+def collect_cmd(
+    names: Annotated[list[str] | None, typer.Argument(help="Collectors to run (default: all).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only items changed since this date (YYYY-MM-DD).")] = None,
+    endpoint: Annotated[str | None, typer.Option(help="Base URL replacing the collectors' default.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Run collectors against their live sources, archiving every response."""
+    wanted = names or collectors.names()
+    try:
+        classes = [collectors.get(n) for n in wanted]
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc.args[0])) from None
+    since_date = date.fromisoformat(since) if since else None
+    settings = load_settings(db)
+    summaries: list[RunSummary] = []
+    with writer(settings.db_path) as con, Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} items"),
+        TimeElapsedColumn(), console=console, transient=False,
+    ) as progress:
+        tasks = {cls.name: progress.add_task(cls.name, total=None) for cls in classes}
+
+        def on_progress(name: str, fetched: int) -> None:
+            progress.update(tasks[name], completed=fetched)
+
+        for cls in classes:
+            summary = run_collector(con, cls(endpoint), settings.archive_dir, since=since_date, progress=on_progress)
+            progress.update(tasks[cls.name], total=max(summary.fetched, 1), completed=max(summary.fetched, 1),
+                            description=f"{cls.name} [{summary.status}]")
+            summaries.append(summary)
+    console.print(_summary_table("Collection runs", summaries))
+    if any(s.status == "failed" for s in summaries):
+        raise typer.Exit(code=1)
+
+
+def runs_cmd(limit: Annotated[int, typer.Option(help="How many runs to show.")] = 30, db: DbOption = None) -> None:
+    """List past collector runs, newest first."""
+    settings = load_settings(db)
+    with writer(settings.db_path) as con:
+        rows = list_runs(con, limit)
+    table = Table(title="Collector runs")
+    for col in ("run id", "collector", "version", "started", "finished", "status", "fetched", "skipped", "failed",
+                "errors"):
+        table.add_column(col)
+    for run_id, name, version, started, finished, status, fetched, skipped, failed, errors in rows:
+        table.add_row(run_id, name, version, f"{started:%Y-%m-%d %H:%M}", f"{finished:%H:%M:%S}" if finished else "",
+                      status, str(fetched), str(skipped), str(failed), str(len(errors or [])))
+    console.print(table)
+
+
+def rebuild_cmd(
+    names: Annotated[list[str] | None, typer.Argument(help="Collectors to rebuild (default: all).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Rebuild collected tables offline from the raw archive (no network)."""
+    settings = load_settings(db)
+    with writer(settings.db_path) as con:
+        summaries = rebuild(con, settings.archive_dir, names or None)
+    console.print(_summary_table("Rebuilt from the archive", summaries))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("collect")(collect_cmd)
+    app.command("runs")(runs_cmd)
+    app.command("rebuild")(rebuild_cmd)

@@ -1,0 +1,182 @@
+"""Import open-data files (CSV, folder of CSVs, or the Decidim open-data ZIP) into the participation tables.
+
+One transaction per file: a file is stored completely or not at all, and a bad file never stops the
+others. ``strict`` stops a file at its first bad row; lenient mode skips bad rows and reports each
+with file, line and field. Rows are upserted on their keys, so importing twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from observatory.participation import formats
+from observatory.participation.context import SourceContext, host_of
+from observatory.participation.csvread import CsvSyntaxError, decode, read_rows
+from observatory.participation.errors import ImportFailed, RowIssue, UnsupportedFile
+from observatory.participation.load import register_tables, write_records
+from observatory.participation.records import Instance, Record
+from observatory.store import transaction
+
+DEFAULT_CONSUL_INSTANCE = "decide.madrid.es"  # the only Consul fork known to publish these CSV dumps
+URL_COLUMNS = ("url", "participatory_space/url", "root_commentable_url")
+LICENCE_NOTE = "as published by the instance; see the data's PROVENANCE.md (redistribution terms unclear)"
+
+
+@dataclass
+class FileReport:
+    label: str
+    kind: str | None = None
+    instance_id: str | None = None
+    rows_read: int = 0
+    written: dict[str, int] = field(default_factory=dict)
+    issues: list[RowIssue] = field(default_factory=list)
+    skipped: str | None = None    # why the file was left out (unsupported export, ...)
+    failed: str | None = None     # why nothing was written (strict error, unreadable CSV)
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.failed for f in self.files)
+
+
+@dataclass(frozen=True)
+class Source:
+    label: str      # what errors name: 'folder/file.csv' or 'archive.zip!member.csv'
+    data: bytes
+
+
+class _TrackingGetter:
+    """Column reader that remembers the last column asked for, so a parse error can name its field."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+        self.last = "?"
+
+    def __call__(self, name: str) -> str | None:
+        self.last = name
+        return self.values.get(name)
+
+
+def iter_sources(path: Path) -> Iterator[Source]:
+    """Every CSV under ``path``: the file itself, the CSVs of a folder (recursively), or those of a ZIP."""
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if child.is_file() and child.suffix.lower() in (".csv", ".zip"):
+                yield from iter_sources(child)
+        return
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            for member in sorted(archive.namelist()):
+                if member.lower().endswith(".csv"):
+                    yield Source(f"{path.name}!{member}", archive.read(member))
+        return
+    yield Source(f"{path.parent.name}/{path.name}" if path.parent.name else path.name, path.read_bytes())
+
+
+def import_path(con: duckdb.DuckDBPyConnection, path: Path, platform: str | None = None,
+                instance_id: str | None = None, strict: bool = False, checked_on: date | None = None) -> ImportReport:
+    """Import every file found at ``path``; ``platform`` ('decidim' | 'consul') restricts detection."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file or folder")
+    report = ImportReport()
+    single_file = path.is_file() and not zipfile.is_zipfile(path)
+    for source in iter_sources(path):
+        file_report = import_source(con, source, platform, instance_id, strict, checked_on or date.today())
+        if single_file and file_report.skipped:
+            file_report.failed, file_report.skipped = file_report.skipped, None
+        report.files.append(file_report)
+    if not report.files:
+        raise FileNotFoundError(f"{path}: no CSV file found")
+    return report
+
+
+def import_source(con: duckdb.DuckDBPyConnection, source: Source, platform: str | None, instance_id: str | None,
+                  strict: bool, checked_on: date) -> FileReport:
+    report = FileReport(label=source.label)
+    try:
+        records, kind, ctx = parse_source(source, platform, instance_id, strict, checked_on, report)
+    except UnsupportedFile as exc:
+        report.skipped = str(exc)
+        return report
+    except ImportFailed as exc:
+        report.failed = str(exc)
+        return report
+    report.kind, report.instance_id = kind.name, ctx.instance_id
+    instance = Instance(instance_id=ctx.instance_id, platform=kind.platform, base_url=f"https://{ctx.instance_id}",
+                        source_url=ctx.source_url, checked_on=checked_on, platform_version=ctx.platform_version)
+    with transaction(con):
+        report.written = write_records(con, [instance, *records])
+        register_tables(con, report.written, source=f"import of {source.label}", licence=LICENCE_NOTE,
+                        checked_on=checked_on)
+    return report
+
+
+def parse_source(source: Source, platform: str | None, instance_id: str | None, strict: bool, checked_on: date,
+                 report: FileReport) -> tuple[list[Record], formats.ExportKind, SourceContext]:
+    """Map every row of one CSV to records (no database access), collecting or raising row issues."""
+    text = decode(source.data)
+    header, rows = read_rows(text, source.label)
+    if not header:
+        raise UnsupportedFile(f"{source.label}: empty export (no header)")
+    kind = formats.detect(header, platform)
+    if kind is None:
+        wanted = f"a {platform} export" if platform else "a Decidim or Consul export"
+        raise UnsupportedFile(f"{source.label}: columns {header[:6]}... do not look like {wanted}")
+    if isinstance(kind, str):
+        raise UnsupportedFile(f"{source.label}: recognised as {kind}, which has no table yet; skipped")
+    columns = set(header)
+    records: list[Record] = []
+    ctx: SourceContext | None = None
+    try:
+        for row in rows:
+            report.rows_read += 1
+            if row.problem:
+                _issue(report, RowIssue(source.label, row.line, "*", row.problem), strict)
+                continue
+            if ctx is None:
+                ctx = _context(source, kind, row.values, instance_id, checked_on, columns)
+            get = _TrackingGetter(row.values)
+            try:
+                records.extend(kind.to_records(get, header, ctx))
+            except ValueError as exc:
+                message = str(exc)
+                name, sep, rest = message.partition(": ")
+                column = name if sep and name in columns else get.last
+                _issue(report, RowIssue(source.label, row.line, column, rest if column == name else message), strict)
+    except CsvSyntaxError as exc:
+        raise ImportFailed(RowIssue(source.label, exc.line, "*", str(exc).split(": ", 1)[-1])) from exc
+    if ctx is None:
+        ctx = _context(source, kind, {}, instance_id, checked_on, columns)
+    return records, kind, ctx
+
+
+def _issue(report: FileReport, issue: RowIssue, strict: bool) -> None:
+    if strict:
+        raise ImportFailed(issue)
+    report.issues.append(issue)
+
+
+def _context(source: Source, kind: formats.ExportKind, first_row: dict[str, str], instance_id: str | None,
+             checked_on: date, columns: set[str]) -> SourceContext:
+    resolved = instance_id or formats.host_from_file_name(source.label)
+    if resolved is None:
+        for column in URL_COLUMNS:
+            resolved = host_of(first_row.get(column))
+            if resolved:
+                break
+    if resolved is None and kind.platform == "consul":
+        resolved = DEFAULT_CONSUL_INSTANCE
+    if resolved is None:
+        raise ImportFailed(f"{source.label}: cannot tell which instance this export comes from; pass --instance HOST")
+    return SourceContext(instance_id=resolved, platform=kind.platform, source_url=f"file:{source.label}",
+                         checked_on=checked_on, platform_version=kind.version_hint(columns))

@@ -1,0 +1,104 @@
+"""Greedy rules: by votes (skip or stop), by votes per cost, by points, and the file's threshold variant.
+
+Semantics follow pabutools 1.2.3 ``greedy_utilitarian_scheme_additive``: projects are ordered by
+satisfaction density (``Cost_Sat``: approvals; ``Cardinality_Sat``: approvals / cost; zero-cost
+supported projects first, unsupported ones last with density 0), ties by project id string; each
+project that still fits is taken. Densities are compared exactly (``Fraction``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+
+import numpy as np
+
+from observatory.pb.model import Election
+from observatory.pb.rules.base import RuleNotApplicable, total_cost
+
+INF = Fraction(10) ** 30  # larger than any density
+
+
+def _order(election: Election, support: np.ndarray, per_cost: bool, exclude: Iterable[int]) -> list[int]:
+    excluded = set(exclude)
+    rank = election.lexico_rank
+
+    def density(i: int) -> Fraction:
+        s = Fraction(str(support[i])) if not float(support[i]).is_integer() else Fraction(int(support[i]))
+        if s <= 0:
+            return Fraction(0)
+        c = election.costs[i]
+        if c == 0:
+            return INF
+        return s / c if per_cost else s
+
+    candidates = [i for i in range(election.n_projects) if i not in excluded]
+    return sorted(candidates, key=lambda i: (-density(i), rank[i]))
+
+
+def greedy_fill(election: Election, support: np.ndarray, per_cost: bool = False,
+                initial: list[int] | None = None, stop_at_first_misfit: bool = False,
+                eligible: np.ndarray | None = None) -> list[int]:
+    """Take projects in density order while they fit (or until the first misfit)."""
+    selected = list(initial or [])
+    remaining = election.budget - total_cost(election, selected)
+    for i in _order(election, support, per_cost, selected):
+        if eligible is not None and not eligible[i]:
+            continue
+        if election.costs[i] <= remaining:
+            selected.append(i)
+            remaining -= election.costs[i]
+        elif stop_at_first_misfit:
+            break
+    return selected
+
+
+def greedy(election: Election) -> list[int]:
+    """Utilitarian greedy by approvals (cities' usual rule); pabutools ``Cost_Sat``."""
+    return greedy_fill(election, election.approval_counts)
+
+
+def greedy_noskip(election: Election) -> list[int]:
+    """Greedy by approvals that stops at the first project that does not fit (no skipping)."""
+    return greedy_fill(election, election.approval_counts, stop_at_first_misfit=True)
+
+
+def greedy_ratio(election: Election) -> list[int]:
+    """Greedy by approvals per unit of cost; pabutools ``Cardinality_Sat``."""
+    return greedy_fill(election, election.approval_counts, per_cost=True)
+
+
+def greedy_score(election: Election) -> list[int]:
+    """Greedy by total points (cumulative/scoring points, ordinal positional points, approvals)."""
+    return greedy_fill(election, np.round(election.score_totals, 9))
+
+
+def _threshold(election: Election) -> float:
+    raw = election.meta.get("min_project_score_threshold", "").strip()
+    try:
+        return float(raw) if raw else 0.0
+    except ValueError:
+        return 0.0
+
+
+def declared(election: Election) -> list[int]:
+    """The rule the file declares in META ``rule``, where it is one we implement.
+
+    ``greedy`` / ``greedy-threshold`` (projects below ``min_project_score_threshold`` excluded) /
+    ``greedy-no-skip`` use approvals on approval ballots and points on cumulative/ordinal ones;
+    ``equalshares/add1`` is ``mes-add1-greedy``.
+    """
+    rule = election.meta.get("rule", "").strip().lower()
+    support = election.approval_counts if election.vote_type in ("approval", "choose-1") else \
+        np.round(election.score_totals, 9)
+    if rule in ("greedy", "greedy-threshold"):
+        eligible = support >= _threshold(election)
+        return greedy_fill(election, support, eligible=eligible)
+    if rule == "greedy-no-skip":
+        eligible = support >= _threshold(election)
+        return greedy_fill(election, support, stop_at_first_misfit=True, eligible=eligible)
+    if rule.startswith("equalshares"):
+        from observatory.pb.rules.mes import mes_add1_greedy
+
+        return mes_add1_greedy(election)
+    raise RuleNotApplicable(f"declared rule {rule or '(none)'!r} is not one the engine implements")
