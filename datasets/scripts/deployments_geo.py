@@ -29,8 +29,14 @@ _GEOGRAPHIC_TLDS: dict[str, str] = {
     "uk": "GB", "cat": "ES", "eus": "ES", "gal": "ES", "barcelona": "ES", "madrid": "ES", "bzh": "FR",
     "paris": "FR", "alsace": "FR", "corsica": "FR", "wien": "AT", "tirol": "AT", "scot": "GB", "wales": "GB",
     "berlin": "DE", "hamburg": "DE", "bayern": "DE", "koeln": "DE", "amsterdam": "NL", "brussels": "BE",
-    "vlaanderen": "BE", "swiss": "CH", "tokyo": "JP", "nyc": "US", "quebec": "CA",
+    "vlaanderen": "BE", "swiss": "CH", "zuerich": "CH", "tokyo": "JP", "nyc": "US", "quebec": "CA",
 }
+# Country codes widely sold as generic names (.io, .co, .me, ...): trusted only under a local second level.
+_GENERIC_CCTLDS: frozenset[str] = frozenset(
+    {"io", "co", "me", "tv", "ai", "ly", "cc", "ws", "fm", "am", "gg", "to", "sh", "so", "ac", "vc", "nu", "tk",
+     "ml", "ga", "cf", "gq", "la", "im", "st", "gl", "sx", "ms", "app"}
+)
+_LOCAL_SECOND_LEVELS: frozenset[str] = frozenset({"gov", "gob", "org", "com", "edu", "net", "ac", "go", "or", "co"})
 # Country names as they appear in organisation names, beyond pycountry's English names.
 _EXTRA_COUNTRY_NAMES: dict[str, str] = {
     "espana": "ES", "espanya": "ES", "deutschland": "DE", "brasil": "BR", "mexico": "MX", "peru": "PE",
@@ -82,9 +88,12 @@ def country_from_domain(url: str) -> str:
     host = host_of(url)
     if not host or "." not in host:
         return ""
-    tld = host.rsplit(".", 1)[1]
+    labels = host.split(".")
+    tld = labels[-1]
     if tld in _GEOGRAPHIC_TLDS:
         return _GEOGRAPHIC_TLDS[tld]
+    if tld in _GENERIC_CCTLDS and not (len(labels) > 2 and labels[-2] in _LOCAL_SECOND_LEVELS):
+        return ""
     return tld.upper() if is_country_code(tld) else ""
 
 

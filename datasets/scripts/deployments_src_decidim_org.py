@@ -35,6 +35,34 @@ _ORG_KEYWORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Files whose point is a namesake town in another country (the domain and title agree on the real one):
+# the point is dropped so the country comes from the domain. Found by the compiler's disagreement report.
+_WRONG_POINTS: dict[str, str] = {
+    "mérida.yml": "point is Mérida, Spain; site is decide.merida.gob.mx (Mérida, Mexico)",
+    "rio-grande.yml": "point is Rio Grande, Brazil; site is participa.riogrande.gob.ar (Río Grande, Argentina)",
+    "salo.yml": "point is Salò, Italy; site is osallistu.salo.fi (Salo, Finland)",
+    "san-nicolás.yml": "point is San Nicolás, Argentina; site is decidimos.sanicolas.gob.mx (Mexico)",
+    "savall.yml": "point is in Liguria, Italy; site is participa311-savall.diba.cat (Sant Llorenç Savall, Spain)",
+}
+
+# Files with no point and no country-code domain whose country is clear from the organisation (method manual).
+_CURATED_COUNTRIES: dict[str, tuple[str, str]] = {
+    "institut-de-drets-humans-de-catalunya.yml": ("ES", "Catalonia in the name"),
+    "ins-camí-de-mar.yml": ("ES", "INS = Catalan public secondary school (Institut), demo by a Catalan firm"),
+    "institut-bosc-de-montjuïc.yml": ("ES", "school on Montjuïc, Barcelona"),
+    "observatori-desc.yml": ("ES", "Barcelona NGO (Catalan name)"),
+    "opcions-cooperativa.yml": ("ES", "Catalan cooperative"),
+    "som-mobilitat.yml": ("ES", "Catalan cooperative"),
+    "som-connexio.yml": ("ES", "Catalan cooperative"),
+    "som-enèrgia.yml": ("ES", "Catalan cooperative"),
+    "sostre-cívic.yml": ("ES", "Catalan housing cooperative"),
+    "metadecidim.yml": ("ES", "run by the Decidim association, Barcelona"),
+    "hamamatsu.yml": ("JP", "Hamamatsu is a Japanese city"),
+    "tours.yml": ("FR", "Montpellier in the name (Nous Sommes Montpellier)"),
+    "the-peoples-budget-seattle.yml": ("US", "Seattle in the name"),
+}
+
+
 def organisation_type(yml_type: str, title: str, url: str) -> str:
     """Our organisation_type from the file's `type`, with a name heuristic for `org`."""
     if yml_type in _TYPE_MAP:
@@ -74,13 +102,18 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
         url = str(entry.get("url") or "").strip()
         if not title:
             raise ValueError(f"{path}: title: missing")
-        latitude, longitude = _point(entry.get("location"), path)
+        latitude, longitude = (None, None) if name in _WRONG_POINTS else _point(entry.get("location"), path)
+        country, method = "", ""
+        if latitude is None and name in _CURATED_COUNTRIES:
+            country, method = _CURATED_COUNTRIES[name][0], "manual"
         rows.append(
             Deployment(
                 tool_id="decidim",
                 organisation=title,
                 organisation_type=organisation_type(str(entry.get("type", "")), title, url),
                 url=url,
+                country=country,
+                country_method=method,
                 latitude=latitude,
                 longitude=longitude,
                 source_url=snapshot.permalink(path),
@@ -105,6 +138,7 @@ def describe(snapshot: GitSnapshot) -> SourceInfo:
         licence="AGPL-3.0 (repository LICENSE file)",
         notes="One YAML file per installation; no country field (derived from the GeoJSON point, else domain, "
         "else name). Entries linked through web.archive.org are kept as listed (the project itself points at an "
-        "archived copy, so the site is probably gone). Decidim's publiccode.yml usedBy repeats these titles "
+        "archived copy, so the site is probably gone). Five points that sit on a namesake town abroad are "
+        "dropped (domain used instead). Decidim's publiccode.yml usedBy repeats these titles "
         "and is not used as a separate source.",
     )

@@ -76,7 +76,8 @@ class ReplayServer:
         for entry in json.loads((folder / "index.json").read_text(encoding="utf-8")):
             body = (folder / entry["file"]).read_bytes() if "file" in entry else entry.get("body", "").encode()
             path = entry["path"] + (f"?{entry['query']}" if entry.get("query") else "")
-            self.add(entry.get("method", "GET"), path, Reply(
+            # Entries repeating a method+path are successive answers (e.g. 202 then 200).
+            self.routes.setdefault((entry.get("method", "GET").upper(), path), []).append(Reply(
                 status=entry.get("status", 200), body=body, headers=entry.get("headers", {}),
                 content_type=entry.get("content_type", "application/json; charset=utf-8")))
 

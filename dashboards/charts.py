@@ -1,0 +1,102 @@
+"""Pure DataFrame → plotly Figure builders (no Streamlit, so they are unit-tested directly).
+
+Readable without colour: bars carry their value as text and a fill pattern per category, lines a
+marker symbol per series and a label at their last point. Every title and axis label is passed in
+already translated; ``lang`` only sets the number separators. The "map" is a longitude/latitude
+scatter with no basemap because plotly's geo basemaps are fetched from a CDN and the dashboard must
+work offline.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+SEPARATORS = {"fr": ",\u202f", "en": ".,"}  # decimal mark, then thousands separator
+PATTERNS = ("", "/", "x", ".", "\\", "+", "-", "|")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon")
+
+
+def _finish(fig: go.Figure, title: str, lang: str, height: int = 380) -> go.Figure:
+    fig.update_layout(title=title, separators=SEPARATORS.get(lang, SEPARATORS["en"]), height=height,
+                      margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend_title_text="")
+    return fig
+
+
+def bar(df: pd.DataFrame, x: str, y: str, title: str, labels: dict[str, str], lang: str,
+        pattern: str | None = None, horizontal: bool = False, barmode: str = "relative") -> go.Figure:
+    """Bar chart with the value printed on each bar and, when ``pattern`` is given, one fill pattern per group."""
+    args = {"x": y, "y": x, "orientation": "h"} if horizontal else {"x": x, "y": y}
+    fig = px.bar(df, **args, color=pattern, pattern_shape=pattern, pattern_shape_sequence=PATTERNS,
+                 labels=labels, text_auto=True, barmode=barmode)
+    fig.update_traces(textposition="auto")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", type="category")
+    return _finish(fig, title, lang)
+
+
+def line(df: pd.DataFrame, x: str, y: str, title: str, labels: dict[str, str], lang: str,
+         series: str | None = None, height: int = 380) -> go.Figure:
+    """Lines with a marker symbol per series and the series name written at its last point."""
+    fig = px.line(df, x=x, y=y, color=series, symbol=series, symbol_sequence=SYMBOLS, markers=True, labels=labels)
+    if series is not None and not df.empty:
+        last = df.sort_values(x).groupby(series, sort=False).tail(1)
+        for row in last.itertuples(index=False):
+            fig.add_annotation(x=getattr(row, x), y=getattr(row, y), text=str(getattr(row, series)),
+                               showarrow=False, xanchor="left", xshift=6)
+    return _finish(fig, title, lang, height)
+
+
+def sparkline(df: pd.DataFrame, x: str, y: str, lang: str) -> go.Figure:
+    """A tiny trend line without axes, with its last value written next to it."""
+    fig = go.Figure(go.Scatter(x=df[x], y=df[y], mode="lines+markers", line={"width": 2}))
+    if not df.empty:
+        fig.add_annotation(x=df[x].iloc[-1], y=df[y].iloc[-1], text=str(df[y].iloc[-1]), showarrow=False,
+                           xanchor="left", xshift=6)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=90, margin={"l": 0, "r": 40, "t": 0, "b": 0}, showlegend=False,
+                      separators=SEPARATORS.get(lang, SEPARATORS["en"]))
+    return fig
+
+
+def point_map(df: pd.DataFrame, size: str, text: str, title: str, labels: dict[str, str], lang: str) -> go.Figure:
+    """Bubbles at (longitude, latitude), each labelled with its text (e.g. country code and count)."""
+    located = df.dropna(subset=["latitude", "longitude"])
+    fig = px.scatter(located, x="longitude", y="latitude", size=size, text=text, size_max=40, labels=labels,
+                     hover_data={size: True})
+    fig.update_traces(textposition="top center", marker={"line": {"width": 1, "color": "black"}})
+    fig.update_xaxes(range=[-180, 180], zeroline=False)
+    fig.update_yaxes(range=[-60, 80], zeroline=False, scaleanchor="x", scaleratio=1)
+    return _finish(fig, title, lang, height=420)
+
+
+def stacked_contributions(ranking: pd.DataFrame, weights: dict[str, float], criteria_labels: dict[str, str],
+                          title: str, labels: dict[str, str], lang: str) -> go.Figure:
+    """One horizontal bar per tool, split into each criterion's weighted contribution (patterned)."""
+    long = []
+    for row in ranking.to_dict("records"):
+        for criterion, label in criteria_labels.items():
+            long.append({"name": row["name"], "criterion": label,
+                         "contribution": round(weights[criterion] * float(row[f"score_{criterion}"]), 3)})
+    df = pd.DataFrame(long, columns=["name", "criterion", "contribution"])
+    fig = px.bar(df, x="contribution", y="name", color="criterion", pattern_shape="criterion",
+                 pattern_shape_sequence=PATTERNS, orientation="h", labels=labels, text_auto=True)
+    fig.update_yaxes(autorange="reversed", type="category")
+    return _finish(fig, title, lang, height=max(250, 60 * max(1, len(ranking)) + 100))
+
+
+def histogram(df: pd.DataFrame, x: str, title: str, labels: dict[str, str], lang: str,
+              color: str | None = None) -> go.Figure:
+    fig = px.histogram(df, x=x, color=color, pattern_shape=color, pattern_shape_sequence=PATTERNS,
+                       labels=labels, text_auto=True, barmode="group")
+    return _finish(fig, title, lang)
+
+
+def scatter(df: pd.DataFrame, x: str, y: str, title: str, labels: dict[str, str], lang: str,
+            text: str | None = None, symbol: str | None = None) -> go.Figure:
+    fig = px.scatter(df, x=x, y=y, text=text, symbol=symbol, color=symbol, symbol_sequence=SYMBOLS, labels=labels)
+    if text:
+        fig.update_traces(textposition="top center")
+    return _finish(fig, title, lang)
