@@ -105,6 +105,7 @@ class Collector:
     tables: ClassVar[tuple[str, ...]] = ()
     politeness_s: ClassVar[float] = 0.2      # gap between two requests to one host
     token_env: ClassVar[str | None] = None   # env var whose token is sent to the endpoint's host only
+    client_overrides: ClassVar[dict[str, Any]] = {}   # ClientConfig fields (timeouts, retries, sizes)
     description: ClassVar[str] = ""
 
     def __init__(self, endpoint: str | None = None) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date as _babel_date
@@ -27,7 +27,7 @@ class CatalogueError(ValueError):
     """A catalogue file is malformed, or a key does not belong to the file that defines it."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """All messages of one language, merged from its folder."""
     merged: dict[str, str] = {}
@@ -82,3 +82,8 @@ def fmt_date(value: dt.date | dt.datetime | str | None, lang: str | None = None)
     if isinstance(value, dt.datetime):
         value = value.date()
     return _babel_date(value, format="medium", locale=BABEL_LOCALE[lang or current_lang()])
+
+
+def t_or(key: str, default: str, lang: str | None = None) -> str:
+    """Translate ``key`` when the catalogue has it, else ``default`` (for open-ended codes such as rule metrics)."""
+    return catalogue(lang or current_lang()).get(key, default)

@@ -114,10 +114,11 @@ QUERIES: dict[str, Query] = {
     ),
     "deployments_by_tool": Query(
         """
-        SELECT d.tool_id, t.name AS tool, count(*) FILTER (WHERE d.removed_on IS NULL) AS deployments,
+        SELECT t.tool_id, t.name AS tool,
+               count(d.deployment_id) FILTER (WHERE d.removed_on IS NULL) AS deployments,
                count(DISTINCT d.country) AS countries
-        FROM tools t LEFT JOIN deployments d USING (tool_id)
-        GROUP BY d.tool_id, t.name ORDER BY deployments DESC, t.name
+        FROM tools t LEFT JOIN deployments d ON d.tool_id = t.tool_id
+        GROUP BY t.tool_id, t.name ORDER BY deployments DESC, t.name
         """,
         ("deployments", "tools"),
         "Live deployments per tool.",
@@ -183,6 +184,11 @@ QUERIES: dict[str, Query] = {
         """,
         ("deployment_probes", "deployments", "tools"),
         "Latest liveness probe of each deployment.",
+    ),
+    "pb_projects": Query(
+        "SELECT * FROM pb_projects WHERE edition_id = $edition_id",
+        ("pb_projects",),
+        "Projects of one participatory-budgeting edition (names, costs, districts, categories).",
     ),
     "instances": Query(
         "SELECT * FROM instances ORDER BY platform, instance_id",

@@ -77,9 +77,7 @@ def run_collector(
 
 def _client(collector: Collector, archive: RawArchive, run_id: str, clock: Clock,
             config: ClientConfig | None, mode: str) -> HttpClient:
-    cfg = config or ClientConfig()
-    if config is None:
-        cfg = replace(cfg, politeness_s=collector.politeness_s)
+    cfg = config or replace(ClientConfig(), politeness_s=collector.politeness_s, **collector.client_overrides)
     tokens = {host_of(collector.endpoint): collector.token_env} if collector.token_env and collector.endpoint else {}
     return HttpClient(archive=archive, run_id=run_id, config=cfg, clock=clock, mode=mode, tokens=tokens)
 

@@ -55,10 +55,10 @@ def show(repo: Path, path: str) -> str:
 
 def licence_kind(text: str) -> str:
     """Name the licence family a file's opening lines announce (a hint for the compiler, not a verdict)."""
-    head = text[:3000]
-    for marker, kind in KNOWN_TEXTS.items():
-        if marker.lower() in head.lower():
-            return kind
+    for head in (text[:400], text[:3000]):  # the title first: GPL preambles mention the Lesser GPL further down
+        for marker, kind in KNOWN_TEXTS.items():
+            if marker.lower() in head.lower():
+                return kind
     return "unrecognised"
 
 
@@ -121,6 +121,7 @@ def snapshot_facts(repo: Path, paths: list[str]) -> dict[str, object]:
     present = {p: _exists(repo, p) for p in paths}
     return {"snapshot": repo.name if repo.name != "repo" else repo.parent.name, "remote": remote,
             "head": head, "head_date": git(repo, "log", "-1", "--format=%cs", "HEAD").strip(),
+            "newest_ref_date": _newest_ref_date(repo),
             "first_commit_date": first[0] if first else None,
             "oldest_tag": _oldest_tag(repo), "languages": main_languages(repo), "licence_files": licences,
             "manifest_licences": manifest_licences(repo, root), "paths_present": present}
@@ -134,6 +135,12 @@ def _has_remote(repo: Path) -> bool:
 def _exists(repo: Path, path: str) -> bool:
     return subprocess.run(["git", "-C", str(repo), "cat-file", "-e", f"HEAD:{path}"],
                           capture_output=True).returncode == 0
+
+
+def _newest_ref_date(repo: Path) -> str:
+    """Newest commit date on any ref: the activity signal behind the `status` column."""
+    out = git(repo, "for-each-ref", "--sort=-committerdate", "--count=1", "--format=%(committerdate:short)")
+    return out.strip()
 
 
 def _oldest_tag(repo: Path) -> dict[str, str] | None:

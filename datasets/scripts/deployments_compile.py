@@ -3,7 +3,8 @@
 Usage (one git directory per registered source; see datasets/README.md):
 
     python datasets/scripts/deployments_compile.py --decidim-org DIR --openstad DIR --democracyos DIR \
-        --consulproject DIR --your-priorities DIR [--checked-on YYYY-MM-DD] [--out datasets/deployments]
+        --consulproject DIR --your-priorities DIR --polis-open-data DIR --adhocracy-plus DIR \
+        --fixmystreet DIR --meinberlin DIR [--checked-on YYYY-MM-DD] [--out datasets/deployments]
 
 Output is deterministic (rows sorted by id, fixed column order): re-running on the same snapshots gives
 identical files. Anything to review (duplicates merged, country disagreements) goes to stderr.

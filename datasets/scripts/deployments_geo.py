@@ -18,7 +18,8 @@ import pycountry
 
 # Archive wrappers used by lists for installations that are gone: the identity is the wrapped URL.
 _ARCHIVE_PREFIX = re.compile(
-    r"^https?://(?:web\.archive\.org|web-archive-org\.translate\.goog)/web/\d+[a-z_]*/(?P<url>.+)$",
+    r"^https?://(?:(?:web\.archive\.org|web-archive-org\.translate\.goog)/web|wayback\.archive-it\.org/\d+)"
+    r"/\d+[a-z_]*/(?P<url>.+)$",
     re.IGNORECASE,
 )
 # Paths that point at a page of an instance rather than the instance itself.
@@ -48,7 +49,10 @@ _EXTRA_COUNTRY_NAMES: dict[str, str] = {
 def unwrap_archive(url: str) -> str:
     """The original URL behind a web-archive link (the list's way of saying the site is gone)."""
     match = _ARCHIVE_PREFIX.match(url.strip())
-    return match.group("url") if match else url.strip()
+    if not match:
+        return url.strip()
+    # Archives sometimes collapse the wrapped scheme's double slash ("https:/host").
+    return re.sub(r"^(https?):/+", r"\1://", match.group("url"))
 
 
 def canonical_url(url: str) -> str:

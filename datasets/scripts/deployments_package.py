@@ -7,12 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from deployments_model import COUNTRY_METHODS, DEPLOYMENT_COLUMNS, ORGANISATION_TYPES, SOURCE_COLUMNS, SourceInfo
+from deployments_model import (
+    COUNTRY_METHODS,
+    DEPLOYMENT_COLUMNS,
+    ORGANISATION_TYPES,
+    SOURCE_COLUMNS,
+    SourceInfo,
+)
 
+# Ids of the catalogue package's tools that deployments may use (the x-foreignKeys check covers the rest).
 TOOL_IDS: tuple[str, ...] = (
     "decidim", "consul-democracy", "go-vocal", "democracyos", "openstad", "adhocracy-plus", "loomio",
     "discourse", "ushahidi", "cap-collectif", "polis", "your-priorities", "liquidfeedback", "openslides",
-    "belenios",
+    "belenios", "fixmystreet", "meinberlin",
 )
 
 _DATE = {"type": "date", "format": "default"}

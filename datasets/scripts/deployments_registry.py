@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from types import ModuleType
 
+import deployments_src_adhocracy_plus
 import deployments_src_consulproject
 import deployments_src_decidim_org
 import deployments_src_democracyos
+import deployments_src_fixmystreet
+import deployments_src_meinberlin
 import deployments_src_openstad
+import deployments_src_polis_open_data
 import deployments_src_your_priorities
 
 # option name -> reader module
@@ -22,4 +26,8 @@ SOURCES: dict[str, ModuleType] = {
     "democracyos": deployments_src_democracyos,
     "consulproject": deployments_src_consulproject,
     "your-priorities": deployments_src_your_priorities,
+    "polis-open-data": deployments_src_polis_open_data,
+    "adhocracy-plus": deployments_src_adhocracy_plus,
+    "fixmystreet": deployments_src_fixmystreet,
+    "meinberlin": deployments_src_meinberlin,
 }

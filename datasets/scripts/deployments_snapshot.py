@@ -10,6 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import quote
 
 
 class SnapshotError(RuntimeError):
@@ -47,5 +48,5 @@ class GitSnapshot:
         return sorted(name for name in raw.decode("utf-8").split("\0") if name)
 
     def permalink(self, path: str) -> str:
-        """GitHub URL of `path` at the pinned commit, the `source_url` of every row read from it."""
-        return f"https://github.com/{self.repo}/blob/{self.commit}/{path}"
+        """GitHub URL of `path` at the pinned commit (percent-encoded), the `source_url` of rows read from it."""
+        return f"https://github.com/{self.repo}/blob/{self.commit}/{quote(path)}"

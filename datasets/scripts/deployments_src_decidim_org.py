@@ -26,12 +26,13 @@ _ORG_KEYWORDS: tuple[tuple[str, str], ...] = (
     (r"\bcoop\b|cooperativ|coop[eè]rative|\bscc?l\b|\bsom (energia|enèrgia|connexio|mobilitat)\b", "cooperative"),
     (r"partido|partit\b|partei|\bparty\b|en com[úu]\b|podemos|ecologistes|g[ée]n[ée]ration|terres de gauche",
      "political_party"),
-    (r"ministry|minist[èe]re|ministerio|secretar[íi]a|government of|gouvernement|governo", "national_government"),
+    (r"ministry|minist[èe]re|ministerio|secretar[íi]a|government of|gouvernement|governo|cour des? comptes|"
+     r"commission nationale|conseil [ée]conomique, social|funzione pubblica", "national_government"),
     (r"diputaci[óo]|generalitat|provincia|provincie|cabildo|consell comarcal|\bregi[óo]n\b|d[ée]partement",
      "region"),
     (r"ajuntament|ayuntamiento|concello|mairie|ville de|city of|\bstadt\b|gemeinde|comune|municipal", "municipality"),
     (r"fundaci[óo]|foundation|fondation|stiftung|associa[çc]i|asociaci|association|verein|\bong\b|\bngo\b|"
-     r"greenpeace|collective|observatori|lafede|xarxa|red de", "ngo"),
+     r"greenpeace|collective|observatori|lafede|xarxa|red de|federaci|escolt|scout|ateneu|\bclub\b", "ngo"),
 )
 
 
@@ -45,7 +46,8 @@ _WRONG_POINTS: dict[str, str] = {
     "savall.yml": "point is in Liguria, Italy; site is participa311-savall.diba.cat (Sant Llorenç Savall, Spain)",
 }
 
-# Files with no point and no country-code domain whose country is clear from the organisation (method manual).
+# Country set by curation (method manual): files with no point and no country-code domain whose country is
+# clear from the organisation, and points the nearest-town lookup gets wrong (coordinates are kept).
 _CURATED_COUNTRIES: dict[str, tuple[str, str]] = {
     "institut-de-drets-humans-de-catalunya.yml": ("ES", "Catalonia in the name"),
     "ins-camí-de-mar.yml": ("ES", "INS = Catalan public secondary school (Institut), demo by a Catalan firm"),
@@ -60,6 +62,7 @@ _CURATED_COUNTRIES: dict[str, tuple[str, str]] = {
     "hamamatsu.yml": ("JP", "Hamamatsu is a Japanese city"),
     "tours.yml": ("FR", "Montpellier in the name (Nous Sommes Montpellier)"),
     "the-peoples-budget-seattle.yml": ("US", "Seattle in the name"),
+    "rome-collaboratory-act.yml": ("IT", "point in Rome next to the Vatican: the nearest-town lookup says VA"),
 }
 
 
@@ -104,7 +107,7 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
             raise ValueError(f"{path}: title: missing")
         latitude, longitude = (None, None) if name in _WRONG_POINTS else _point(entry.get("location"), path)
         country, method = "", ""
-        if latitude is None and name in _CURATED_COUNTRIES:
+        if name in _CURATED_COUNTRIES:
             country, method = _CURATED_COUNTRIES[name][0], "manual"
         rows.append(
             Deployment(

@@ -24,9 +24,11 @@ CRITERIA: tuple[str, ...] = ("features", "licence", "hosting", "languages", "mat
 HOSTING_CHOICES: tuple[str, ...] = ("self_host", "hosted", "either")
 # Feature ids that record a hosted (SaaS) offer, and the prefix of interface-language features.
 HOSTED_FEATURE_IDS: frozenset[str] = frozenset({"hosted_offer", "saas", "managed_hosting"})
-LANGUAGE_FEATURE_PREFIX = "language_"
+LANGUAGE_FEATURE_PREFIX = "language_"  # per-language claims, e.g. language_fr, when the catalogue itemises them
+MULTILINGUAL_FEATURE = "multilingual"  # otherwise: a claim that the interface is multilingual at all
 EVIDENCE_WEIGHT: dict[str, float] = {"code": 1.0, "third_party": 1.0, "self_declared": 0.7}
 ACTIVE_STATUSES = frozenset({"active", "maintained"})
+MAINTENANCE_STATUSES = frozenset({"maintenance"})  # fixes only, no new features
 INACTIVE_STATUSES = frozenset({"inactive", "archived", "abandoned", "discontinued", "unmaintained"})
 TOP_N = 3
 
@@ -90,6 +92,10 @@ CRITERION_LABELS: dict[str, dict[str, str]] = {
     "licence": {"en": "Licence", "fr": "Licence"},
     "hosting": {"en": "Hosting", "fr": "Hébergement"},
     "languages": {"en": "Languages", "fr": "Langues"},
+    "languages_multi_yes": {"en": "Multilingual interface claimed (the languages are not itemised in the catalogue).",
+                            "fr": "Interface multilingue déclarée (les langues ne sont pas détaillées dans le catalogue)."},
+    "languages_multi_no": {"en": "No multilingual interface recorded, and you need several languages.",
+                           "fr": "Aucune interface multilingue recensée, alors que vous avez besoin de plusieurs langues."},
     "maturity": {"en": "Maturity", "fr": "Maturité"},
     "adoption": {"en": "Adoption", "fr": "Adoption"},
 }
@@ -117,6 +123,10 @@ _TEXT: dict[str, dict[str, str]] = {
                           "fr": "Le catalogue n'a pas de données sur les langues d'interface (score neutre)."},
     "languages": {"en": "Interface available in {n} of {k} wanted languages.",
                   "fr": "Interface disponible dans {n} des {k} langues voulues."},
+    "languages_multi_yes": {"en": "Multilingual interface claimed (the languages are not itemised in the catalogue).",
+                            "fr": "Interface multilingue déclarée (les langues ne sont pas détaillées dans le catalogue)."},
+    "languages_multi_no": {"en": "No multilingual interface recorded, and you need several languages.",
+                           "fr": "Aucune interface multilingue recensée, alors que vous avez besoin de plusieurs langues."},
     "maturity": {"en": "Status: {status}.", "fr": "Statut : {status}."},
     "adoption": {"en": "{n} known live deployments.", "fr": "{n} déploiements actifs connus."},
     "excluded": {"en": "Excluded: {reason}", "fr": "Exclu : {reason}"},
@@ -195,18 +205,11 @@ def _score_tool(tool: Mapping[str, object], facts: _Facts, needs: Needs, lang: s
     else:
         scores["hosting"], notes["hosting"] = 1.0, _say("hosting_either", lang)
 
-    language_data = facts.claims["feature_id"].astype(str).str.startswith(LANGUAGE_FEATURE_PREFIX).any()
-    if not needs.languages:
-        scores["languages"], notes["languages"] = 1.0, _say("languages_none", lang)
-    elif not language_data:
-        scores["languages"], notes["languages"] = 0.5, _say("languages_unknown", lang)
-    else:
-        n = sum(f"{LANGUAGE_FEATURE_PREFIX}{code.lower()}" in evidence for code in needs.languages)
-        scores["languages"] = n / len(needs.languages)
-        notes["languages"] = _say("languages", lang, n=n, k=len(needs.languages))
+    scores["languages"], notes["languages"] = _language_score(needs, evidence, facts, lang)
 
     status = str(tool.get("status") or "unknown").lower()
-    scores["maturity"] = 1.0 if status in ACTIVE_STATUSES else 0.0 if status in INACTIVE_STATUSES else 0.5
+    scores["maturity"] = (1.0 if status in ACTIVE_STATUSES else 0.75 if status in MAINTENANCE_STATUSES
+                          else 0.0 if status in INACTIVE_STATUSES else 0.5)
     notes["maturity"] = _say("maturity", lang, status=status)
 
     live = facts.deployments.get(tool_id, 0)
@@ -217,6 +220,22 @@ def _score_tool(tool: Mapping[str, object], facts: _Facts, needs: Needs, lang: s
     sources = [str(tool["source_url"])] + sorted({str(u) for u in claims["source_url"] if isinstance(u, str)})
     return {"tool_id": tool_id, "name": tool["name"], "licence_spdx": spdx, "scores": scores, "notes": notes,
             "excluded": excluded, "sources": sources}
+
+
+def _language_score(needs: Needs, evidence: Mapping[str, object], facts: _Facts, lang: str) -> tuple[float, str]:
+    """Per-language claims when the catalogue has them; else the multilingual claim; else neutral."""
+    if not needs.languages:
+        return 1.0, _say("languages_none", lang)
+    claimed = facts.claims["feature_id"].astype(str)
+    if claimed.str.startswith(LANGUAGE_FEATURE_PREFIX).any():
+        n = sum(f"{LANGUAGE_FEATURE_PREFIX}{code.lower()}" in evidence for code in needs.languages)
+        return n / len(needs.languages), _say("languages", lang, n=n, k=len(needs.languages))
+    if (claimed == MULTILINGUAL_FEATURE).any():
+        if MULTILINGUAL_FEATURE in evidence:
+            return 1.0, _say("languages_multi_yes", lang)
+        if len(needs.languages) > 1:
+            return 0.0, _say("languages_multi_no", lang)
+    return 0.5, _say("languages_unknown", lang)
 
 
 def _table(rows: list[dict[str, object]], weights: dict[str, float], needs: Needs, lang: str) -> pd.DataFrame:

@@ -23,6 +23,7 @@ def html_to_text(value: str | None) -> str | None:
     """Plain text of an HTML fragment (tags dropped, entities decoded); text is never rendered as HTML."""
     if value is None:
         return None
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     if "<" not in value and "&" not in value:
         return value.strip()
     with warnings.catch_warnings():

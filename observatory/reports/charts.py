@@ -23,7 +23,7 @@ def _fmt(value: float, lang: str) -> str:
     return format_number(value, lang, 0 if float(value).is_integer() else 1)
 
 
-def _shorten(text: str, limit: int = 30) -> str:
+def _shorten(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -37,7 +37,7 @@ def bar_svg(chart: BarChart, lang: str) -> str:
     alt = t(lang, "chart_alt", title=chart.title, values=values_text)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="11">',
+        f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="10">',
         f"<title>{escape(chart.title)}</title>",
         f"<desc>{escape(alt)}</desc>",
     ]

@@ -68,14 +68,25 @@ def cell(value: Any, lang: str) -> Markup:
         return escape(format_number(value, lang, 0 if value.is_integer() else 2))
     if isinstance(value, datetime | date):
         return escape(value.isoformat()[:10])
-    return escape(typography(str(value), lang))
+    lines = typography(str(value), lang).split("\n")
+    return Markup("<br>").join(escape(line) for line in lines)
+
+
+def cell_class(value: Any) -> Markup:
+    if isinstance(value, bool):
+        return Markup("")
+    if isinstance(value, int | float):
+        return Markup(' class="num"')
+    if isinstance(value, date):
+        return Markup(' class="date"')
+    return Markup("")
 
 
 @cache
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(refs=refs, cell=cell, rich=rich, link=link, bar_svg=lambda c, lang: Markup(bar_svg(c, lang)))
+    env.globals.update(refs=refs, cell=cell, cell_class=cell_class, rich=rich, link=link, bar_svg=lambda c, lang: Markup(bar_svg(c, lang)))
     return env
 
 

@@ -46,11 +46,12 @@ def t(lang: str, key: str, **fmt: object) -> str:
     return typography(text, lang)
 
 
-_FR_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"[ \t]+:(?=\s|$)"), NBSP + ":"),
-    (re.compile(r"[ \t]+([;?!])"), NNBSP + r"\1"),
-    (re.compile(r"«[ \t]*"), "«" + NBSP),
-    (re.compile(r"[ \t]*»"), NBSP + "»"),
+_SPACES = "[ \t\u00a0\u202f]"
+_FR_RULES: tuple[tuple[re.Pattern[str], str], ...] = (   # idempotent: applying twice changes nothing
+    (re.compile(_SPACES + r"+:(?=\s|$)"), NBSP + ":"),
+    (re.compile(_SPACES + r"+([;?!])"), NNBSP + r"\1"),
+    (re.compile("«" + _SPACES + "*"), "«" + NBSP),
+    (re.compile(_SPACES + "*»"), NBSP + "»"),
 )
 
 

@@ -115,7 +115,7 @@ class UnknownToolError(ValueError):
 
 # --------------------------------------------------------------------------------------------- helpers
 
-def _clean(value: Any) -> Any:
+def clean_value(value: Any) -> Any:
     """pandas/numpy scalars -> plain Python; timestamps -> dates (a report dates facts, it does not time them)."""
     if isinstance(value, (list, tuple, np.ndarray)):
         return list(value)
@@ -133,7 +133,7 @@ def _clean(value: Any) -> Any:
 def records(con: duckdb.DuckDBPyConnection, query: str, **params: Any) -> list[dict[str, Any]]:
     """Rows of a named query of :mod:`observatory.queries` (the one place SQL lives) as plain dicts."""
     frame = queries.run(con, query, **params)
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{k: clean_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def valid_tool_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -168,7 +168,7 @@ def regenerate_command(tools: Sequence[str], lang: str, fmt: str, output: str | 
 # --------------------------------------------------------------------------------------------- context
 
 @dataclass
-class _Ctx:
+class ReportContext:
     con: duckdb.DuckDBPyConnection
     lang: str
     tools: list[str]
@@ -195,7 +195,7 @@ def _all_sources(table: Table) -> tuple[int, ...]:
 
 # --------------------------------------------------------------------------------------------- sections
 
-def _summary(ctx: _Ctx, tools: list[dict[str, Any]], families: dict[str, str], deploy_counts: dict[str, int]) -> Section:
+def _summary(ctx: ReportContext, tools: list[dict[str, Any]], families: dict[str, str], deploy_counts: dict[str, int]) -> Section:
     tr = ctx.tr
     sec = Section("summary", tr("sec_summary"))
     table = Table("summary", tr("sec_summary"), [
@@ -223,7 +223,7 @@ def _summary(ctx: _Ctx, tools: list[dict[str, Any]], families: dict[str, str], d
     return sec
 
 
-def _licences(ctx: _Ctx, tools: list[dict[str, Any]]) -> tuple[Section, dict[str, str]]:
+def _licences(ctx: ReportContext, tools: list[dict[str, Any]]) -> tuple[Section, dict[str, str]]:
     """Family, OSI status, network clause and plain obligations (``observatory.analytics.licences``)."""
     tr = ctx.tr
     sec = Section("licences", tr("sec_licences"))
@@ -256,7 +256,7 @@ def _licences(ctx: _Ctx, tools: list[dict[str, Any]]) -> tuple[Section, dict[str
     return sec, families
 
 
-def _features(ctx: _Ctx) -> Section:
+def _features(ctx: ReportContext) -> Section:
     tr = ctx.tr
     sec = Section("features", tr("sec_features"))
     sec.facts.append(Fact(tr("evidence_legend")))
@@ -282,11 +282,12 @@ def _features(ctx: _Ctx) -> Section:
     return sec
 
 
-HEALTH_COLUMNS: tuple[str, ...] = ("stars", "forks", "contributors", "commits_last_52w", "releases_last_year",
-                                   "latest_release", "latest_release_at", "pushed_at", "archived", "licence_mismatch")
+# The columns that fit an A4 page; the full history is one `observatory export repo_snapshots` away.
+HEALTH_COLUMNS: tuple[str, ...] = ("stars", "contributors", "commits_last_52w", "releases_last_year", "latest_release",
+                                   "pushed_at", "archived", "licence_mismatch")
 
 
-def _health(ctx: _Ctx) -> Section:
+def _health(ctx: ReportContext) -> Section:
     tr = ctx.tr
     sec = Section("health", tr("sec_health"))
     try:
@@ -312,7 +313,7 @@ def _health(ctx: _Ctx) -> Section:
     return sec
 
 
-def _adoption(ctx: _Ctx) -> Section:
+def _adoption(ctx: ReportContext) -> Section:
     tr = ctx.tr
     sec = Section("adoption", tr("sec_adoption"))
     rows = [r for r in ctx.selected(records(ctx.con, "deployments")) if r.get("removed_on") is None]
@@ -346,7 +347,7 @@ def _adoption(ctx: _Ctx) -> Section:
     return sec
 
 
-def _liveness(ctx: _Ctx, sec: Section) -> None:
+def _liveness(ctx: ReportContext, sec: Section) -> None:
     """Share of deployments whose latest probe answered; our own measurement, cited as the probe run."""
     tr = ctx.tr
     try:
@@ -369,7 +370,7 @@ def _liveness(ctx: _Ctx, sec: Section) -> None:
     sec.tables.append(table)
 
 
-def _data_tables(ctx: _Ctx) -> Table:
+def _data_tables(ctx: ReportContext) -> Table:
     tr = ctx.tr
     table = Table("data_licence", tr("sec_data_licence"), [
         tr("col_table"), tr("col_package"), tr("col_data_licence"), tr("col_source"), tr("col_checked_on")])
@@ -406,7 +407,7 @@ def build_report(con: duckdb.DuckDBPyConnection, tools: Sequence[str], lang: str
     tool_rows = {r["tool_id"]: r for r in records(con, "tools")}
     ordered = [tool_rows[x] for x in tool_ids]
     names = {x: tool_rows[x]["name"] for x in tool_ids}
-    ctx = _Ctx(con, lang, tool_ids, names, src.SourceRegistry(con))
+    ctx = ReportContext(con, lang, tool_ids, names, src.SourceRegistry(con))
     deploy_counts = {r["tool_id"]: int(r["deployments"] or 0) for r in ctx.selected(records(con, "deployments_by_tool"))}
 
     licences, families = _licences(ctx, ordered)   # the summary shows the families; numbering follows reading order

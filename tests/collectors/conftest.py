@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,3 +43,19 @@ def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 @pytest.fixture
 def archive_dir(tmp_path: Path) -> Path:
     return tmp_path / "archive"
+
+
+@pytest.fixture
+def recording_importer(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bytes, str]]:
+    """A stand-in for ``observatory.pb.importer`` that records what it is handed (contract test)."""
+    received: list[tuple[str, bytes, str]] = []
+    module = types.ModuleType("observatory.pb.importer")
+
+    def import_editions(con, files, strict=True):  # noqa: ANN001 - mirrors the importer's signature
+        assert strict is False
+        received.extend(files)
+        return []
+
+    module.import_editions = import_editions  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "observatory.pb.importer", module)
+    return received

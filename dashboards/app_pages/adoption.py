@@ -1,0 +1,100 @@
+"""Adoption: deployments over time, map, liveness and version lag from probes, software health trends."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import charts, data
+from dashboards import components as ui
+from dashboards.i18n import current_lang, fmt_percent, t
+from observatory.analytics import adoption
+from observatory.queries import MissingData
+
+HEALTH_METRICS: tuple[str, ...] = ("stars", "forks", "open_issues", "contributors", "commits_last_52w",
+                                   "releases_last_year")
+
+
+def _over_time(deployments, lang: str) -> None:
+    by = st.radio(t("adoption.group_by"), options=list(adoption.GROUPINGS), horizontal=True, key="adoption_by",
+                  format_func=lambda g: t(f"adoption.by_{g}", lang))
+    series = adoption.deployments_over_time(deployments, by)
+    if series.empty:
+        ui.empty_state("observatory build")
+        return
+    labels = {"year": t("common.year"), "deployments": t("common.deployments"), by: t(f"adoption.by_{by}")}
+    fig = charts.line(series, "year", "deployments", t("adoption.chart_over_time"), labels, lang, series=by)
+    ui.chart(fig, series, "adoption_over_time", alt=t("adoption.chart_over_time_alt"),
+             sources=ui.sources_of(deployments), note=t("adoption.over_time_note"))
+
+
+def _map(lang: str) -> None:
+    by_country = ui.fetch("deployments_by_country")
+    if by_country is None:
+        return
+    by_country = by_country.assign(label=[f"{c} ({n})" for c, n in zip(by_country["country"],
+                                                                        by_country["deployments"], strict=True)])
+    labels = {"longitude": t("common.longitude"), "latitude": t("common.latitude"),
+              "deployments": t("common.deployments")}
+    fig = charts.point_map(by_country, "deployments", "label", t("adoption.chart_map"), labels, lang)
+    alt = t("overview.map_alt", summary=", ".join(by_country["label"].head(15)))
+    st.caption(alt)
+    ui.chart(fig, by_country.drop(columns=["label"]), "adoption_map", alt=alt, note=t("overview.map_note"))
+
+
+def _probes(lang: str) -> None:
+    st.subheader(t("adoption.liveness"))
+    try:
+        probes = data.query("latest_probes")
+    except MissingData as exc:
+        ui.empty_state(ui.command_for(exc.tables))
+        return
+    if probes.empty:
+        ui.empty_state("observatory collect")
+        return
+    live = adoption.liveness(probes)
+    live = live.assign(share_label=[fmt_percent(v, lang) for v in live["share_reachable"]])
+    labels = {"tool": t("common.tool"), "share_reachable": t("adoption.share_reachable")}
+    fig = charts.bar(live, "tool", "share_reachable", t("adoption.chart_liveness"), labels, lang, pattern="tool")
+    fig.update_traces(texttemplate="%{y:.0%}")
+    ui.chart(fig, live, "adoption_liveness", alt=t("adoption.chart_liveness_alt"))
+    lag = adoption.version_lag(probes)
+    if lag.empty:
+        st.caption(t("adoption.no_versions"))
+        return
+    labels = {"minor_versions_behind": t("adoption.versions_behind"), "tool": t("common.tool")}
+    fig = charts.histogram(lag, "minor_versions_behind", t("adoption.chart_lag"), labels, lang, color="tool")
+    ui.chart(fig, lag, "adoption_lag", alt=t("adoption.chart_lag_alt"), note=t("adoption.lag_note"))
+
+
+def _health(lang: str) -> None:
+    st.subheader(t("adoption.health"))
+    try:
+        history = data.query("all_snapshot_history")
+    except MissingData as exc:
+        ui.empty_state(ui.command_for(exc.tables))
+        return
+    if history.empty:
+        ui.empty_state("observatory collect")
+        return
+    metric = st.selectbox(t("adoption.metric"), options=list(HEALTH_METRICS), key="adoption_metric",
+                          format_func=lambda m: t(f"adoption.metric_{m}", lang))
+    labels = {"fetched_at": t("common.date"), metric: t(f"adoption.metric_{metric}"), "tool": t("common.tool")}
+    fig = charts.line(history, "fetched_at", metric, t("adoption.chart_health", metric=labels[metric]), labels, lang,
+                      series="tool")
+    ui.chart(fig, history, "adoption_health", alt=t("adoption.chart_health_alt"))
+
+
+def render() -> None:
+    lang = current_lang()
+    ui.page_header("adoption")
+    if not ui.page_guard():
+        return
+    deployments = ui.fetch("deployments")
+    if deployments is not None:
+        _over_time(deployments, lang)
+        _map(lang)
+    _probes(lang)
+    _health(lang)
+
+
+render()

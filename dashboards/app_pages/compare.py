@@ -1,0 +1,155 @@
+"""Compare tools: two to four tools side by side (licence and obligations, features, health, deployments)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import charts, data
+from dashboards import components as ui
+from dashboards.i18n import current_lang, fmt_date, fmt_number, t
+from observatory.analytics import licences as lic
+from observatory.queries import MissingData
+
+
+def _licence_column(tool: dict, catalogue: dict[str, lic.LicenceFacts], lang: str) -> None:
+    expl = lic.explain(str(tool["licence_spdx"]), lang, catalogue)
+    st.subheader(ui.plain(tool["name"]))
+    st.markdown(f"**{t('compare.licence_label')}** `{tool['licence_spdx']}`")
+    st.markdown(f"{t('compare.family_label')} **{t('common.family.' + expl.family)}**")
+    flags = [t("compare.osi_yes") if expl.osi_approved else t("compare.osi_no")]
+    if expl.network_clause:
+        flags.append(t("compare.network_clause"))
+    st.caption(" · ".join(flags))
+    st.info(expl.obligations)
+    description = tool.get(f"description_{lang}") or tool.get("description_en")
+    if isinstance(description, str):
+        st.caption(ui.plain(description))
+
+
+def _features(tool_ids: list[str], names: dict[str, str], lang: str) -> None:
+    st.subheader(t("compare.features"))
+    claims = ui.fetch("tool_features", tool_ids=tool_ids)
+    if claims is None:
+        return
+    label = f"label_{lang}"
+    claims = claims.assign(feature=claims[label].fillna(claims["feature_id"]),
+                           evidence=[t(f"common.evidence.{e}") for e in claims["evidence_level"]])
+    matrix = claims.pivot_table(index="feature", columns="tool", values="evidence", aggfunc="first").fillna("—")
+    matrix = matrix.reindex(columns=[names[i] for i in tool_ids if names[i] in matrix.columns])
+    st.dataframe(matrix, key="compare_matrix")
+    st.caption(t("compare.features_note"))
+    long = claims[["tool", "feature", "evidence", "source_url", "source_commit", "note", "checked_on"]]
+    with st.expander(t("common.data_and_sources")):
+        st.dataframe(long, hide_index=True, key="compare_claims",
+                     column_config={"source_url": st.column_config.LinkColumn(t("common.source"))})
+        ui.download_buttons(long, "tool_features", "compare_features")
+
+
+def _health(tool_ids: list[str], lang: str) -> None:
+    st.subheader(t("compare.health"))
+    try:
+        latest = data.query("latest_snapshots", tool_ids=tool_ids)
+        history = data.query("snapshot_history", tool_ids=tool_ids)
+    except MissingData as exc:
+        ui.empty_state(ui.command_for(exc.tables))
+        return
+    if latest.empty:
+        ui.empty_state("observatory collect")
+        return
+    cols = st.columns(len(latest))
+    for col, row in zip(cols, latest.to_dict("records"), strict=True):
+        with col:
+            st.markdown(f"**{ui.plain(row['tool'])}** — `{ui.plain(row['repo'])}`")
+            st.metric(t("compare.stars"), fmt_number(row["stars"], lang))
+            st.caption(t("compare.health_line", contributors=fmt_number(row["contributors"], lang),
+                         commits=fmt_number(row["commits_last_52w"], lang),
+                         releases=fmt_number(row["releases_last_year"], lang),
+                         release=row["latest_release"] or "–", date=fmt_date(row["fetched_at"], lang)))
+            if row.get("archived"):
+                st.warning(t("compare.archived"))
+            if row.get("licence_mismatch"):
+                st.warning(t("compare.licence_mismatch", spdx=row["licence_spdx"]))
+            trend = history[history["tool_id"] == row["tool_id"]]
+            if len(trend) > 1:
+                st.plotly_chart(charts.sparkline(trend, "fetched_at", "stars", lang), key=f"spark_{row['tool_id']}",
+                                alt=t("compare.sparkline_alt", tool=row["tool"]), config={"staticPlot": True})
+    ui.data_expander(latest, "compare_health")
+
+
+def _deployments(tool_ids: list[str], lang: str) -> None:
+    st.subheader(t("compare.deployments"))
+    per_tool = data.query("deployments_by_tool")
+    per_tool = per_tool[per_tool["tool_id"].isin(tool_ids)]
+    if per_tool.empty or per_tool["deployments"].sum() == 0:
+        ui.empty_state("observatory build")
+    else:
+        labels = {"tool": t("common.tool"), "deployments": t("common.deployments")}
+        fig = charts.bar(per_tool, "tool", "deployments", t("compare.chart_deployments"), labels, lang, pattern="tool")
+        ui.chart(fig, per_tool, "compare_deployments", alt=t("compare.chart_deployments_alt"))
+    try:
+        versions = data.query("platform_versions", tool_ids=tool_ids)
+    except MissingData as exc:
+        ui.empty_state(ui.command_for(exc.tables))
+        return
+    if versions.empty:
+        ui.empty_state("observatory collect")
+        return
+    labels = {"platform_version": t("common.version"), "instances": t("common.instances"), "tool": t("common.tool")}
+    fig = charts.bar(versions, "platform_version", "instances", t("compare.chart_versions"), labels, lang,
+                     pattern="tool")
+    ui.chart(fig, versions, "compare_versions", alt=t("compare.chart_versions_alt"))
+
+
+def _reports(tool_ids: list[str], lang: str) -> None:
+    formats = data.report_formats()
+    if not formats:
+        return
+    st.subheader(t("common.export_report"))
+    cols = st.columns(len(formats))
+    for col, (fmt, spec) in zip(cols, formats.items(), strict=True):
+        col.download_button(t("common.report_button", fmt=fmt.upper()),
+                            data=lambda fmt=fmt: data.report(tool_ids, lang, fmt),
+                            file_name=f"comparison.{getattr(spec, 'extension', fmt).lstrip('.')}",
+                            mime=getattr(spec, "mime", None), key=f"compare_report_{fmt}", on_click="ignore")
+
+
+def render() -> None:
+    lang = current_lang()
+    ui.page_header("compare")
+    if not ui.page_guard():
+        return
+    tools = ui.fetch("tools")
+    if tools is None:
+        return
+    names = dict(zip(tools["tool_id"], tools["name"], strict=True))
+    most_deployed = [i for i in data.query("deployments_by_tool")["tool_id"] if i in names][:2]
+    chosen = st.multiselect(t("compare.pick"), options=list(names), default=most_deployed or list(names)[:2],
+                            max_selections=4,
+                            format_func=lambda i: names[i], key="compare_tools", help=t("compare.pick_help"))
+    if len(chosen) < 2:
+        st.info(t("compare.pick_more"))
+        return
+    catalogue = lic.catalogue_from_rows(data.query("licences").to_dict("records"))
+    rows = tools.set_index("tool_id").loc[chosen].reset_index().to_dict("records")
+    for col, tool in zip(st.columns(len(rows)), rows, strict=True):
+        with col:
+            _licence_column(tool, catalogue, lang)
+    history = data.query("licence_events", tool_ids=chosen)
+    st.subheader(t("compare.licence_history"))
+    if history.empty:
+        st.caption(t("compare.no_licence_change"))
+    else:
+        shown = history.assign(date=[fmt_date(d, lang) for d in history["date"]])
+        st.dataframe(shown[["tool", "date", "from_spdx", "to_spdx", "note", "evidence_url"]], hide_index=True,
+                     key="compare_history",
+                     column_config={"evidence_url": st.column_config.LinkColumn(t("common.source"))})
+    _features(chosen, names, lang)
+    _health(chosen, lang)
+    _deployments(chosen, lang)
+    summary = pd.DataFrame(rows)[["tool_id", "name", "licence_spdx", "licence_family", "status", "source_url"]]
+    ui.data_expander(summary, "compare_tools")
+    _reports(chosen, lang)
+
+
+render()

@@ -1,0 +1,68 @@
+"""Overview: the landscape at a glance (licence families, deployments map, activity, freshness)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import charts, data
+from dashboards import components as ui
+from dashboards.i18n import current_lang, fmt_date, fmt_number, t
+
+
+def render() -> None:
+    lang = current_lang()
+    ui.page_header("overview")
+    if not ui.page_guard():
+        return
+    tools = ui.fetch("tools")
+    if tools is None:
+        return
+    deployments = data.query("deployments")
+    live = deployments[deployments["removed_on"].isna()]
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("overview.metric_tools"), fmt_number(len(tools), lang))
+    c2.metric(t("overview.metric_deployments"), fmt_number(len(live), lang))
+    c3.metric(t("overview.metric_countries"), fmt_number(live["country"].nunique(), lang))
+
+    left, right = st.columns(2)
+    with left:
+        families = ui.translated(data.query("tools_by_family"), "licence_family", "common.family")
+        labels = {"licence_family": t("common.licence_family"), "tools": t("common.tools")}
+        fig = charts.bar(families, "licence_family", "tools", t("overview.chart_families"), labels, lang,
+                         pattern="licence_family")
+        ui.chart(fig, families, "overview_families", alt=t("overview.chart_families_alt"),
+                 sources=ui.sources_of(tools))
+    with right:
+        status = ui.translated(data.query("tools_by_status"), "status", "common.status")
+        labels = {"status": t("common.status_label"), "tools": t("common.tools")}
+        fig = charts.bar(status, "status", "tools", t("overview.chart_status"), labels, lang, pattern="status")
+        ui.chart(fig, status, "overview_status", alt=t("overview.chart_status_alt"), sources=ui.sources_of(tools))
+
+    by_country = ui.fetch("deployments_by_country")
+    if by_country is not None:
+        by_country = by_country.assign(label=[f"{c} ({n})" for c, n in zip(by_country["country"],
+                                                                            by_country["deployments"], strict=True)])
+        labels = {"longitude": t("common.longitude"), "latitude": t("common.latitude"),
+                  "deployments": t("common.deployments")}
+        fig = charts.point_map(by_country, "deployments", "label", t("overview.chart_map"), labels, lang)
+        alt = t("overview.map_alt", summary=", ".join(by_country["label"].head(15)))
+        st.caption(alt)
+        ui.chart(fig, by_country.drop(columns=["label"]), "overview_map", alt=alt,
+                 sources=ui.sources_of(deployments), note=t("overview.map_note"))
+
+    st.subheader(t("overview.freshness"))
+    meta = ui.fetch("table_meta")
+    if meta is not None:
+        counts = data.row_counts()
+        shown = meta.assign(
+            rows=[fmt_number(counts.get(name), lang) for name in meta["table_name"]],
+            checked_on=[fmt_date(v, lang) for v in meta["checked_on"]],
+            loaded_at=[fmt_date(v, lang) for v in meta["loaded_at"]],
+        )[["table_name", "title", "rows", "licence", "source", "checked_on", "loaded_at"]]
+        st.dataframe(shown, hide_index=True, column_config={
+            "table_name": t("data.col_table"), "title": t("data.col_title"), "rows": t("data.col_rows"),
+            "licence": t("data.col_licence"), "source": t("data.col_source"),
+            "checked_on": t("data.col_checked_on"), "loaded_at": t("data.col_loaded_at")})
+
+
+render()

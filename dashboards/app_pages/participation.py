@@ -1,0 +1,95 @@
+"""Instance participation: collected Decidim/Consul figures, each printed beside its definition and platform version."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import charts, data
+from dashboards import components as ui
+from dashboards.i18n import current_lang, fmt_number, fmt_percent, t
+
+
+def _definition(metric_id: str, definitions, lang: str) -> None:
+    """Print what a figure means (from metric_definitions) under it; nothing when it is not defined."""
+    if definitions is None or definitions.empty:
+        return
+    row = definitions[definitions["metric_id"] == metric_id]
+    if not row.empty:
+        st.caption(f"{t('participation.definition')} {ui.plain(row.iloc[0][f'definition_{lang}'])}")
+
+
+def _versions(df) -> str:
+    values = sorted({v for cell in df["platform_versions"].dropna() for v in str(cell).split(", ") if v})
+    return ", ".join(values) or "?"
+
+
+def _proposals(instance_id: str, definitions, lang: str) -> None:
+    st.subheader(t("participation.proposals"))
+    states = ui.fetch("proposals_by_state", instance_id=instance_id)
+    if states is None:
+        return
+    total = int(states["proposals"].sum())
+    accepted = int(states.loc[states["state"] == "accepted", "proposals"].sum())
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("participation.total"), fmt_number(total, lang))
+    c2.metric(t("participation.supports"), fmt_number(states["supports"].sum(), lang))
+    c3.metric(t("participation.acceptance"), fmt_percent(accepted / total if total else None, lang))
+    st.caption(t("participation.version", versions=_versions(states)))
+    shown = ui.translated(states, "state", "participation.state")
+    labels = {"state": t("participation.state_label"), "proposals": t("participation.proposals")}
+    fig = charts.bar(shown, "state", "proposals", t("participation.chart_states"), labels, lang, pattern="state")
+    ui.chart(fig, states, "participation_states", alt=t("participation.chart_states_alt"))
+    _definition("proposals_by_state", definitions, lang)
+    months = data.query("proposals_by_month", instance_id=instance_id)
+    if not months.empty:
+        labels = {"month": t("common.month"), "proposals": t("participation.proposals")}
+        fig = charts.line(months, "month", "proposals", t("participation.chart_months"), labels, lang)
+        ui.chart(fig, months, "participation_months", alt=t("participation.chart_months_alt"))
+        _definition("proposals_by_month", definitions, lang)
+
+
+def _results(instance_id: str, definitions, lang: str) -> None:
+    st.subheader(t("participation.results"))
+    results = ui.fetch("results_progress", instance_id=instance_id)
+    if results is None:
+        return
+    st.caption(t("participation.version", versions=_versions(results)))
+    labels = {"status": t("participation.status"), "mean_progress": t("participation.mean_progress")}
+    fig = charts.bar(results, "status", "mean_progress", t("participation.chart_results"), labels, lang,
+                     pattern="status")
+    ui.chart(fig, results, "participation_results", alt=t("participation.chart_results_alt"))
+    _definition("results_progress", definitions, lang)
+
+
+def _meetings(instance_id: str, definitions, lang: str) -> None:
+    st.subheader(t("participation.meetings"))
+    meetings = ui.fetch("meetings_by_month", instance_id=instance_id)
+    if meetings is None:
+        return
+    labels = {"month": t("common.month"), "meetings": t("participation.meetings")}
+    fig = charts.line(meetings, "month", "meetings", t("participation.chart_meetings"), labels, lang)
+    ui.chart(fig, meetings, "participation_meetings", alt=t("participation.chart_meetings_alt"))
+    _definition("meetings_by_month", definitions, lang)
+
+
+def render() -> None:
+    lang = current_lang()
+    ui.page_header("participation")
+    if not ui.page_guard():
+        return
+    instances = ui.fetch("instances")
+    if instances is None:
+        return
+    names = {r["instance_id"]: f"{r['name'] or r['instance_id']} ({r['platform']} {r['platform_version'] or ''})".strip()
+             for r in instances.to_dict("records")}
+    instance_id = st.selectbox(t("participation.instance"), options=list(names), format_func=names.get,
+                               key="participation_instance")
+    definitions = data.query("metric_definitions")
+    _proposals(instance_id, definitions, lang)
+    _results(instance_id, definitions, lang)
+    _meetings(instance_id, definitions, lang)
+    with st.expander(t("participation.definitions")):
+        st.dataframe(definitions, hide_index=True, key="participation_definitions")
+
+
+render()

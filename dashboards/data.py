@@ -1,0 +1,162 @@
+"""The only dashboard module that opens DuckDB: one cached read-only connection, cached query results.
+
+The connection is a ``st.cache_resource`` keyed by the file and its modification time, so a rebuilt
+database is reopened, and ``on_release`` closes the old one (which also lets tests clear caches and
+reopen the same file). Every query gets its own cursor because a DuckDB connection is not
+thread-safe across Streamlit sessions. Results are ``st.cache_data`` wrappers over
+:mod:`observatory.queries`; nothing here can write: the connection is read-only and locked.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from observatory import queries, sqlguard
+from observatory.analytics import chooser
+from observatory.config import load_settings
+from observatory.store import connect_readonly
+
+
+class NoDatabase(FileNotFoundError):
+    """The database file does not exist yet (``observatory build`` has not been run)."""
+
+
+def db_path() -> Path:
+    return load_settings().db_path
+
+
+def _db_key() -> tuple[str, float]:
+    path = db_path()
+    if not path.exists():
+        raise NoDatabase(str(path))
+    return str(path), path.stat().st_mtime
+
+
+@st.cache_resource(max_entries=1, on_release=lambda con: con.close(), show_spinner=False)
+def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
+    return connect_readonly(path)
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The shared read-only connection (raises NoDatabase when the file is missing)."""
+    return _connection(*_db_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _query(key: tuple[str, float], name: str, params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    return queries.run(_connection(*key), name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def query(name: str, **params: object) -> pd.DataFrame:
+    """Result of a named query (raises NoDatabase or queries.MissingData)."""
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _query(_db_key(), name, frozen)
+
+
+@st.cache_data(show_spinner=False)
+def _tables(key: tuple[str, float]) -> list[str]:
+    return sorted(queries.existing_tables(_connection(*key)) - {"schema_migrations"})
+
+
+def tables() -> list[str]:
+    return _tables(_db_key())
+
+
+@st.cache_data(show_spinner=False)
+def _row_counts(key: tuple[str, float]) -> dict[str, int]:
+    return queries.table_row_counts(_connection(*key), _tables(key))
+
+
+def row_counts() -> dict[str, int]:
+    return _row_counts(_db_key())
+
+
+@st.cache_data(show_spinner=False)
+def _columns(key: tuple[str, float], table: str) -> list[str]:
+    return queries.table_columns(_connection(*key), table)
+
+
+def columns(table: str) -> list[str]:
+    return _columns(_db_key(), table)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _table_rows(key: tuple[str, float], table: str, column: str | None, contains: str | None,
+                limit: int | None) -> pd.DataFrame:
+    return queries.table_rows(_connection(*key), table, column, contains, limit)
+
+
+def table_rows(table: str, column: str | None = None, contains: str | None = None,
+               limit: int | None = None) -> pd.DataFrame:
+    return _table_rows(_db_key(), table, column, contains or None, limit)
+
+
+def console_query(sql: str, max_rows: int, timeout_s: float) -> sqlguard.QueryResult:
+    """Run the SQL console's query through the shared guard (never cached: the user expects a fresh run)."""
+    return sqlguard.run_readonly_query(connection(), sql, max_rows=max_rows, timeout_s=timeout_s)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _ranking(key: tuple[str, float], needs: chooser.Needs, weights: tuple[tuple[str, float], ...],
+             lang: str) -> pd.DataFrame:
+    return chooser.rank_tools(_connection(*key), needs, dict(weights), lang)
+
+
+def ranking(needs: chooser.Needs, weights: dict[str, float], lang: str) -> pd.DataFrame:
+    return _ranking(_db_key(), needs, tuple(sorted(weights.items())), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _sensitivity(key: tuple[str, float], needs: chooser.Needs, weights: tuple[tuple[str, float], ...]) -> pd.DataFrame:
+    return chooser.sensitivity(_connection(*key), needs, dict(weights))
+
+
+def sensitivity(needs: chooser.Needs, weights: dict[str, float]) -> pd.DataFrame:
+    return _sensitivity(_db_key(), needs, tuple(sorted(weights.items())))
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """A module another helper provides (PB API, reports), or None while it does not exist yet."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and name.startswith(exc.name):
+            return None
+        raise
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _pb_call(key: tuple[str, float], function: str, args: tuple[object, ...]) -> pd.DataFrame:
+    api = optional_module("observatory.pb.api")
+    if api is None:
+        raise queries.MissingData(function, ["pb_editions"])
+    for table in ("pb_editions", "pb_outcomes"):
+        if table not in _tables(key):
+            raise queries.MissingData(function, [table])
+    result = getattr(api, function)(_connection(*key), *args)
+    return result if isinstance(result, pd.DataFrame) else pd.DataFrame(result)
+
+
+def pb(function: str, *args: object) -> pd.DataFrame:
+    """Call ``observatory.pb.api.<function>(con, *args)`` (list_editions, outcomes, cross_edition_summary)."""
+    return _pb_call(_db_key(), function, args)
+
+
+def report(tools: list[str], lang: str, fmt: str, needs: chooser.Needs | None = None) -> bytes:
+    """A report from ``observatory.reports.render_report`` (not cached: it is built on demand)."""
+    reports = optional_module("observatory.reports")
+    if reports is None or not hasattr(reports, "render_report"):
+        raise queries.MissingData("report", ["observatory.reports"])
+    return reports.render_report(connection(), tools, lang, fmt, needs=needs)
+
+
+def report_formats() -> dict[str, object]:
+    """``observatory.reports.FORMATS`` when the reports package is installed, else nothing."""
+    reports = optional_module("observatory.reports")
+    return dict(getattr(reports, "FORMATS", {}) or {}) if reports is not None else {}

@@ -1,0 +1,1 @@
+"""Pure analyses over participation DataFrames (no database, no Streamlit): exposure, concentration, budgets."""

@@ -1,0 +1,125 @@
+"""``observatory import ...`` (open-data files) and ``observatory research`` (the three analyses, as text)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from observatory.config import load_settings
+from observatory.participation import queries
+from observatory.participation.importer import ImportReport, import_path
+from observatory.participation.research import budget_analysis, concentration_analysis, exposure_analysis
+from observatory.store import connect_readonly, writer
+
+console = Console()
+err = Console(stderr=True)
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $OBSERVATORY_DB or the XDG data dir).")]
+PathArg = Annotated[Path, typer.Argument(help="A CSV file, a folder of CSVs, or an open-data ZIP.", exists=True)]
+StrictOption = Annotated[bool, typer.Option("--strict/--lenient",
+                                            help="strict: a bad row fails its whole file; lenient: skip and report it.")]
+InstanceOption = Annotated[str | None, typer.Option("--instance", help="Instance host, when the files do not name it.")]
+
+import_app = typer.Typer(help="Import participation exports (Decidim open data, Consul/Decide Madrid CSV).",
+                         no_args_is_help=True)
+research_app = typer.Typer(help="Participation research: listing-order exposure, support concentration, budgets.",
+                           no_args_is_help=True)
+
+
+def _run_import(path: Path, platform: str | None, instance: str | None, strict: bool, db: Path | None) -> None:
+    settings = load_settings(db)
+    with writer(settings.db_path) as con:
+        report = import_path(con, path, platform=platform, instance_id=instance, strict=strict)
+    _print_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_report(report: ImportReport) -> None:
+    table = Table(title="import")
+    for column in ("file", "export", "instance", "rows", "written", "skipped rows", "status"):
+        table.add_column(column)
+    for f in report.files:
+        status = "[red]failed[/]" if f.failed else "[yellow]skipped[/]" if f.skipped else "[green]ok[/]"
+        written = ", ".join(f"{t} {n}" for t, n in f.written.items() if t != "instances")
+        table.add_row(f.label, f.kind or "", f.instance_id or "", str(f.rows_read), written, str(len(f.issues)), status)
+    console.print(table)
+    for f in report.files:
+        for message in filter(None, (f.failed, f.skipped)):
+            print(message, file=sys.stderr)
+        for issue in f.issues[:20]:
+            print(f"skipped row: {issue}", file=sys.stderr)
+        if len(f.issues) > 20:
+            print(f"... and {len(f.issues) - 20} more skipped rows in {f.label}", file=sys.stderr)
+
+
+@import_app.command("decidim-open-data")
+def import_decidim(path: PathArg, instance: InstanceOption = None, strict: StrictOption = False, db: DbOption = None) -> None:
+    """Decidim open-data export: the ZIP, a folder of its CSVs, or one CSV."""
+    _run_import(path, "decidim", instance, strict, db)
+
+
+@import_app.command("consul-csv")
+def import_consul(path: PathArg, instance: InstanceOption = None, strict: StrictOption = False, db: DbOption = None) -> None:
+    """Consul CSV: Decide Madrid's dump files (or their filtered copies) and the 2019 research extract."""
+    _run_import(path, "consul", instance, strict, db)
+
+
+@import_app.command("any")
+def import_any(path: PathArg, instance: InstanceOption = None, strict: StrictOption = False, db: DbOption = None) -> None:
+    """Detect Decidim or Consul exports by their columns, file by file."""
+    _run_import(path, None, instance, strict, db)
+
+
+@research_app.command("summary")
+def research_summary(db: DbOption = None) -> None:
+    """Print every analysis on every imported dataset (the figures of docs/research.md)."""
+    settings = load_settings(db)
+    con = connect_readonly(settings.db_path)
+    try:
+        datasets = queries.proposal_datasets(con)
+        if datasets.empty:
+            err.print("no proposals yet: run `observatory import consul-csv PATH` or `observatory import decidim-open-data PATH`")
+        for row in datasets.itertuples():
+            proposals = queries.proposals(con, row.instance_id, row.source_url)
+            console.rule(f"{row.instance_id} — {row.source_url} ({row.proposals} proposals, {row.flagged} flagged as tests)")
+            _print_exposure(exposure_analysis(proposals, row.platform))
+            summary, _bins = concentration_analysis(proposals, row.instance_id)
+            console.print(f"concentration: n={summary.n} supports={summary.total} gini={summary.gini:.3f} "
+                          f"top1%={summary.top1_share:.1%} top10%={summary.top10_share:.1%} max={summary.max_supports} "
+                          f"median={summary.median_supports:g}"
+                          + (f" threshold={summary.threshold} reached={summary.reached_threshold}" if summary.threshold else ""))
+        for instance_id in queries.budget_instances(con):
+            projects = queries.budget_projects(con, instance_id)
+            per_budget, rules, _assumption = budget_analysis(projects, instance_id)
+            console.rule(f"budgets of {instance_id} ({len(projects)} projects)")
+            console.print(per_budget.to_string(index=False))
+            console.print(rules.to_string(index=False))
+    finally:
+        con.close()
+
+
+def _print_exposure(result) -> None:  # noqa: ANN001 (ExposureResult; kept loose for printing only)
+    console.print(f"exposure: newest-first, {result.page_size} per page ({result.listing.platform} default; "
+                  f"default order there: {result.listing.default_order}); snapshot {result.snapshot.date()}, "
+                  f"min age {result.min_age_days:g} days, {len(result.used)} proposals used")
+    if result.correlation:
+        c = result.correlation
+        console.print(f"  spearman rho={c.rho:.3f} 95% CI [{c.low:.3f}, {c.high:.3f}] p={c.p_value:.3g} n={c.n}; "
+                      f"fitted elasticity {result.curve.slope:.3f}")
+    if result.busy_quiet:
+        b = result.busy_quiet
+        console.print(f"  busy days (> {b.threshold:g}/day): n={b.busy_n} median supports {b.busy_median_supports:g}, "
+                      f"median exposure {b.busy_median_exposure:.2f} d; quiet: n={b.quiet_n} median supports "
+                      f"{b.quiet_median_supports:g}, median exposure {b.quiet_median_exposure:.2f} d; Mann-Whitney p={b.p_value:.3g}")
+    for problem in result.problems:
+        console.print(f"  [yellow]not computed[/]: {problem}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(import_app, name="import")
+    app.add_typer(research_app, name="research")

@@ -1,0 +1,88 @@
+"""``observatory report``: write a comparative report (HTML, PDF, XLSX or CSV ZIP) to a file.
+
+Exit codes: 0 written; 1 the database or an input file cannot be read; 2 bad arguments (unknown
+tool, format, language, PB edition or needs file). The file appears only when complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from observatory.config import load_settings
+from observatory.reports import FORMATS, UnknownFormatError, exporter
+from observatory.reports.i18n import LANGUAGES, UnknownLanguageError, check_language
+from observatory.reports.model import UnknownToolError, build_report
+from observatory.reports.pb_section import PbEditionError
+from observatory.store import connect_readonly
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    return typer.Exit(code)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target then rename, so a failed export never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def report_cmd(
+    tools: Annotated[str, typer.Option("--tools", help="comma-separated tool ids, e.g. decidim,consul-democracy")],
+    lang: Annotated[str, typer.Option("--lang", help=f"report language: {'|'.join(LANGUAGES)}")] = "en",
+    fmt: Annotated[str, typer.Option("--format", help=f"output format: {'|'.join(FORMATS)}")] = "html",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="file to write (default: report.EXT)")] = None,
+    pb_edition: Annotated[str | None, typer.Option("--pb-edition", help="PB edition id in the database, or a .pb file")] = None,
+    needs: Annotated[Path | None, typer.Option("--needs", help="needs.yaml for the chooser ranking")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $OBSERVATORY_DB, else the data home)")] = None,
+) -> None:
+    """Comparative report of tools: licences, features, health, adoption, PB outcomes, ranking, sources."""
+    try:
+        check_language(lang)
+        out = exporter(fmt)
+    except (UnknownLanguageError, UnknownFormatError) as exc:
+        raise _fail(str(exc), 2) from exc
+    needs_obj = None
+    if needs is not None:
+        from observatory.analytics.chooser import load_needs
+
+        try:
+            needs_obj = load_needs(needs)
+        except FileNotFoundError as exc:
+            raise _fail(f"needs file not found: {needs}", 1) from exc
+        except ValueError as exc:
+            raise _fail(str(exc), 2) from exc
+    path = output or Path(f"report.{out.extension}")
+    try:
+        con = connect_readonly(load_settings(db).db_path)
+    except FileNotFoundError as exc:
+        raise _fail(str(exc), 1) from exc
+    try:
+        report = build_report(con, tools.split(","), lang, fmt=fmt, pb_edition=pb_edition, needs=needs_obj,
+                              output=str(path), needs_path=str(needs) if needs else None)
+    except (UnknownToolError, PbEditionError) as exc:
+        raise _fail(str(exc), 2) from exc
+    finally:
+        con.close()
+    write_atomically(path, out.render(report, lang))
+    console.print(f"wrote {path} ({fmt}, {len(report.sections)} sections, {len(report.sources)} sources)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report_cmd)

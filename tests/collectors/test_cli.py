@@ -1,0 +1,82 @@
+"""`observatory collect / runs / rebuild` end to end against one local replay server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import observatory.runs
+from observatory.cli import app
+from observatory.http import FakeClock
+from observatory.store import connect_writer
+from tests.collectors.helpers import all_text, rows, seed_tools
+from tests.collectors.replay import ReplayServer
+
+MINE = ["github", "gitlab", "registries", "deployments", "probe", "pabulib"]
+TABLES = {"repo_snapshots": "tool_id, forge", "package_versions": "registry, package, version",
+          "deployments": "deployment_id", "deployment_changes": "deployment_id, change",
+          "deployment_probes": "deployment_id"}
+
+
+def load_all(server: ReplayServer) -> None:
+    for name in ("github", "gitlab", "registries", "deployments", "probe", "pabulib"):
+        server.load(name)
+
+
+def seed_everything(db: Path) -> None:
+    con = connect_writer(db)
+    seed_tools(con, [
+        ("decidim", "https://github.com/decidim/decidim", "AGPL-3.0-or-later"),
+        ("consul", "https://github.com/consuldemocracy/consuldemocracy", "AGPL-3.0-only"),
+        ("democracyos", "https://github.com/DemocracyOS/democracyos", "GPL-3.0-only"),
+        ("openstad", "https://github.com/openstad/openstad-headless", "EUPL-1.2"),
+        ("openslides", None, "MIT"),
+        ("belenios", "https://gitlab.inria.fr/belenios/belenios", "AGPL-3.0-or-later"),
+    ])
+    con.close()
+
+
+@pytest.fixture
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI builds its clock inside run_collector: swap the class so politeness waits are not real."""
+    monkeypatch.setattr(observatory.runs, "Clock", FakeClock)
+
+
+def test_collect_runs_rebuild_end_to_end(server, tmp_path, monkeypatch, fake_clock, recording_importer):
+    secret_gh, secret_gl = "ghp_E2Efake0000000000000000000000000", "glpat-E2Efake000000000000"
+    monkeypatch.setenv("GITHUB_TOKEN", secret_gh)
+    monkeypatch.setenv("GITLAB_TOKEN", secret_gl)
+    monkeypatch.setenv("OBSERVATORY_ARCHIVE", str(tmp_path / "archive"))
+    load_all(server)
+    db = tmp_path / "obs.duckdb"
+    seed_everything(db)
+    runner = CliRunner()
+    result = runner.invoke(app, ["collect", *MINE, "--endpoint", server.base, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    for name in MINE:
+        assert name in result.output
+    con = connect_writer(db)
+    statuses = dict(con.execute("SELECT collector, status FROM collector_runs").fetchall())
+    assert statuses == {"github": "ok", "gitlab": "ok", "registries": "ok", "deployments": "ok",
+                        "probe": "ok", "pabulib": "partial"}          # the broken .pb file of the recording
+    # probe ran after deployments, so it probed the freshly collected deployment URLs
+    assert con.execute("SELECT count(*) FROM deployment_probes").fetchone()[0] >= 5
+    live = {t: rows(con, t, order) for t, order in TABLES.items()}
+    assert all(live.values())
+    assert secret_gh not in all_text(con, tmp_path / "archive") and secret_gl not in all_text(con, tmp_path / "archive")
+    con.close()
+
+    assert "deployments" in runner.invoke(app, ["runs", "--db", str(db)]).output
+    server.stop()
+    result = runner.invoke(app, ["rebuild", *MINE, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    con = connect_writer(db)
+    assert {t: rows(con, t, order) for t, order in TABLES.items()} == live
+    con.close()
+
+
+def test_unknown_collector_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(app, ["collect", "nope", "--db", str(tmp_path / "x.duckdb")])
+    assert result.exit_code != 0 and "unknown collector" in result.output

@@ -1,0 +1,140 @@
+"""Every page renders in both languages on several databases; key widgets drive what is shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards.i18n import LANGS, catalogue, t
+from dashboards.streamlit_app import APP_DIR, available_pages
+
+APP = str(APP_DIR / "streamlit_app.py")
+
+
+def _app(monkeypatch: pytest.MonkeyPatch, db: Path, lang: str) -> AppTest:
+    monkeypatch.setenv("OBSERVATORY_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, [e.message for e in at.exception]
+    at.sidebar.selectbox(key="lang").select(lang).run()
+    assert at.session_state.lang == lang
+    return at
+
+
+def _open(at: AppTest, file: str) -> AppTest:
+    at.switch_page(file).run()
+    assert not at.exception, (file, [e.message for e in at.exception])
+    return at
+
+
+def _check_all_pages(monkeypatch: pytest.MonkeyPatch, db: Path, lang: str) -> AppTest:
+    at = _app(monkeypatch, db, lang)
+    for page in available_pages():
+        _open(at, page.file)
+        title_key = f"{Path(page.file).stem}.title"
+        if title_key in catalogue(lang):  # pages written by other helpers may title themselves differently
+            assert at.title[0].value == t(title_key, lang), page.file
+    return at
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_renders_on_sample_data(monkeypatch, sample_db, lang):
+    _check_all_pages(monkeypatch, sample_db, lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_renders_on_shipped_data(monkeypatch, shipped_db, lang):
+    _check_all_pages(monkeypatch, shipped_db, lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_shows_empty_states_on_an_empty_database(monkeypatch, tmp_db, lang):
+    at = _app(monkeypatch, tmp_db, lang)
+    for page in ("app_pages/overview.py", "app_pages/compare.py", "app_pages/adoption.py", "app_pages/pb.py",
+                 "app_pages/participation.py"):
+        _open(at, page)
+        assert any("observatory " in i.value for i in at.info), (page, [i.value for i in at.info])
+    _open(at, "app_pages/data.py")
+    assert at.dataframe, "the data page still lists the (empty) tables"
+
+
+def test_missing_database_says_to_build_it(monkeypatch, tmp_path):
+    at = _app(monkeypatch, tmp_path / "absent.duckdb", "en")
+    for page in available_pages():
+        _open(at, page.file)
+    assert any(c.value == "observatory build" for c in at.code)
+    assert not (tmp_path / "absent.duckdb").exists(), "the dashboard must never create the database"
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_choosing_two_tools_shows_both_licences(monkeypatch, sample_db):
+    at = _open(_app(monkeypatch, sample_db, "en"), "app_pages/compare.py")
+    at.multiselect(key="compare_tools").set_value(["decidim", "smallpb"]).run()
+    text = _markdown(at)
+    assert "`AGPL-3.0-or-later`" in text and "`MIT`" in text
+    assert "Network copyleft" in text and "Permissive" in text
+    at.multiselect(key="compare_tools").set_value(["consul", "closedpb"]).run()
+    text = _markdown(at)
+    assert "`AGPL-3.0-only`" in text and "`BUSL-1.1`" in text and "`MIT`" not in text
+
+
+def test_compare_description_is_shown_as_text_not_html(monkeypatch, sample_db):
+    at = _open(_app(monkeypatch, sample_db, "en"), "app_pages/compare.py")
+    at.multiselect(key="compare_tools").set_value(["decidim", "consul"]).run()
+    captions = [c.value for c in at.caption]
+    assert any("\\<b\\>bold?\\</b\\>" in c for c in captions), captions
+
+
+def test_choose_licence_constraint_excludes_network_copyleft(monkeypatch, sample_db):
+    at = _open(_app(monkeypatch, sample_db, "en"), "app_pages/choose.py")
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("#1") for label in labels)
+    at.checkbox(key="choose_network").uncheck().run()
+    excluded = [label for label in at.expander if label.label.startswith("Excluded")]
+    assert {e.label.split(" — ")[1].split(" (")[0] for e in excluded} >= {"Decidim", "Consul Democracy"}
+
+
+def test_choose_processes_change_the_explanations(monkeypatch, sample_db):
+    at = _open(_app(monkeypatch, sample_db, "fr"), "app_pages/choose.py")
+    at.multiselect(key="choose_processes").set_value(["petitions"]).run()
+    texts = "\n".join(x.value for x in at.text)
+    assert "Couvre 1 des 1 processus voulus" in texts and "manque : petitions" in texts
+
+
+def test_data_page_filters_rows_with_the_typed_text(monkeypatch, sample_db):
+    at = _open(_app(monkeypatch, sample_db, "en"), "app_pages/data.py")
+    at.selectbox(key="data_table").select("tools").run()
+    at.selectbox(key="data_column").select("name").run()
+    at.text_input(key="data_contains").input("'; DROP TABLE tools; --").run()
+    assert not at.exception
+    shown = [d.value for d in at.dataframe if "tool_id" in d.value.columns and "homepage" in d.value.columns]
+    assert shown and shown[-1].empty
+    at.text_input(key="data_contains").input("consul").run()
+    shown = [d.value for d in at.dataframe if "tool_id" in d.value.columns and "homepage" in d.value.columns]
+    assert shown and list(shown[-1]["tool_id"]) == ["consul"]
+
+
+def test_sql_console_runs_selects_and_refuses_writes(monkeypatch, sample_db):
+    at = _open(_app(monkeypatch, sample_db, "en"), "app_pages/data.py")
+    _submit(at, "SELECT count(*) AS n FROM tools")
+    results = [d.value for d in at.dataframe if list(d.value.columns) == ["n"]]
+    assert results and int(results[-1]["n"][0]) == 4
+    _submit(at, "DROP TABLE tools")
+    assert any(e.value.startswith("Refused") for e in at.error), [e.value for e in at.error]
+    _submit(at, "SELECT * FROM read_csv('/etc/passwd')")
+    assert any(e.value.startswith("Refused") for e in at.error)
+    _submit(at, "SELECT count(*) AS n FROM tools")
+    assert int([d.value for d in at.dataframe if list(d.value.columns) == ["n"]][-1]["n"][0]) == 4, "tools survived"
+
+
+def _submit(at: AppTest, sql: str) -> None:
+    """Type into the form's text area and press Run (form values are only sent with the submit click)."""
+    at.text_area(key="data_sql").input(sql)
+    buttons = [b for b in at.button if b.label == t("data.run", "en")]
+    assert buttons, "the console has a Run button"
+    buttons[-1].click().run()
+    assert not at.exception, [e.message for e in at.exception]

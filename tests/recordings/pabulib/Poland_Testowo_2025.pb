@@ -1,0 +1,20 @@
+META
+key;value
+description;Synthetic test edition B <script>alert(1)</script>
+country;Poland
+unit;Testowo
+instance;2025
+num_projects;1
+num_votes;1
+budget;1000
+vote_type;approval
+rule;greedy
+date_begin;2025
+date_end;2025
+currency;PLN
+PROJECTS
+project_id;cost;votes;name;selected
+7;900;1;Bench;1
+VOTES
+voter_id;vote
+x;7
