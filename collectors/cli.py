@@ -21,8 +21,10 @@ DbOption = Annotated[str | None, typer.Option("--db", help="Database file (defau
 
 def _summary_table(title: str, summaries: list[RunSummary]) -> Table:
     table = Table(title=title)
-    for col in ("collector", "status", "fetched", "skipped", "failed", "run id", "first error"):
-        table.add_column(col)
+    table.add_column("collector", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for col in ("fetched", "skipped", "failed", "run id", "first error"):
+        table.add_column(col, overflow="fold")
     for s in summaries:
         colour = {"ok": "green", "partial": "yellow"}.get(s.status, "red")
         table.add_row(s.collector, f"[{colour}]{s.status}[/]", str(s.fetched), str(s.skipped), str(s.failed),
@@ -70,12 +72,13 @@ def runs_cmd(limit: Annotated[int, typer.Option(help="How many runs to show.")] 
     with writer(settings.db_path) as con:
         rows = list_runs(con, limit)
     table = Table(title="Collector runs")
-    for col in ("run id", "collector", "version", "started", "finished", "status", "fetched", "skipped", "failed",
-                "errors"):
-        table.add_column(col)
-    for run_id, name, version, started, finished, status, fetched, skipped, failed, errors in rows:
-        table.add_row(run_id, name, version, f"{started:%Y-%m-%d %H:%M}", f"{finished:%H:%M:%S}" if finished else "",
-                      status, str(fetched), str(skipped), str(failed), str(len(errors or [])))
+    table.add_column("collector", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for col in ("started", "fetched", "skipped", "failed", "errors", "run id"):
+        table.add_column(col, overflow="fold")
+    for run_id, name, _version, started, _finished, status, fetched, skipped, failed, errors in rows:
+        table.add_row(name, status, f"{started:%Y-%m-%d %H:%M}", str(fetched), str(skipped), str(failed),
+                      str(len(errors or [])), run_id)
     console.print(table)
 
 

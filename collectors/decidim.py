@@ -223,7 +223,7 @@ class DecidimCollector(Collector):
 
     def reset(self, con: duckdb.DuckDBPyConnection) -> None:
         """Delete only collected Decidim rows: imported files (``file:`` sources) and other platforms stay."""
-        for table in self.tables:
+        for table in sorted(self.tables, key=lambda name: name == "instances"):  # instances last: the filter reads it
             con.execute(
                 f'DELETE FROM "{table}" WHERE source_url NOT LIKE \'file:%\' AND instance_id IN '  # noqa: S608
                 "(SELECT instance_id FROM instances WHERE platform = 'decidim')")

@@ -31,7 +31,7 @@ def seed_everything(db: Path) -> None:
         ("decidim", "https://github.com/decidim/decidim", "AGPL-3.0-or-later"),
         ("consul", "https://github.com/consuldemocracy/consuldemocracy", "AGPL-3.0-only"),
         ("democracyos", "https://github.com/DemocracyOS/democracyos", "GPL-3.0-only"),
-        ("openstad", "https://github.com/openstad/openstad-headless", "EUPL-1.2"),
+        ("openstad", None, "EUPL-1.2"),
         ("openslides", None, "MIT"),
         ("belenios", "https://gitlab.inria.fr/belenios/belenios", "AGPL-3.0-or-later"),
     ])

@@ -172,7 +172,7 @@ def test_rerun_is_idempotent_and_rebuild_identical(gql, con, archive_dir, clock)
 
 def test_rebuild_keeps_imported_rows(gql, con, archive_dir, clock):
     con.execute("INSERT INTO proposals (instance_id, proposal_id, platform, source_url, checked_on) "
-                "VALUES ('www.decidim.barcelona', '1', 'decidim', 'file:export/proposals.csv', ?)", [date(2026, 11, 1)])
+                "VALUES ('127.0.0.1', '1', 'decidim', 'file:export/proposals.csv', ?)", [date(2026, 11, 1)])
     run(con, "decidim", gql.base, archive_dir, clock)
     rebuild(con, archive_dir, ["decidim"])
     assert _scalar(con, "SELECT count(*) FROM proposals WHERE source_url LIKE 'file:%'") == 1

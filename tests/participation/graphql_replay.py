@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.collectors.replay import RECORDINGS, Reply, ReplayServer
+from tests.collectors.replay import RECORDINGS, ReplayServer, Reply
 
 GqlKey = tuple[str, str | None, str | None]
 

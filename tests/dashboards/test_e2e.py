@@ -1,0 +1,121 @@
+"""Real-browser end-to-end test: the actual Streamlit server in headless Debian Chromium (Playwright).
+
+Skipped with the reason when ``/usr/bin/chromium`` is absent, except in CI (``CI=true``) where a
+missing browser is a failure. Screenshots go to ``artifacts/screenshots/`` (git-ignored) for CI
+artifacts and for a human look.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboards.i18n import t
+from dashboards.streamlit_app import APP_DIR, available_pages
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+IDLE = ('[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+        '[data-test-script-state="notRunning"]')
+REPO = APP_DIR.parent
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+
+
+def _require_browser() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = (f"{CHROMIUM} not found: install it with `apt-get install -y --no-install-recommends chromium "
+              "chromium-driver` (Playwright's own download needs network)")
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            if urllib.request.urlopen(base + "/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def server(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """Start the real dashboard on a free local port against the sample database; stop only this process."""
+    _require_browser()
+    port, log = _free_port(), tmp_path_factory.mktemp("st") / "server.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_DIR / "streamlit_app.py"), "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=REPO,
+                                env={**os.environ, "OBSERVATORY_DB": str(sample_db)})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, proc)
+        yield base, log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_every_page_in_both_languages_in_a_real_browser(server: tuple[str, Path]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, log = server
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2400})
+            page.goto(base + "/")
+            page.wait_for_selector(IDLE, timeout=60_000)
+            for lang in ("fr", "en"):
+                if lang == "en":  # switch language with the sidebar selectbox, like a user
+                    page.goto(base + "/")
+                    page.wait_for_selector(IDLE, timeout=60_000)
+                    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+                    page.get_by_role("option", name=t("nav.lang_en", "en")).click()
+                    page.wait_for_selector(IDLE, timeout=60_000)
+                    expect(page.get_by_role("heading", name=t("overview.title", "en")).first).to_be_visible()
+                for spec in available_pages():
+                    link = page.locator('[data-testid="stSidebarNav"] a', has_text=t(spec.title_key, lang)).first
+                    link.click()  # in-app navigation keeps the session (and its language)
+                    page.wait_for_selector(IDLE, timeout=60_000)
+                    stem = Path(spec.file).stem
+                    title = t(f"{stem}.title", lang)
+                    if title != f"{stem}.title":
+                        expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=30_000)
+                    if page.locator('[data-testid="stPlotlyChart"]').count():
+                        page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
+                    expect(page.get_by_test_id("stException")).to_have_count(0)
+                    page.screenshot(path=str(SCREENSHOTS / f"{stem}_{lang}.png"), full_page=True)
+        finally:
+            browser.close()
+    assert "Traceback" not in log.read_text(encoding="utf-8")
