@@ -87,6 +87,11 @@ def rebuild_cmd(
     db: DbOption = None,
 ) -> None:
     """Rebuild collected tables offline from the raw archive (no network)."""
+    try:
+        for name in names or []:
+            collectors.get(name)
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc.args[0])) from None
     settings = load_settings(db)
     with writer(settings.db_path) as con:
         summaries = rebuild(con, settings.archive_dir, names or None)

@@ -160,7 +160,7 @@ class DecidimCollector(Collector):
     def _open_data(self, ctx: RunContext) -> Iterator[Item]:
         url = f"{self.endpoint}/open-data/download"
         try:
-            resp = ctx.client.get(url, expect=("application/zip", "application/octet-stream"))
+            resp = ctx.client.get(url, expect=("application/zip", "application/x-zip-compressed", "application/octet-stream"))
             archive = zipfile.ZipFile(io.BytesIO(resp.body))
             members = [m for m in sorted(archive.namelist()) if m.lower().endswith(".csv")]
         except (FetchError, zipfile.BadZipFile) as exc:

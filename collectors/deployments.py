@@ -4,8 +4,9 @@ Sources (all read through the GitHub contents API at a pinned commit, recorded i
 
 - decidim.org ``data/installations/*.yml`` (one YAML file per installation: title, url, type,
   optional GeoJSON ``location``); the file name is the stable key, so a renamed URL stays one row;
-- ``publiccode.yml`` ``usedBy`` of Decidim and OpenStad (names only; a Decidim name already listed
-  by decidim.org is not added twice: the publiccode list is a copy of it);
+- ``publiccode.yml`` ``usedBy`` of every catalogued tool hosted on GitHub (Decidim and OpenStad have
+  one; a 404 is a skip, not a failure). Names only; a name already listed by another source of the
+  same tool is not added twice (Decidim's list is a copy of decidim.org's);
 - DemocracyOS ``IMPLEMENTATIONS.md`` (``[Organisation - Place, Country](url)`` lines).
 
 Each run compares a source's complete list with the rows it produced before: new keys are
@@ -30,8 +31,9 @@ import duckdb
 import pycountry
 import yaml
 
+from collectors._forge import tools_on
 from collectors.base import Collector, Item, RunContext
-from observatory.http import FetchError, Response
+from observatory.http import FetchError, HttpStatusError, Response
 
 ORIGIN = "collector:deployments"
 JSON = ("application/json",)
@@ -51,10 +53,9 @@ class Source:
         return f"https://github.com/{self.repo}/blob/HEAD/{self.path}"
 
 
-SOURCES: tuple[Source, ...] = (
+# Lists kept outside the tools' own repositories (or in a file only one project has).
+FIXED_SOURCES: tuple[Source, ...] = (
     Source("decidim_installations", "decidim", "decidim/decidim.org", "data/installations"),
-    Source("publiccode_usedby", "decidim", "decidim/decidim", "publiccode.yml"),
-    Source("publiccode_usedby", "openstad", "openstad/openstad-headless", "publiccode.yml"),
     Source("implementations_md", "democracyos", "DemocracyOS/democracyos", "IMPLEMENTATIONS.md"),
 )
 
@@ -108,16 +109,26 @@ class DeploymentsCollector(Collector):
         return ctx.client.get(f"{self.endpoint}{path}", params=params or None, headers=HEADERS,
                               accept="application/vnd.github+json", expect=JSON)
 
-    def fetch(self, ctx: RunContext) -> Iterable[Item]:
+    def sources(self, ctx: RunContext) -> list[Source]:
+        """The fixed lists of catalogued tools, then ``publiccode.yml`` of every tool hosted on GitHub."""
         known = {r[0] for r in ctx.query("SELECT tool_id FROM tools")}
+        out = [s for s in FIXED_SOURCES if s.tool_id in known]
+        for tool_id, _host, repo, _licence in tools_on(ctx.con, "github.com"):
+            out.append(Source("publiccode_usedby", tool_id, repo, "publiccode.yml"))
+        return out
+
+    def fetch(self, ctx: RunContext) -> Iterable[Item]:
         seen_names: dict[str, set[str]] = {}
-        for source in SOURCES:
-            if source.tool_id not in known:
-                ctx.skip(source.url, f"tool {source.tool_id!r} not in the catalogue")
-                continue
+        for source in self.sources(ctx):
             try:
                 commit = self._api(ctx, f"/repos/{source.repo}/commits", per_page=1).json()[0]["sha"]
                 entries = list(getattr(self, f"_{source.kind}")(ctx, source, commit))
+            except HttpStatusError as exc:
+                if exc.status == 404 and source.kind == "publiccode_usedby":
+                    ctx.skip(source.url, "no publiccode.yml")
+                else:
+                    ctx.fail(source.url, exc)
+                continue
             except FetchError as exc:
                 ctx.fail(source.url, exc)
                 continue

@@ -15,7 +15,14 @@ import plotly.graph_objects as go
 
 SEPARATORS = {"fr": ",\u202f", "en": ".,"}  # decimal mark, then thousands separator
 PATTERNS = ("", "/", "x", ".", "\\", "+", "-", "|")
+MAP_LABELS = 12
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon")
+
+
+def _whole_numbers(fig: go.Figure, values: pd.Series, axis: str = "y") -> None:
+    """Counts get whole-number ticks (no "2.5 deployments")."""
+    if pd.api.types.is_integer_dtype(values) and len(values) and values.max() <= 10:
+        (fig.update_yaxes if axis == "y" else fig.update_xaxes)(dtick=1)
 
 
 def _finish(fig: go.Figure, title: str, lang: str, height: int = 380) -> go.Figure:
@@ -31,6 +38,7 @@ def bar(df: pd.DataFrame, x: str, y: str, title: str, labels: dict[str, str], la
     fig = px.bar(df, **args, color=pattern, pattern_shape=pattern, pattern_shape_sequence=PATTERNS,
                  labels=labels, text_auto=True, barmode=barmode)
     fig.update_traces(textposition="auto")
+    _whole_numbers(fig, df[y], "x" if horizontal else "y")
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category")
     return _finish(fig, title, lang)
@@ -40,6 +48,7 @@ def line(df: pd.DataFrame, x: str, y: str, title: str, labels: dict[str, str], l
          series: str | None = None, height: int = 380) -> go.Figure:
     """Lines with a marker symbol per series and the series name written at its last point."""
     fig = px.line(df, x=x, y=y, color=series, symbol=series, symbol_sequence=SYMBOLS, markers=True, labels=labels)
+    _whole_numbers(fig, df[y])
     if series is not None and not df.empty:
         last = df.sort_values(x).groupby(series, sort=False).tail(1)
         for row in last.itertuples(index=False):
@@ -64,8 +73,11 @@ def sparkline(df: pd.DataFrame, x: str, y: str, lang: str) -> go.Figure:
 def point_map(df: pd.DataFrame, size: str, text: str, title: str, labels: dict[str, str], lang: str) -> go.Figure:
     """Bubbles at (longitude, latitude), each labelled with its text (e.g. country code and count)."""
     located = df.dropna(subset=["latitude", "longitude"])
+    labelled = set(located.nlargest(MAP_LABELS, size).index)  # the rest stay readable in the hover and text alternative
+    located = located.assign(**{text: [v if i in labelled else "" for i, v in zip(located.index, located[text],
+                                                                                  strict=True)]})
     fig = px.scatter(located, x="longitude", y="latitude", size=size, text=text, size_max=40, labels=labels,
-                     hover_data={size: True})
+                     hover_name="country" if "country" in located.columns else None, hover_data={size: True})
     fig.update_traces(textposition="top center", marker={"line": {"width": 1, "color": "black"}})
     fig.update_xaxes(range=[-180, 180], zeroline=False)
     fig.update_yaxes(range=[-60, 80], zeroline=False, scaleanchor="x", scaleratio=1)
@@ -82,7 +94,7 @@ def stacked_contributions(ranking: pd.DataFrame, weights: dict[str, float], crit
                          "contribution": round(weights[criterion] * float(row[f"score_{criterion}"]), 3)})
     df = pd.DataFrame(long, columns=["name", "criterion", "contribution"])
     fig = px.bar(df, x="contribution", y="name", color="criterion", pattern_shape="criterion",
-                 pattern_shape_sequence=PATTERNS, orientation="h", labels=labels, text_auto=True)
+                 pattern_shape_sequence=PATTERNS, orientation="h", labels=labels, text_auto=".2f")
     fig.update_yaxes(autorange="reversed", type="category")
     return _finish(fig, title, lang, height=max(250, 60 * max(1, len(ranking)) + 100))
 

@@ -2,7 +2,7 @@
 
 Empty states always say which command fills the missing data, so a page never fails because a
 collector has not run. Collected text is only ever handed to Streamlit as plain text or dataframe
-cells (never ``unsafe_allow_html``).
+cells, never as raw HTML.
 """
 
 from __future__ import annotations

@@ -70,7 +70,8 @@ def fmt_number(value: float | int | None, lang: str | None = None, decimals: int
 def fmt_percent(value: float | None, lang: str | None = None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return format_percent(value, format="#,##0.0 %", locale=BABEL_LOCALE[lang or current_lang()])
+    # The locale's own pattern (NNBSP before % in French), keeping up to one decimal.
+    return format_percent(round(value, 3), locale=BABEL_LOCALE[lang or current_lang()], decimal_quantization=False)
 
 
 def fmt_date(value: dt.date | dt.datetime | str | None, lang: str | None = None) -> str:

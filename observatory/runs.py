@@ -67,12 +67,22 @@ def run_collector(
     summary = _execute(con, collector, client, run_id, started, since, progress)
     archive.flush(con)
     summary.finished_at = clock.now()
+    _touch_table_meta(con, collector, summary)
     con.execute(
         "UPDATE collector_runs SET finished_at = ?, status = ?, fetched = ?, skipped = ?, failed = ?, "
         "errors = ? WHERE run_id = ?",
         [summary.finished_at, summary.status, summary.fetched, summary.skipped, summary.failed,
          summary.errors[:200], run_id])
     return summary
+
+
+def _touch_table_meta(con: duckdb.DuckDBPyConnection, collector: Collector, summary: RunSummary) -> None:
+    """Freshness for ``observatory info``: only tables registered by the collectors' migration."""
+    tables = ["raw_responses", "collector_runs"]
+    if summary.status != "failed":
+        tables += list(collector.tables)
+    con.execute("UPDATE table_meta SET loaded_at = ?, checked_on = ? WHERE package = 'collectors' "
+                "AND list_contains(?, table_name)", [summary.finished_at, summary.finished_at.date(), tables])
 
 
 def _client(collector: Collector, archive: RawArchive, run_id: str, clock: Clock,

@@ -68,10 +68,11 @@ def migrate(
 ) -> list[int]:
     """Apply pending migrations up to ``target`` (all by default); return the versions applied."""
     _ensure_bookkeeping(con)
-    done = current_version(con)
+    done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied: list[int] = []
     for mig in available_migrations(directory):
-        if mig.version <= done or (target is not None and mig.version > target):
+        # Any version not yet recorded is applied, in order, so a migration merged late is not skipped.
+        if mig.version in done or (target is not None and mig.version > target):
             continue
         con.execute("BEGIN TRANSACTION")
         try:

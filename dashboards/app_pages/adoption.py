@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards import charts, data
 from dashboards import components as ui
-from dashboards.i18n import current_lang, fmt_percent, t
+from dashboards.i18n import current_lang, fmt_number, fmt_percent, t
 from observatory.analytics import adoption
 from observatory.queries import MissingData
 
@@ -17,12 +17,21 @@ HEALTH_METRICS: tuple[str, ...] = ("stars", "forks", "open_issues", "contributor
 def _over_time(deployments, lang: str) -> None:
     by = st.radio(t("adoption.group_by"), options=list(adoption.GROUPINGS), horizontal=True, key="adoption_by",
                   format_func=lambda g: t(f"adoption.by_{g}", lang))
+    counts = adoption.live_deployments_by(deployments, by)
+    if by == "organisation_type":
+        counts = ui.translated(counts, by, "adoption.org")
+    labels = {"deployments": t("common.deployments"), by: t(f"adoption.by_{by}")}
+    fig = charts.bar(counts, by, "deployments", t("adoption.chart_live_by", group=labels[by].lower()), labels, lang,
+                     horizontal=True)
+    ui.chart(fig, counts, "adoption_live_by", alt=t("adoption.chart_live_by_alt"), sources=ui.sources_of(deployments))
     series = adoption.deployments_over_time(deployments, by)
     if series.empty:
         ui.empty_state("observatory build")
         return
     labels = {"year": t("common.year"), "deployments": t("common.deployments"), by: t(f"adoption.by_{by}")}
     fig = charts.line(series, "year", "deployments", t("adoption.chart_over_time"), labels, lang, series=by)
+    dated = int(deployments["started_year"].notna().sum())
+    st.caption(t("adoption.coverage", dated=fmt_number(dated, lang), total=fmt_number(len(deployments), lang)))
     ui.chart(fig, series, "adoption_over_time", alt=t("adoption.chart_over_time_alt"),
              sources=ui.sources_of(deployments), note=t("adoption.over_time_note"))
 

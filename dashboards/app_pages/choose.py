@@ -9,6 +9,7 @@ from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_number, t
 from observatory.analytics import chooser
 
+CHART_TOOLS = 10  # the chart shows the head of the list; the expanders below list every tool
 LANGUAGE_CHOICES: tuple[str, ...] = ("fr", "en", "es", "ca", "de", "it", "pt", "nl", "pl", "eu", "gl")
 
 
@@ -18,11 +19,13 @@ def _questionnaire(features: dict[str, str]) -> chooser.Needs:
     c1, c2 = st.columns(2)
     with c1:
         processes = st.multiselect(t("choose.processes"), options=list(features), format_func=features.get,
+                                   placeholder=t("common.placeholder"),
                                    key="choose_processes", help=t("choose.processes_help"))
         hosting = st.radio(t("choose.hosting"), options=list(chooser.HOSTING_CHOICES), index=2,
                            format_func=lambda h: t(f"choose.hosting_{h}", lang), key="choose_hosting",
                            help=t("choose.hosting_help"))
         languages = st.multiselect(t("choose.languages"), options=list(LANGUAGE_CHOICES), key="choose_languages",
+                                   placeholder=t("common.placeholder"),
                                    format_func=lambda c: t(f"choose.lang_{c}", lang), help=t("choose.languages_help"))
     with c2:
         must_be_osi = st.checkbox(t("choose.must_be_osi"), value=True, key="choose_osi", help=t("choose.osi_help"))
@@ -53,7 +56,8 @@ def _shortlist(ranking, weights: dict[str, float], lang: str) -> None:
         total = sum(weights.values()) or 1.0
         normalised = {c: w / total for c, w in weights.items()}
         labels = {c: chooser.criterion_label(c, lang) for c in chooser.CRITERIA}
-        fig = charts.stacked_contributions(eligible, normalised, labels, t("choose.chart_title"),
+        top = eligible.head(CHART_TOOLS)
+        fig = charts.stacked_contributions(top, normalised, labels, t("choose.chart_title", n=len(top)),
                                            {"contribution": t("choose.score"), "name": t("common.tool"),
                                             "criterion": t("choose.criterion")}, lang)
         ui.chart(fig, eligible.drop(columns=["explanation"]), "choose_ranking", alt=t("choose.chart_alt"),

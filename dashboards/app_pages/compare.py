@@ -37,6 +37,7 @@ def _features(tool_ids: list[str], names: dict[str, str], lang: str) -> None:
                            evidence=[t(f"common.evidence.{e}") for e in claims["evidence_level"]])
     matrix = claims.pivot_table(index="feature", columns="tool", values="evidence", aggfunc="first").fillna("—")
     matrix = matrix.reindex(columns=[names[i] for i in tool_ids if names[i] in matrix.columns])
+    matrix.index.name, matrix.columns.name = t("compare.feature_col"), None
     st.dataframe(matrix, key="compare_matrix")
     st.caption(t("compare.features_note"))
     long = claims[["tool", "feature", "evidence", "source_url", "source_commit", "note", "checked_on"]]
@@ -125,7 +126,7 @@ def render() -> None:
     names = dict(zip(tools["tool_id"], tools["name"], strict=True))
     most_deployed = [i for i in data.query("deployments_by_tool")["tool_id"] if i in names][:2]
     chosen = st.multiselect(t("compare.pick"), options=list(names), default=most_deployed or list(names)[:2],
-                            max_selections=4,
+                            placeholder=t("common.placeholder"), max_selections=4,
                             format_func=lambda i: names[i], key="compare_tools", help=t("compare.pick_help"))
     if len(chosen) < 2:
         st.info(t("compare.pick_more"))

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboards import charts, data
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_date, fmt_number, t
+from observatory.analytics import licences as lic
 
 
 def render() -> None:
@@ -26,7 +27,11 @@ def render() -> None:
 
     left, right = st.columns(2)
     with left:
-        families = ui.translated(data.query("tools_by_family"), "licence_family", "common.family")
+        catalogue = lic.catalogue_from_rows(data.query("licences").to_dict("records"))
+        named = tools.assign(licence_family=lic.families(list(tools["licence_spdx"]), catalogue))
+        families = (named.groupby("licence_family")["name"].agg(tools="count", names=lambda s: ", ".join(sorted(s)))
+                    .reset_index().sort_values(["tools", "licence_family"], ascending=[False, True]))
+        families = ui.translated(families, "licence_family", "common.family")
         labels = {"licence_family": t("common.licence_family"), "tools": t("common.tools")}
         fig = charts.bar(families, "licence_family", "tools", t("overview.chart_families"), labels, lang,
                          pattern="licence_family")

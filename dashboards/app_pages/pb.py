@@ -29,7 +29,8 @@ def _pick_edition(editions: pd.DataFrame) -> str | None:
     filters = [c for c in FILTER_COLUMNS if c in editions.columns]
     for col, name in zip(st.columns(max(1, len(filters))), filters, strict=False):
         values = sorted(editions[name].dropna().astype(str).unique())
-        picked = col.multiselect(t(f"pb.filter_{name}"), options=values, key=f"pb_filter_{name}")
+        picked = col.multiselect(t(f"pb.filter_{name}"), options=values, key=f"pb_filter_{name}",
+                                 placeholder=t("common.placeholder"))
         if picked:
             shown = shown[shown[name].astype(str).isin(picked)]
     if shown.empty:

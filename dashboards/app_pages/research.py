@@ -61,13 +61,17 @@ def _exposure_section(key: tuple[str, float], row: pd.Series, lang: str) -> None
     st.caption(t("research.assumption", platform=row["platform"], size=listing.page_size,
                  order=listing.default_order, newest=listing.newest_first_order))
     result = _exposure(key, row["instance_id"], row["source_url"], row["platform"], int(page_size))
-    for problem in result.problems:
-        st.warning(t("research.not_computed", problem=problem), icon="⚠️")
+    if result.sample_only:
+        st.warning(t("research.sample_only", coverage=fmt_percent(result.coverage, lang)), icon="⚠️")
+    else:
+        for problem in result.problems:
+            st.warning(t("research.not_computed", problem=problem), icon="⚠️")
     if result.correlation is not None:
         c = result.correlation
         c1, c2, c3 = st.columns(3)
-        c1.metric(t("research.rho"), f"{c.rho:.3f}".replace(".", "," if lang == "fr" else "."))
-        c2.metric(t("research.ci"), f"[{c.low:.3f} ; {c.high:.3f}]" if lang == "fr" else f"[{c.low:.3f}, {c.high:.3f}]")
+        sep = " ; " if lang == "fr" else ", "
+        c1.metric(t("research.rho"), fmt_number(c.rho, lang, decimals=3))
+        c2.metric(t("research.ci"), f"[{fmt_number(c.low, lang, decimals=3)}{sep}{fmt_number(c.high, lang, decimals=3)}]")
         c3.metric(t("research.n_used"), fmt_number(c.n, lang))
         st.caption(t("research.used_rule", days=f"{result.min_age_days:g}", snapshot=str(result.snapshot.date())))
         labels = {"exposure_plus_one": t("research.exposure_axis"), "supports_plus_one": t("research.supports_axis")}
@@ -95,7 +99,7 @@ def _concentration_section(key: tuple[str, float], row: pd.Series, lang: str) ->
     proposals = _proposals(key, row["instance_id"], row["source_url"])
     summary, bins = research.concentration_analysis(proposals, row["instance_id"])
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("research.gini"), f"{summary.gini:.3f}".replace(".", "," if lang == "fr" else "."))
+    c1.metric(t("research.gini"), fmt_number(summary.gini, lang, decimals=3))
     c2.metric(t("research.top1"), fmt_percent(summary.top1_share, lang))
     c3.metric(t("research.top10"), fmt_percent(summary.top10_share, lang))
     c4.metric(t("research.total_supports"), fmt_number(summary.total, lang))
@@ -133,12 +137,15 @@ def _budget_section(key: tuple[str, float], lang: str) -> None:
              sources=sorted(set(projects["source_url"])) + list(assumption.sources if assumption else ()))
     st.subheader(t("research.per_budget"))
     st.dataframe(per_budget, hide_index=True, key="research_per_budget")
+    ui.data_expander(per_budget, "research_per_budget_data",
+                     sources=sorted(set(projects["source_url"])) + list(assumption.sources if assumption else ()))
     if rules.empty:
         st.info(t("research.no_totals"), icon="ℹ️")
         return
     rules = rules.assign(label=rules["budget_id"].map(labels_by_budget))
-    for reason in sorted(set(rules["unavailable"].dropna())):
-        st.warning(t("research.rule_unavailable", reason=reason), icon="⚠️")
+    for rule, reason in sorted(set(rules[["rule", "unavailable"]].dropna().itertuples(index=False))):
+        key = "research.needs_ballots" if "ballots" in reason else "research.rule_unavailable"
+        st.warning(t(key, rule=rule, reason=reason), icon="⚠️")
     reference = ", ".join(sorted(set(rules["reference"].dropna()) - {""}))
     fig = figures.moved_share(rules, t("research.chart_moved", reference=reference or "–"),
                               {"label": t("research.district"), "moved_share": t("research.moved_axis"), "rule": t("research.rule")},
@@ -154,7 +161,7 @@ def render() -> None:
         return
     _limits()
     key = _key()
-    datasets = _datasets(key)
+    datasets = _datasets(key).sort_values("proposals", ascending=False, kind="stable").reset_index(drop=True)
     if datasets.empty:
         ui.empty_state(IMPORT_COMMAND)
     else:

@@ -67,3 +67,15 @@ def liveness(probes: pd.DataFrame) -> pd.DataFrame:
     out["reachable"] = out["reachable"].astype(int)
     out["share_reachable"] = out["reachable"] / out["probed"]
     return out
+
+
+def live_deployments_by(deployments: pd.DataFrame, by: str = "tool", top: int | None = 15) -> pd.DataFrame:
+    """Live (not removed) deployments per group, largest first; the tail is summed into "other"."""
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
+    live = deployments[deployments["removed_on"].isna()] if "removed_on" in deployments else deployments
+    counts = live[by].fillna("unknown").value_counts().rename_axis(by).reset_index(name="deployments")
+    if top is not None and len(counts) > top:
+        rest = int(counts["deployments"].iloc[top:].sum())
+        counts = pd.concat([counts.head(top), pd.DataFrame({by: ["other"], "deployments": [rest]})], ignore_index=True)
+    return counts

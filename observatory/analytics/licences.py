@@ -194,3 +194,8 @@ def catalogue_from_rows(rows: list[Mapping[str, object]]) -> dict[str, LicenceFa
 def _text(value: object) -> str | None:
     """Curated text, or None for SQL NULL / pandas NA / blank."""
     return value.strip() or None if isinstance(value, str) else None
+
+
+def families(expressions: list[str], catalogue: Mapping[str, LicenceFacts] | None = None) -> list[str]:
+    """Family of each SPDX expression (so ``A OR B`` dual licences are classified, not left unknown)."""
+    return [explain(e, "en", catalogue).family for e in expressions]

@@ -58,7 +58,11 @@ def write_records(con: duckdb.DuckDBPyConnection, records: Iterable[Record]) -> 
 
 def register_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str], source: str, licence: str | None,
                     checked_on: date) -> None:
-    """Record origin, licence and freshness of the tables just written in ``table_meta``."""
+    """Record origin, licence and freshness of the tables just written in ``table_meta``, and the
+    definitions of the figures drawn from them (``metric_definitions``)."""
+    from observatory.participation.definitions import write_definitions
+
+    write_definitions(con)
     for table in tables:
         con.execute(
             "INSERT OR REPLACE INTO table_meta (table_name, package, title, description, licence, source, "

@@ -29,6 +29,7 @@ class ExposureResult:
     busy_quiet: exposure.BusyQuiet | None
     problems: list[str]
     coverage: float | None = None
+    sample_only: bool = False   # the ids show a hand-picked sample: exposure not reconstructed
 
 
 def exposure_analysis(proposals: pd.DataFrame, platform: str, page_size: int | None = None,
@@ -48,7 +49,8 @@ def exposure_analysis(proposals: pd.DataFrame, platform: str, page_size: int | N
     if coverage is not None and coverage < MIN_COVERAGE:
         problems.append(f"only {coverage:.1%} of the id range is present: a sample, not the full publication "
                         "sequence, so first-page exposure cannot be reconstructed")
-        return ExposureResult(listing, size, frame, used.iloc[0:0], snap, min_age, None, None, None, problems, coverage)
+        return ExposureResult(listing, size, frame, used.iloc[0:0], snap, min_age, None, None, None, problems, coverage,
+                              sample_only=True)
     try:
         correlation = exposure.spearman_with_ci(used["exposure_days"].to_numpy(), used["supports"].to_numpy())
         curve = exposure.fit_log_curve(used["exposure_days"].to_numpy(), used["supports"].to_numpy())

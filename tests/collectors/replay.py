@@ -109,6 +109,7 @@ class ReplayServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True   # headers and body go out as separate writes: no 40 ms stalls
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
                 return

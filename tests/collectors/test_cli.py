@@ -65,6 +65,9 @@ def test_collect_runs_rebuild_end_to_end(server, tmp_path, monkeypatch, fake_clo
     assert con.execute("SELECT count(*) FROM deployment_probes").fetchone()[0] >= 5
     live = {t: rows(con, t, order) for t, order in TABLES.items()}
     assert all(live.values())
+    fresh = dict(con.execute("SELECT table_name, checked_on FROM table_meta WHERE package = 'collectors'").fetchall())
+    assert all(fresh[t] is not None for t in ("repo_snapshots", "package_versions", "deployment_probes",
+                                               "collector_runs", "raw_responses")), fresh
     assert secret_gh not in all_text(con, tmp_path / "archive") and secret_gl not in all_text(con, tmp_path / "archive")
     con.close()
 

@@ -12,7 +12,7 @@ import pytest
 
 from observatory.http import ClientConfig, FakeClock
 from tests.collectors.helpers import run, seed_tools
-from tests.collectors.replay import Reply, ReplayServer
+from tests.collectors.replay import ReplayServer, Reply
 
 # collector -> the route whose answer is replaced by the fault
 TARGETS = {

@@ -66,4 +66,4 @@ def test_page_on_the_real_samples(shared_data: Path, tmp_db: Path, monkeypatch: 
     at = _run(tmp_db, "en", monkeypatch)
     assert not at.exception, [e.message for e in at.exception]
     assert any("28,413" in m.value for m in at.markdown)          # Madrid threshold line
-    assert any("individual ballots" in w.value for w in at.warning)  # MES needs ballots, said on the page
+    assert any("ballot" in w.value for w in at.warning)  # MES needs ballots, said on the page

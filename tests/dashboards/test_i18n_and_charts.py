@@ -1,0 +1,107 @@
+"""Catalogues agree across languages, every key the code uses exists, formats follow the locale,
+charts are readable without colour, and the dashboard code keeps its safety rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboards import charts
+from dashboards.components import plain
+from dashboards.i18n import LANGS, LOCALES_DIR, catalogue, fmt_date, fmt_number, fmt_percent, t
+
+DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
+LITERAL_KEY = re.compile(r"""\bt(?:_or)?\(\s*["']([a-z_]+\.[a-zA-Z0-9_.]+)["']""")
+
+
+def test_both_languages_have_the_same_files_and_keys():
+    files = {lang: sorted(p.name for p in (LOCALES_DIR / lang).glob("*.json")) for lang in LANGS}
+    assert files["fr"] == files["en"]
+    missing = {lang: sorted(set(catalogue(other)) - set(catalogue(lang))) for lang, other in (("fr", "en"), ("en", "fr"))}
+    assert missing == {"fr": [], "en": []}
+
+
+def test_placeholders_match_between_languages():
+    fields = re.compile(r"{(\w+)}")
+    for key, en in catalogue("en").items():
+        assert set(fields.findall(en)) == set(fields.findall(catalogue("fr")[key])), key
+
+
+def test_every_literal_key_used_in_the_code_exists():
+    used = {k for path in DASHBOARDS.rglob("*.py") for k in LITERAL_KEY.findall(path.read_text(encoding="utf-8"))
+            if not k.endswith(".")}  # a prefix joined with a code at run time
+    assert used, "the scan found the keys"
+    for lang in LANGS:
+        assert sorted(k for k in used if k not in catalogue(lang)) == [], lang
+
+
+def test_page_titles_exist_for_every_registered_page():
+    from dashboards.streamlit_app import PAGES
+
+    for lang in LANGS:
+        assert all(p.title_key in catalogue(lang) for p in PAGES), lang
+
+
+def test_locale_formats():
+    assert fmt_number(1234567, "fr") == "1\u202f234\u202f567"
+    assert fmt_number(1234567, "en") == "1,234,567"
+    assert fmt_number(0.5, "fr", 2) == "0,50"
+    assert fmt_number(None, "en") == "–"
+    assert fmt_percent(0.25, "fr") == "25\u00a0%" and fmt_percent(0.1234, "en") == "12.3%"
+    assert fmt_date(dt.date(2026, 1, 3), "fr") == "3 janv. 2026"
+    assert fmt_date("2026-01-03", "en") == "3 Jan 2026"
+    assert t("nav.overview", "fr") == "Vue d'ensemble" and t("nav.overview", "en") == "Overview"
+    assert t("no.such_key", "en") == "no.such_key"
+
+
+def test_collected_text_is_escaped_for_markdown():
+    assert plain("<b>x</b> [link](http://e.org) *") == "\\<b\\>x\\</b\\> \\[link\\]\\(http\\://e\\.org\\) \\*"
+
+
+def test_dashboard_code_never_renders_html_nor_builds_sql():
+    for path in DASHBOARDS.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert "unsafe_allow_html" not in source, path
+        assert ".execute(" not in source, f"{path}: SQL belongs in observatory/queries.py"
+        assert "duckdb.connect" not in source, f"{path}: only data.py opens the database, read-only"
+
+
+@pytest.fixture
+def families() -> pd.DataFrame:
+    return pd.DataFrame({"family": ["Network copyleft", "Permissive"], "tools": [12, 9]})
+
+
+@pytest.mark.parametrize("lang,separators", [("fr", ",\u202f"), ("en", ".,")])
+def test_bar_chart_has_patterns_labels_and_locale_separators(families, lang, separators):
+    fig = charts.bar(families, "family", "tools", "Tools by family", {"tools": "Tools"}, lang, pattern="family")
+    assert fig.layout.title.text == "Tools by family"
+    assert fig.layout.separators == separators
+    shapes = {trace.marker.pattern.shape for trace in fig.data}
+    assert len(shapes) == 2, "each family has its own fill pattern"
+    assert all(trace.texttemplate or trace.text is not None for trace in fig.data), "values are written on bars"
+
+
+def test_line_chart_labels_each_series_at_its_end():
+    df = pd.DataFrame({"year": [2019, 2020, 2019, 2020], "tool": ["A", "A", "B", "B"], "n": [1, 2, 1, 3]})
+    fig = charts.line(df, "year", "n", "Over time", {}, "en", series="tool")
+    assert {a.text for a in fig.layout.annotations} == {"A", "B"}
+    assert len({trace.marker.symbol for trace in fig.data}) == 2
+
+
+def test_point_map_needs_no_basemap_and_labels_points():
+    df = pd.DataFrame({"country": ["FR", "ES", "XX"], "deployments": [3, 2, 1], "latitude": [46.0, 40.0, None],
+                       "longitude": [2.0, -3.0, None], "label": ["FR (3)", "ES (2)", "XX (1)"]})
+    fig = charts.point_map(df, "deployments", "label", "Map", {}, "en")
+    assert not any(trace.type.startswith("scattergeo") for trace in fig.data)
+    assert list(fig.data[0].text) == ["FR (3)", "ES (2)"]
+
+
+def test_stacked_contributions_split_the_score():
+    ranking = pd.DataFrame({"name": ["A"], "score_features": [1.0], "score_adoption": [0.5]})
+    fig = charts.stacked_contributions(ranking, {"features": 0.6, "adoption": 0.4},
+                                       {"features": "Processes", "adoption": "Adoption"}, "Scores", {}, "en")
+    assert sorted(round(float(trace.x[0]), 3) for trace in fig.data) == [0.2, 0.6]
