@@ -25,7 +25,7 @@ COMMAND_FOR_TABLE: dict[str, str] = {
     **dict.fromkeys(("repo_snapshots", "package_versions", "deployment_probes", "collector_runs",
                      "deployment_changes"), "observatory collect"),
     **dict.fromkeys(("instances", "participation_spaces", "proposals", "budgets", "budget_projects", "results",
-                     "meetings", "comments", "metric_definitions"), "observatory import"),
+                     "meetings", "comments", "metric_definitions"), "observatory import any PATH"),
     **dict.fromkeys(("pb_editions", "pb_projects", "pb_outcomes", "pb_votes"), "observatory pb import"),
     "observatory.reports": "pip install -e .",
 }

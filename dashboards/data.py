@@ -136,10 +136,13 @@ def _pb_call(key: tuple[str, float], function: str, args: tuple[object, ...]) ->
     api = optional_module("observatory.pb.api")
     if api is None:
         raise queries.MissingData(function, ["pb_editions"])
-    for table in ("pb_editions", "pb_outcomes"):
-        if table not in _tables(key):
-            raise queries.MissingData(function, [table])
-    result = getattr(api, function)(_connection(*key), *args)
+    cursor = _connection(*key).cursor()  # the API may execute directly: give it its own cursor
+    try:
+        result = getattr(api, function)(cursor, *args)
+    except duckdb.CatalogException as exc:  # the PB migration or import has not run on this database
+        raise queries.MissingData(function, ["pb_editions", "pb_outcomes"]) from exc
+    finally:
+        cursor.close()
     return result if isinstance(result, pd.DataFrame) else pd.DataFrame(result)
 
 
@@ -153,7 +156,11 @@ def report(tools: list[str], lang: str, fmt: str, needs: chooser.Needs | None = 
     reports = optional_module("observatory.reports")
     if reports is None or not hasattr(reports, "render_report"):
         raise queries.MissingData("report", ["observatory.reports"])
-    return reports.render_report(connection(), tools, lang, fmt, needs=needs)
+    cursor = connection().cursor()  # runs in a download thread: never share the connection itself
+    try:
+        return reports.render_report(cursor, tools, lang, fmt, needs=needs)
+    finally:
+        cursor.close()
 
 
 def report_formats() -> dict[str, object]:

@@ -199,15 +199,15 @@ QUERIES: dict[str, Query] = {
         """
         SELECT coalesce(state, 'unknown') AS state, count(*) AS proposals, sum(supports) AS supports,
                string_agg(DISTINCT platform_version, ', ') AS platform_versions
-        FROM proposals WHERE instance_id = $instance_id GROUP BY 1 ORDER BY proposals DESC
+        FROM proposals WHERE instance_id = $instance_id AND quality_flag IS NULL GROUP BY 1 ORDER BY proposals DESC
         """,
         ("proposals",),
-        "Proposals of one instance by normalised state.",
+        "Proposals of one instance by normalised state (rows flagged as test/junk entries left out).",
     ),
     "proposals_by_month": Query(
         """
         SELECT date_trunc('month', published_at)::DATE AS month, count(*) AS proposals
-        FROM proposals WHERE instance_id = $instance_id AND published_at IS NOT NULL GROUP BY 1 ORDER BY 1
+        FROM proposals WHERE instance_id = $instance_id AND quality_flag IS NULL AND published_at IS NOT NULL GROUP BY 1 ORDER BY 1
         """,
         ("proposals",),
         "Proposals of one instance published per month.",
@@ -220,6 +220,24 @@ QUERIES: dict[str, Query] = {
         """,
         ("results",),
         "Results (accountability) of one instance by status, with mean progress.",
+    ),
+    "budget_projects_by_selection": Query(
+        """
+        SELECT CASE WHEN selected THEN 'selected' WHEN NOT selected THEN 'not_selected' ELSE 'unknown' END AS selection,
+               count(*) AS projects, sum(cost) AS cost, sum(supports) AS supports,
+               string_agg(DISTINCT platform_version, ', ') AS platform_versions
+        FROM budget_projects WHERE instance_id = $instance_id GROUP BY 1 ORDER BY 1 DESC
+        """,
+        ("budget_projects",),
+        "Budget projects of one instance: selected or not, with their total cost and supports.",
+    ),
+    "comments_by_month": Query(
+        """
+        SELECT date_trunc('month', created_at)::DATE AS month, count(*) AS comments
+        FROM comments WHERE instance_id = $instance_id AND created_at IS NOT NULL GROUP BY 1 ORDER BY 1
+        """,
+        ("comments",),
+        "Comments of one instance per month.",
     ),
     "meetings_by_month": Query(
         """

@@ -8,6 +8,8 @@ from dashboards import charts, data
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_number, fmt_percent, t
 
+ANSWER_STATES = ("accepted", "rejected", "evaluating")
+
 
 def _definition(metric_id: str, definitions, lang: str) -> None:
     """Print what a figure means (from metric_definitions) under it; nothing when it is not defined."""
@@ -33,8 +35,11 @@ def _proposals(instance_id: str, definitions, lang: str) -> None:
     c1, c2, c3 = st.columns(3)
     c1.metric(t("participation.total"), fmt_number(total, lang))
     c2.metric(t("participation.supports"), fmt_number(states["supports"].sum(), lang))
-    c3.metric(t("participation.acceptance"), fmt_percent(accepted / total if total else None, lang))
+    answered = states["state"].isin(ANSWER_STATES).any()  # Consul has no acceptance: show "–", not 0 %
+    c3.metric(t("participation.acceptance"), fmt_percent(accepted / total if total and answered else None, lang))
     st.caption(t("participation.version", versions=_versions(states)))
+    for metric_id in ("supports", "accepted_proposal"):
+        _definition(metric_id, definitions, lang)
     shown = ui.translated(states, "state", "participation.state")
     labels = {"state": t("participation.state_label"), "proposals": t("participation.proposals")}
     fig = charts.bar(shown, "state", "proposals", t("participation.chart_states"), labels, lang, pattern="state")
@@ -61,6 +66,31 @@ def _results(instance_id: str, definitions, lang: str) -> None:
     _definition("results_progress", definitions, lang)
 
 
+def _budgets(instance_id: str, definitions, lang: str) -> None:
+    st.subheader(t("participation.budgets"))
+    projects = ui.fetch("budget_projects_by_selection", instance_id=instance_id)
+    if projects is None:
+        return
+    st.caption(t("participation.version", versions=_versions(projects)))
+    shown = ui.translated(projects, "selection", "participation.selection")
+    labels = {"selection": t("participation.selection_label"), "projects": t("participation.projects")}
+    fig = charts.bar(shown, "selection", "projects", t("participation.chart_budgets"), labels, lang,
+                     pattern="selection")
+    ui.chart(fig, projects, "participation_budgets", alt=t("participation.chart_budgets_alt"))
+    _definition("budget_projects_by_selection", definitions, lang)
+
+
+def _comments(instance_id: str, definitions, lang: str) -> None:
+    st.subheader(t("participation.comments"))
+    comments = ui.fetch("comments_by_month", instance_id=instance_id)
+    if comments is None:
+        return
+    labels = {"month": t("common.month"), "comments": t("participation.comments")}
+    fig = charts.line(comments, "month", "comments", t("participation.chart_comments"), labels, lang)
+    ui.chart(fig, comments, "participation_comments", alt=t("participation.chart_comments_alt"))
+    _definition("comments_by_month", definitions, lang)
+
+
 def _meetings(instance_id: str, definitions, lang: str) -> None:
     st.subheader(t("participation.meetings"))
     meetings = ui.fetch("meetings_by_month", instance_id=instance_id)
@@ -80,13 +110,15 @@ def render() -> None:
     instances = ui.fetch("instances")
     if instances is None:
         return
-    names = {r["instance_id"]: f"{r['name'] or r['instance_id']} ({r['platform']} {r['platform_version'] or ''})".strip()
+    names = {r["instance_id"]: f"{r['name'] or r['instance_id']} ({' '.join(v for v in (r['platform'], r['platform_version']) if isinstance(v, str) and v)})"
              for r in instances.to_dict("records")}
     instance_id = st.selectbox(t("participation.instance"), options=list(names), format_func=names.get,
                                key="participation_instance")
     definitions = data.query("metric_definitions")
     _proposals(instance_id, definitions, lang)
+    _budgets(instance_id, definitions, lang)
     _results(instance_id, definitions, lang)
+    _comments(instance_id, definitions, lang)
     _meetings(instance_id, definitions, lang)
     with st.expander(t("participation.definitions")):
         st.dataframe(definitions, hide_index=True, key="participation_definitions")

@@ -12,11 +12,12 @@ import streamlit as st
 
 from dashboards import charts, data
 from dashboards import components as ui
-from dashboards.i18n import current_lang, t, t_or
+from dashboards.i18n import current_lang, fmt_number, t, t_or
 from observatory.queries import MissingData
 
 FILTER_COLUMNS: tuple[str, ...] = ("country", "city", "year", "vote_type")
-LABEL_COLUMNS: tuple[str, ...] = ("city", "unit", "subunit", "instance", "year", "description")
+LABEL_COLUMNS: tuple[str, ...] = ("city", "unit", "subunit", "instance", "year", "description", "file_name")
+FACT_COLUMNS: tuple[str, ...] = ("n_voters", "n_projects", "budget")
 
 
 def _edition_label(row: dict) -> str:
@@ -38,6 +39,18 @@ def _pick_edition(editions: pd.DataFrame) -> str | None:
         return None
     labels = {r["edition_id"]: _edition_label(r) for r in shown.to_dict("records")}
     return st.selectbox(t("pb.edition"), options=list(labels), format_func=labels.get, key="pb_edition")
+
+
+def _facts(edition: dict, lang: str) -> None:
+    shown = [c for c in FACT_COLUMNS if isinstance(edition.get(c), int | float) and pd.notna(edition.get(c))]
+    for col, name in zip(st.columns(max(1, len(shown))), shown, strict=False):
+        value = fmt_number(edition[name], lang)
+        if name == "budget" and isinstance(edition.get("currency"), str):
+            value = f"{value} {edition['currency']}"
+        col.metric(t(f"pb.fact_{name}"), value)
+    if isinstance(edition.get("source_url"), str):
+        st.caption(f"{t('common.source')} : {ui.plain(edition['source_url'])}" if lang == "fr"
+                   else f"{t('common.source')}: {ui.plain(edition['source_url'])}")
 
 
 def _rules(outcomes: pd.DataFrame, lang: str) -> None:
@@ -119,7 +132,12 @@ def render() -> None:
     edition_id = _pick_edition(editions)
     if edition_id is None:
         return
+    edition = editions[editions["edition_id"] == edition_id].iloc[0].to_dict()
+    _facts(edition, lang)
     outcomes = data.pb("outcomes", edition_id)
+    budget = edition.get("budget")
+    if not outcomes.empty and "cost" in outcomes.columns and isinstance(budget, int | float) and budget > 0:
+        outcomes = outcomes.assign(budget_used_share=outcomes["cost"].astype(float) / float(budget))
     if outcomes.empty:
         ui.empty_state("observatory pb compare")
     else:

@@ -34,13 +34,17 @@ def build(ctx: ReportContext, needs: Needs) -> Section:
     shown = ranking[ranking["tool_id"].isin([*ctx.tools, *others])]
     table = Table("chooser", tr("sec_chooser"), [
         tr("col_rank"), tr("col_tool"), tr("col_in_report"), tr("col_licence"), tr("col_score"),
-        *[criterion_label(c, ctx.lang) for c in CRITERIA], tr("col_explanation")])
+        *[criterion_label(c, ctx.lang) for c in CRITERIA]])
+    # the plain-language reasons get their own table: on paper they need the full width
+    reasons = Table("chooser_explanations", tr("chooser_explanations"),
+                    [tr("col_rank"), tr("col_tool"), tr("col_explanation")])
     for row in shown.to_dict("records"):
         cites = [ctx.registry.cite(u.strip()) for u in str(row.get("sources") or "").split(" ; ") if u.strip()]
         rank: Any = None if row["rank"] is None or str(row["rank"]) in {"<NA>", "nan"} else int(row["rank"])
         table.add([rank, row["name"], row["tool_id"] in ctx.tools, row["licence_spdx"], float(row["score"]),
-                   *[float(row[f"score_{c}"]) for c in CRITERIA], row["explanation"]], cites)
-    sec.tables.append(table)
+                   *[float(row[f"score_{c}"]) for c in CRITERIA]], cites)
+        reasons.add([rank, row["name"], row["explanation"]], cites)
+    sec.tables += [table, reasons]
     total = sum(max(0.0, w) for w in weights.values()) or 1.0
     weight_table = Table("chooser_weights", tr("chooser_weights"), [tr("col_criterion"), tr("col_weight")])
     for c in CRITERIA:

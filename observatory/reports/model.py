@@ -22,11 +22,6 @@ from observatory.analytics.licences import catalogue_from_rows, explain
 from observatory.reports import sources as src
 from observatory.reports.i18n import check_language, country_name, t
 
-REPORT_TABLES: tuple[str, ...] = (
-    "tools", "licences", "licence_events", "features", "tool_features", "deployments", "sources",
-    "repo_snapshots", "deployment_probes", "pb_editions", "pb_outcomes",
-)
-
 
 @dataclass(frozen=True)
 class Link:
@@ -104,6 +99,7 @@ class Report:
     data_tables: Table          # licence and freshness of every table the report read
     citation: str
     needs_yaml: str | None = None
+    pb_edition: str | None = None
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -174,6 +170,11 @@ class ReportContext:
     tools: list[str]
     names: dict[str, str]
     registry: src.SourceRegistry
+    used_tables: set[str] = field(default_factory=lambda: {"tools", "licences", "sources"})
+
+    def use(self, *tables: str) -> None:
+        """Record that a section showed rows of these tables (their licence goes in the data-licence table)."""
+        self.used_tables.update(tables)
 
     def tr(self, key: str, **fmt: object) -> str:
         return t(self.lang, key, **fmt)
@@ -202,6 +203,7 @@ def _summary(ctx: ReportContext, tools: list[dict[str, Any]], families: dict[str
         tr("col_tool"), tr("col_licence"), tr("col_family"), tr("col_status"), tr("col_first_release"),
         tr("col_origin"), tr("col_language"), tr("col_maintainer"), tr("col_deployments")])
     dep_src = ctx.registry.cite_table("deployments")
+    ctx.use("deployments")
     for row in tools:
         cites = ctx.cite(row["source_url"], checked_on=row["checked_on"])
         if dep_src:
@@ -250,6 +252,7 @@ def _licences(ctx: ReportContext, tools: list[dict[str, Any]]) -> tuple[Section,
         cites = ctx.cite(ev["evidence_url"]) + ctx.cite(ev["source_url"])
         history.add([ev["tool"], ev["date"], ev.get("from_spdx") or "", ev["to_spdx"], ev.get("note") or ""], cites)
     if history.rows:
+        ctx.use("licence_events")
         sec.tables.append(history)
     else:
         sec.facts.append(Fact(tr("no_licence_events")))
@@ -264,6 +267,7 @@ def _features(ctx: ReportContext) -> Section:
     if not rows:
         sec.empty_note = tr("no_features")
         return sec
+    ctx.use("features", "tool_features")
     matrix = Table("features", tr("sec_features"),
                    [tr("col_category"), tr("col_feature")] + [ctx.names[x] for x in ctx.tools])
     by_feature: dict[str, dict[str, Any]] = {}
@@ -297,6 +301,7 @@ def _health(ctx: ReportContext) -> Section:
     if not rows:
         sec.empty_note = tr("not_collected", command="observatory collect github gitlab")
         return sec
+    ctx.use("repo_snapshots")
     present = [c for c in HEALTH_COLUMNS if c in rows[0]]
     table = Table("health", tr("sec_health"),
                   [tr("col_tool"), tr("col_repo")] + [tr(f"col_{c}") for c in present] + [tr("col_fetched_at")])
@@ -320,6 +325,7 @@ def _adoption(ctx: ReportContext) -> Section:
     if not rows:
         sec.empty_note = tr("no_deployments")
         return sec
+    ctx.use("deployments")
     sec.facts.append(Fact(tr("adoption_caveat")))
     collapse = src.folder_collapser(r["source_url"] for r in rows)
     by_country: dict[str, dict[str, Any]] = {}
@@ -357,6 +363,7 @@ def _liveness(ctx: ReportContext, sec: Section) -> None:
     if not rows:
         sec.facts.append(Fact(tr("liveness_not_collected", command="observatory collect probe")))
         return
+    ctx.use("deployment_probes")
     table = Table("liveness", tr("liveness"), [tr("col_tool"), tr("col_probed"), tr("col_reachable"),
                                                tr("col_reachable_share"), tr("col_last_probe")])
     for tool_id in ctx.tools:
@@ -371,14 +378,15 @@ def _liveness(ctx: ReportContext, sec: Section) -> None:
 
 
 def _data_tables(ctx: ReportContext) -> Table:
+    """Licence and freshness of each table the report read (its upstream sources are cited in the body)."""
     tr = ctx.tr
     table = Table("data_licence", tr("sec_data_licence"), [
-        tr("col_table"), tr("col_package"), tr("col_data_licence"), tr("col_source"), tr("col_checked_on")])
+        tr("col_table"), tr("col_package"), tr("col_title"), tr("col_data_licence"), tr("col_checked_on")])
     for r in records(ctx.con, "table_meta"):
-        if r["table_name"] not in REPORT_TABLES:
+        if r["table_name"] not in ctx.used_tables:
             continue
         cite = ctx.registry.cite_table(r["table_name"])
-        table.add([r["table_name"], r.get("package") or "", r.get("licence") or "", r.get("source") or "",
+        table.add([r["table_name"], r.get("package") or "", r.get("title") or "", r.get("licence") or "",
                    r.get("checked_on") or r.get("loaded_at")], [cite] if cite else [])
     return table
 
@@ -432,6 +440,6 @@ def build_report(con: duckdb.DuckDBPyConnection, tools: Sequence[str], lang: str
         lang=lang, title=title, tool_ids=tool_ids, tool_names=[names[x] for x in tool_ids], generated_on=generated,
         schema_version=version, data_version=dversion, command=command, sections=sections, sources=[],
         data_tables=data_tables, citation=t(lang, "citation", title=title, date=generated.isoformat(), version=dversion),
-        needs_yaml=needs_yaml)
+        needs_yaml=needs_yaml, pb_edition=pb_edition)
     ctx.registry.finalise(report)
     return report

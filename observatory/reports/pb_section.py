@@ -49,6 +49,7 @@ def _from_database(ctx: ReportContext, edition_id: str) -> tuple[dict[str, Any],
         raise PbEditionError(f"unknown PB edition {edition_id!r}; known editions include: {known}")
     meta = {k: clean_value(v) for k, v in match.iloc[0].to_dict().items()}
     outcomes = [{k: clean_value(v) for k, v in r.items()} for r in api.outcomes(ctx.con, edition_id).to_dict("records")]
+    ctx.use("pb_editions", "pb_outcomes")
     source = ctx.registry.cite(meta.get("source_url"), checked_on=meta.get("checked_on"),
                                title=f"Pabulib · {meta.get('file_name') or edition_id}") if meta.get("source_url") else None
     return meta, outcomes, source
@@ -85,7 +86,8 @@ def build(ctx: ReportContext, pb_edition: str) -> Section:
     sec = Section("pb", tr("sec_pb"))
     budget = float(meta.get("budget") or 0)
     sec.facts.append(Fact(tr("pb_edition_fact", edition=meta.get("file_name") or meta.get("edition_id"),
-                             n_projects=meta.get("n_projects", "?"), n_voters=meta.get("n_voters", "?"),
+                             n_projects=_count(meta.get("n_projects"), ctx.lang),
+                             n_voters=_count(meta.get("n_voters"), ctx.lang),
                              budget=f"{format_number(budget, ctx.lang)} {meta.get('currency') or ''}".strip()), cites))
     sec.facts.append(Fact(tr("pb_rules_note")))
     if not outcomes:
@@ -106,6 +108,10 @@ def build(ctx: ReportContext, pb_edition: str) -> Section:
     sec.charts.append(BarChart("pb_budget", tr("chart_pb_budget"), [str(o["rule"]) for o in outcomes], shares,
                                tr("unit_share"), cites))
     return sec
+
+
+def _count(value: Any, lang: str) -> str:
+    return format_number(int(value), lang) if isinstance(value, int | float) else "?"
 
 
 def _metric_label(ctx: ReportContext, name: str) -> str:

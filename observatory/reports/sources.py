@@ -19,7 +19,7 @@ import duckdb
 if TYPE_CHECKING:
     from observatory.reports.model import Report
 
-_GITHUB_BLOB = re.compile(r"^https://github\.com/([^/]+)/([^/]+)/(?:blob|tree)/([0-9a-f]{7,40})/(.+)$")
+_GITHUB_BLOB = re.compile(r"^https://github\.com/([^/]+)/([^/]+)/(?:blob|tree|commit)/([0-9a-f]{7,40})(?:/(.+))?$")
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def title_for(url: str) -> str:
     m = _GITHUB_BLOB.match(url)
     if m:
         owner, repo, commit, path = m.groups()
-        return f"{owner}/{repo} · {path} @ {commit[:7]}"
+        return f"{owner}/{repo} · {path} @ {commit[:7]}" if path else f"{owner}/{repo} @ {commit[:7]}"
     return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
 
 
@@ -52,14 +52,14 @@ def folder_collapser(urls: Iterable[str | None], threshold: int = 4) -> Callable
     folders: Counter[str] = Counter()
     for url in set(u for u in urls if u):
         m = _GITHUB_BLOB.match(url)
-        if m and "/" in m.group(4):
+        if m and "/" in (m.group(4) or ""):
             folders[_folder(m)] += 1
 
     def collapse(url: str | None) -> str | None:
         if not url:
             return url
         m = _GITHUB_BLOB.match(url)
-        if m and "/" in m.group(4) and folders[_folder(m)] > threshold:
+        if m and "/" in (m.group(4) or "") and folders[_folder(m)] > threshold:
             return _folder(m)
         return url
 
@@ -121,8 +121,9 @@ class SourceRegistry:
             return None
         _, package, title, source, checked_on = row
         label = " · ".join(x for x in (package, title or table_name) if x)
-        url = source if is_web_url(source) else None
-        return self.cite(url, key=f"table:{table_name}", title=label if not source or url else f"{label} ({source})",
+        # table_meta.source may be a long summary of every upstream source; those are cited one by one
+        # where the facts are used, so only a real URL is kept here.
+        return self.cite(source if is_web_url(source) else None, key=f"table:{table_name}", title=label,
                          checked_on=checked_on, publisher=package)
 
     def _lookup(self, url: str) -> dict[str, Any] | None:

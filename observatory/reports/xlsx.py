@@ -147,6 +147,33 @@ def _sources_sheet(ws: Worksheet, report: Report) -> None:
     ws.freeze_panes = "A2"
 
 
+def _charts_sheet(ws: Worksheet, report: Report) -> None:
+    """Each chart of the report as its data (label, value) and a native Excel bar chart beside it."""
+    from openpyxl.chart import BarChart as XlBarChart
+    from openpyxl.chart import Reference
+
+    row = 1
+    for section in report.sections:
+        for chart in section.charts:
+            ws.cell(row=row, column=1, value=neutralise(chart.title)).font = HEADER_FONT
+            ws.cell(row=row, column=3, value=cite_text(chart.sources) or None)
+            ws.cell(row=row + 1, column=1, value=t(report.lang, "col_tool" if chart.key != "countries" else "col_country"))
+            ws.cell(row=row + 1, column=2, value=neutralise(chart.unit))
+            for i, (label, value) in enumerate(zip(chart.labels, chart.values, strict=True), start=row + 2):
+                ws.cell(row=i, column=1, value=neutralise(label))
+                ws.cell(row=i, column=2, value=value)
+            last = row + 1 + len(chart.values)
+            bar = XlBarChart()
+            bar.type, bar.title, bar.legend = "bar", chart.title, None
+            bar.add_data(Reference(ws, min_col=2, min_row=row + 1, max_row=last), titles_from_data=True)
+            bar.set_categories(Reference(ws, min_col=1, min_row=row + 2, max_row=last))
+            bar.height, bar.width = max(4.0, 0.8 * len(chart.values) + 2), 16.0
+            ws.add_chart(bar, f"E{row}")
+            row = max(last, row + int(bar.height * 2)) + 3
+    ws.column_dimensions["A"].width = 32
+    ws.column_dimensions["B"].width = 14
+
+
 def workbook(report: Report) -> Workbook:
     wb = Workbook()
     wb.properties.title = report.title
@@ -160,6 +187,8 @@ def workbook(report: Report) -> Workbook:
     for sheet in sheets(report):
         ws = wb.create_sheet(sheet_title(sheet.table.caption, taken))
         _table_sheet(ws, sheet.table, report.lang, source_rows)
+    if any(section.charts for section in report.sections):
+        _charts_sheet(wb.create_sheet(sheet_title(t(report.lang, "sheet_charts"), taken)), report)
     _sources_sheet(wb.create_sheet(SOURCES_SHEET), report)
     return wb
 

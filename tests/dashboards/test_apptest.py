@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -138,3 +140,45 @@ def _submit(at: AppTest, sql: str) -> None:
     assert buttons, "the console has a Run button"
     buttons[-1].click().run()
     assert not at.exception, [e.message for e in at.exception]
+
+
+class _FakePbApi:
+    """Stands in for ``observatory.pb.api`` (same functions and shapes) to drive the PB page's logic."""
+
+    EDITIONS = pd.DataFrame({"edition_id": ["pl_warszawa_2026", "fr_paris_2024"], "country": ["Poland", "France"],
+                             "city": ["Warszawa", "Paris"], "year": [2026, 2024], "vote_type": ["approval", "approval"],
+                             "budget": [1000.0, 2000.0], "currency": ["PLN", "EUR"], "n_voters": [61668, 1000]})
+
+    @staticmethod
+    def list_editions(con):
+        return _FakePbApi.EDITIONS
+
+    @staticmethod
+    def outcomes(con, edition_id):
+        return pd.DataFrame({"edition_id": [edition_id] * 3, "rule": ["actual", "greedy", "mes-add1-greedy"],
+                             "selected": [["p1", "p2"], ["p1", "p3"], ["p2", "p3"]], "cost": [900, 950, 1000],
+                             "voters_with_funded": [600, 640, 700]})
+
+    @staticmethod
+    def cross_edition_summary(con):
+        return pd.DataFrame({"edition_id": ["pl_warszawa_2026", "fr_paris_2024"], "greedy_share": [0.9, 0.8],
+                             "optimal_share": [0.95, 0.85]})
+
+
+def test_pb_page_compares_rules_from_precomputed_outcomes(monkeypatch, sample_db):
+    monkeypatch.setitem(sys.modules, "observatory.pb.api", _FakePbApi)
+    at = _open(_app(monkeypatch, sample_db, "en"), "app_pages/pb.py")
+    assert at.selectbox(key="pb_edition").value == "pl_warszawa_2026"
+    assert {m.label: m.value for m in at.metric} == {"Voters": "61,668", "Budget": "1,000 PLN"}
+    assert "Share of budget used" in at.selectbox(key="pb_metric").options
+    at.multiselect(key="pb_filter_country").set_value(["France"]).run()
+    assert at.selectbox(key="pb_edition").value == "fr_paris_2024"
+    matrix = next(d.value for d in at.dataframe if "mes-add1-greedy" in d.value.columns)
+    assert matrix.set_index("project_id").loc["p3"].tolist() == ["", "✓", "✓"]
+    assert not at.exception
+
+
+def test_pb_page_without_the_pb_api_says_what_to_run(monkeypatch, sample_db):
+    monkeypatch.setitem(sys.modules, "observatory.pb.api", None)  # import fails like a missing module
+    at = _open(_app(monkeypatch, sample_db, "en"), "app_pages/pb.py")
+    assert any("observatory pb import" in i.value for i in at.info)

@@ -76,3 +76,9 @@ def test_registry_shape() -> None:
     assert set(FORMATS) == {"html", "pdf", "xlsx", "csv"}
     for fmt, exporter in FORMATS.items():
         assert exporter.mime and exporter.extension and callable(exporter.render), fmt
+
+
+def test_titles_for_commit_and_tree_urls() -> None:
+    assert title_for("https://github.com/o/r/tree/0123456789abcdef") == "o/r @ 0123456"
+    assert title_for("https://github.com/o/r/commit/0123456789abcdef") == "o/r @ 0123456"
+    assert title_for("https://www.example.org/page/") == "example.org/page"

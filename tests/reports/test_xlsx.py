@@ -45,9 +45,10 @@ def _row(ws, first: str) -> list:  # noqa: ANN001
 def test_one_sheet_per_section_plus_sources(wb: Workbook) -> None:
     assert wb.sheetnames == ["Civic-Tech Observatory", "Summary", "Licences", "Licence history", "Feature matrix",
                              "Software health", "Deployments by country", "Liveness (latest probe of each",
-                             "Data licence and how to cite", "Sources"]
+                             "Data licence and how to cite", "Charts", "Sources"]
     for ws in wb.worksheets:
-        assert ws.freeze_panes == "A2", ws.title
+        if ws.title != "Charts":      # one block per chart there, no single header row
+            assert ws.freeze_panes == "A2", ws.title
 
 
 def test_real_cell_types_and_widths(wb: Workbook) -> None:
@@ -105,3 +106,11 @@ def test_french_workbook(report_db: Path) -> None:
     assert "Synthèse" in wb.sheetnames and "Matrice des fonctionnalités" in wb.sheetnames and wb.sheetnames[-1] == "Sources"
     assert _header(wb["Synthèse"])[0] == "Outil"
     assert wb["Observatoire des civic-tech"]["B1"].value.startswith("Rapport comparatif\u00a0:")
+
+
+def test_charts_sheet_has_native_bar_charts_over_real_numbers(wb: Workbook) -> None:
+    ws = wb["Charts"]
+    assert len(ws._charts) == 4          # deployments, features, commits, countries
+    title_row = next(c.row for c in ws["A"] if c.value == "Features with evidence per tool")
+    rows = list(ws.iter_rows(min_row=title_row + 1, max_row=title_row + 3, max_col=2, values_only=True))
+    assert rows == [("Tool", "features"), ("Decidim", 3.0), ("Consul Democracy", 2.0)]

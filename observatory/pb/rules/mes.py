@@ -15,6 +15,7 @@ the whole run is then repeated in ``Fraction`` arithmetic.
 from __future__ import annotations
 
 import heapq
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -37,23 +38,103 @@ def _setup(election: Election) -> tuple[ApprovalGroups, list[int], list[int]]:
     return groups, eligible, free
 
 
-def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], b_exact: Fraction) -> list[int]:
-    """One MES run in float64; raises ``_Ambiguous`` when a near-tie needs exact settling."""
+def _same_tie_class(election: Election, sup: list[np.ndarray], near: list[tuple]) -> bool:
+    """True when all near-tied candidates have equal cost and the same supporters: an exact tie."""
+    p0 = near[0][2]
+    return all(election.costs[e[2]] == election.costs[p0] and np.array_equal(sup[e[2]], sup[p0])
+               for e in near[1:])
+
+
+class _Tracker:
+    """How far the per-voter budget may rise before the outcome of this run can change.
+
+    Within a region where every poor/rich split is unchanged, each voter budget and each payment is
+    linear in the per-voter budget ``b``; a competitor ``q`` loses to the winner ``s`` of a round while
+    ``g_q = sum_i w_i min(budget_i, rho_s * cost_q) - cost_q < 0``, a concave function of ``b`` there,
+    so its tangent bounds it from above. The smallest step at which any of these conditions could
+    flip is a safe jump for the add1 loop (which then runs MES again at the boundary).
+    """
+
+    def __init__(self, election: Election, groups: ApprovalGroups, eligible: list[int]) -> None:
+        sup = groups.project_supporters
+        self.eligible = np.asarray(eligible, dtype=np.int64)
+        self.ent_group = np.concatenate([sup[p] for p in eligible]) if eligible else np.zeros(0, np.int64)
+        self.ent_proj = np.concatenate([np.full(len(sup[p]), p) for p in eligible]) if eligible else \
+            np.zeros(0, np.int64)
+        self.w_e = groups.weights[self.ent_group].astype(np.float64)
+        self.cost = election.cost_array
+        self.rank = election.lexico_rank
+        self.n = election.n_projects
+        self.delta = np.inf
+
+    def limit(self, value: float) -> None:
+        self.delta = min(self.delta, value)
+
+    def structure(self, bud: np.ndarray, slope: np.ndarray, poor: np.ndarray, pi: float, dpi: float) -> None:
+        gap = bud - pi  # < 0 for poor, >= 0 for rich; must keep its sign
+        rate = slope - dpi
+        bad_poor = poor & (rate > 0)
+        bad_rich = ~poor & (rate < 0)
+        if bad_poor.any():
+            self.limit(float(np.min(-gap[bad_poor] / rate[bad_poor])))
+        if bad_rich.any():
+            self.limit(float(np.min(gap[bad_rich] / -rate[bad_rich])))
+
+    def selection(self, budget: np.ndarray, slope: np.ndarray, s: int, rho: float, drho: float,
+                  open_projects: np.ndarray) -> None:
+        bud_e = budget[self.ent_group]
+        cap = rho * self.cost[self.ent_proj]
+        under = bud_e < cap
+        val = np.where(under, bud_e, cap)
+        der = np.where(under, slope[self.ent_group], drho * self.cost[self.ent_proj])
+        near = np.abs(bud_e - cap) <= 1e-12 * np.maximum(cap, 1.0)
+        der = np.where(near, np.maximum(slope[self.ent_group], drho * self.cost[self.ent_proj]), der)
+        g = np.bincount(self.ent_proj, self.w_e * val, minlength=self.n) - self.cost
+        dg = np.bincount(self.ent_proj, self.w_e * der, minlength=self.n)
+        for q in np.flatnonzero(open_projects):
+            if q == s:
+                continue
+            margin = -g[q] - 1e-9 * self.cost[q]  # room before a tie can occur
+            if margin <= 0:
+                self.limit(0.0)
+            elif dg[q] > 0:
+                self.limit(margin / dg[q])
+
+    def unaffordable(self, budget: np.ndarray, slope: np.ndarray, open_projects: np.ndarray) -> None:
+        total = np.bincount(self.ent_proj, self.w_e * budget[self.ent_group], minlength=self.n)
+        dtotal = np.bincount(self.ent_proj, self.w_e * slope[self.ent_group], minlength=self.n)
+        for q in np.flatnonzero(open_projects):
+            margin = self.cost[q] * (1 - 1e-9) - total[q]
+            if margin <= 0:
+                self.limit(0.0)
+            elif dtotal[q] > 0:
+                self.limit(margin / dtotal[q])
+
+
+def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], b_exact: Fraction,
+               track: bool = False) -> tuple[list[int], float]:
+    """One MES run in float64; raises ``_Ambiguous`` when a near-tie needs exact settling.
+
+    With ``track``, also returns how far ``b`` may safely rise with the same outcome (else 0).
+    """
     sup = groups.project_supporters
     w = groups.weights.astype(np.float64)
     wi = groups.weights
     b = float(b_exact)
     budget = np.full(len(w), b)
-    touched = np.zeros(len(w), dtype=bool)
+    slope = np.ones(len(w))
     cost = election.cost_array
     rank = election.lexico_rank
+    tracker = _Tracker(election, groups, eligible) if track else None
+    open_projects = np.zeros(election.n_projects, dtype=bool)
+    open_projects[eligible] = True
     # heap of (stale rho, lexico rank, project)
     heap = [(1.0 / float(wi[sup[p]].sum()), int(rank[p]), p) for p in eligible]
     heapq.heapify(heap)
     selected: list[int] = []
     while heap:
         best = np.inf
-        evaluated: list[tuple[float, int, int, float, bool]] = []  # rho, rank, p, pi, pristine
+        evaluated: list[tuple] = []  # rho, rank, p, pi, pristine, k, order
         popped = []
         while heap and heap[0][0] <= best * (1 + NEAR_TIE):
             stale, r, p = heapq.heappop(heap)
@@ -74,28 +155,46 @@ def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], 
             k = int(np.argmax(pis <= sb * (1 + 1e-12)))
             pi = float(pis[k])
             rho = pi / c
-            pristine = k == 0 and not touched[s].any()
-            evaluated.append((rho, r, p, pi, pristine))
+            # nobody capped (with a clear margin): rho is exactly 1 / approvers
+            pristine = k == 0 and sb[0] >= pi * (1 + NEAR_TIE)
+            evaluated.append((rho, r, p, pi, pristine, k, order))
             popped.append((rho, r, p))
             best = min(best, rho)
         if not evaluated:
             break
         near = [e for e in evaluated if e[0] <= best * (1 + NEAR_TIE)]
         if len(near) > 1:
-            if not all(e[4] for e in near):
+            if all(e[4] for e in near):
+                # nobody capped in any: rho = 1 / (approvers) exactly -> most approvers, then id
+                near.sort(key=lambda e: (-int(wi[sup[e[2]]].sum()), e[1]))
+            elif _same_tie_class(election, sup, near):
+                near.sort(key=lambda e: e[1])
+            else:
                 raise _Ambiguous
-            # all pristine and all rich: rho = 1 / (approvers) exactly -> most approvers, then id
-            near.sort(key=lambda e: (-int(wi[sup[e[2]]].sum()), e[1]))
-        rho, r, p, pi, _ = near[0]
+            if tracker is not None:
+                tracker.limit(0.0)
+        rho, r, p, pi, _, k, order = near[0]
         for item in popped:
             if item[2] != p:
                 heapq.heappush(heap, item)
         s = sup[p]
         bud = budget[s]
-        budget[s] = np.where(bud <= pi, 0.0, bud - pi)
-        touched[s] = True
+        poor = np.zeros(len(s), dtype=bool)
+        poor[order[:k]] = True
+        if tracker is not None:
+            d = slope[s]
+            w_rich = float(w[s][~poor].sum())
+            dpi = -float(w[s][poor] @ d[poor]) / w_rich
+            tracker.structure(bud, d, poor, pi, dpi)
+            tracker.selection(budget, slope, p, rho, dpi / cost[p], open_projects)
+            slope[s] = np.where(poor, 0.0, d - dpi)
+        budget[s] = np.where(poor, 0.0, bud - pi)
+        open_projects[p] = False
         selected.append(p)
-    return selected
+    if tracker is not None:
+        tracker.unaffordable(budget, slope, open_projects)
+        return selected, tracker.delta
+    return selected, 0.0
 
 
 def _mes_exact(election: Election, groups: ApprovalGroups, eligible: list[int], b: Fraction) -> list[int]:
@@ -136,11 +235,13 @@ def _mes_exact(election: Election, groups: ApprovalGroups, eligible: list[int], 
     return selected
 
 
-def _run(election: Election, groups: ApprovalGroups, eligible: list[int], b: Fraction) -> list[int]:
+def _run(election: Election, groups: ApprovalGroups, eligible: list[int], b: Fraction,
+         track: bool = False) -> tuple[list[int], float]:
+    """Float run, or the exact one when the float run meets an unsettled near-tie (then no jump)."""
     try:
-        return _mes_float(election, groups, eligible, b)
+        return _mes_float(election, groups, eligible, b, track)
     except _Ambiguous:
-        return _mes_exact(election, groups, eligible, b)
+        return _mes_exact(election, groups, eligible, b), 0.0
 
 
 def mes(election: Election) -> list[int]:
@@ -149,7 +250,7 @@ def mes(election: Election) -> list[int]:
     groups, eligible, free = _setup(election)
     if groups.n_ballots == 0:
         return []
-    return free + _run(election, groups, eligible, election.budget / groups.n_ballots)
+    return free + _run(election, groups, eligible, election.budget / groups.n_ballots)[0]
 
 
 def _exhaustive(election: Election, outcome: list[int], available: list[int]) -> bool:
@@ -167,12 +268,15 @@ def mes_add1(election: Election) -> list[int]:
     b = election.budget / groups.n_ballots
     previous = list(free)
     while True:
-        outcome = free + _run(election, groups, eligible, b)
+        chosen, safe = _run(election, groups, eligible, b, track=True)
+        outcome = free + chosen
         if total_cost(election, outcome) > election.budget:
             return previous
         if _exhaustive(election, outcome, eligible):
             return outcome
-        b += 1
+        # every budget b + j with j < safe gives this same outcome: jump to the first one that may not
+        safe *= 1 - 1e-7
+        b += max(1, math.ceil(safe)) if math.isfinite(safe) else 1
         previous = outcome
 
 
