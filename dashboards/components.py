@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import data
-from dashboards.i18n import t
-from observatory.queries import MissingData
+from dashboards.i18n import t, t_or
+from observatory.queries import QUERIES, MissingData
 
 # Which command fills each table (shown in empty states).
 COMMAND_FOR_TABLE: dict[str, str] = {
@@ -56,8 +56,6 @@ def fetch(name: str, **params: object) -> pd.DataFrame | None:
         empty_state(command_for(exc.tables))
         return None
     if df.empty:
-        from observatory.queries import QUERIES
-
         empty_state(command_for(QUERIES[name].tables))
         return None
     return df
@@ -154,5 +152,5 @@ def plain(text: object) -> str:
 def translated(df: pd.DataFrame, column: str, prefix: str) -> pd.DataFrame:
     """Copy of ``df`` with the coded values of ``column`` replaced by their translation (``prefix.value``)."""
     out = df.copy()
-    out[column] = [t(f"{prefix}.{v}") if f"{prefix}.{v}" != t(f"{prefix}.{v}") else str(v) for v in out[column]]
+    out[column] = [t_or(f"{prefix}.{v}", str(v)) for v in out[column]]
     return out

@@ -14,9 +14,11 @@ from functools import cache
 from pathlib import Path
 
 import pycountry
+from babel.numbers import format_decimal
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGES: tuple[str, ...] = ("en", "fr")
+BABEL_LOCALES: dict[str, str] = {"en": "en_GB", "fr": "fr_FR"}
 
 NBSP = "\u00a0"   # before ":" and inside « » (Imprimerie nationale)
 NNBSP = "\u202f"  # thin non-breaking space before ";", "?", "!" and as thousands separator
@@ -66,11 +68,9 @@ def typography(text: str, lang: str) -> str:
 
 
 def format_number(value: float | int, lang: str, decimals: int = 0) -> str:
-    """Locale-aware number: ``12,345.6`` in English, ``12 345,6`` (narrow NBSP) in French."""
-    text = f"{value:,.{decimals}f}"
-    if lang == "fr":
-        text = text.replace(",", NNBSP).replace(".", ",")
-    return text
+    """Locale-aware number (Babel/CLDR): ``12,345.6`` in English, ``12 345,6`` (narrow NBSP) in French."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=BABEL_LOCALES[lang])
 
 
 def format_date(value: date | None, lang: str) -> str:

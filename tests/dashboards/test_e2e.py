@@ -42,6 +42,19 @@ def _require_browser() -> None:
     pytest.skip(reason)
 
 
+def _settle(page, timeout_s: float = 60) -> None:
+    """Wait until the script is idle and the page stops growing (idle alone can be seen before a rerun starts)."""
+    deadline, last = time.monotonic() + timeout_s, -1
+    while time.monotonic() < deadline:
+        page.wait_for_selector(IDLE, timeout=60_000)
+        count = page.locator('[data-testid="stElementContainer"]').count()
+        if count == last:
+            return
+        last = count
+        page.wait_for_timeout(400)
+    raise TimeoutError("the page kept changing")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -107,11 +120,11 @@ def test_every_page_in_both_languages_in_a_real_browser(server: tuple[str, Path]
                 for spec in available_pages():
                     link = page.locator('[data-testid="stSidebarNav"] a', has_text=t(spec.title_key, lang)).first
                     link.click()  # in-app navigation keeps the session (and its language)
-                    page.wait_for_selector(IDLE, timeout=60_000)
                     stem = Path(spec.file).stem
                     title = t(f"{stem}.title", lang)
                     if title != f"{stem}.title":
                         expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=30_000)
+                    _settle(page)
                     if page.locator('[data-testid="stPlotlyChart"]').count():
                         page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
                     expect(page.get_by_test_id("stException")).to_have_count(0)

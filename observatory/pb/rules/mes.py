@@ -81,34 +81,55 @@ class _Tracker:
             self.limit(float(np.min(gap[bad_rich] / -rate[bad_rich])))
 
     def selection(self, budget: np.ndarray, slope: np.ndarray, s: int, rho: float, drho: float,
-                  open_projects: np.ndarray) -> None:
-        bud_e = budget[self.ent_group]
-        cap = rho * self.cost[self.ent_proj]
+                  open_projects: np.ndarray, approvers: np.ndarray, s_all_rich: bool,
+                  twins: list[int]) -> None:
+        check = open_projects.copy()
+        check[s] = False
+        check[twins] = False  # same supporters and cost, later id: tied forever, always loses the tie
+        # g_q <= cost_q * (rho_s * W_q - 1) at every b: far-off projects need no detailed check while
+        # rho_s does not rise enough to reach them
+        loose = approvers * rho < 1 - 1e-6
+        if drho > 0 and (check & loose).any():
+            lq = check & loose
+            self.limit(float(np.min((1 - 1e-6 - approvers[lq] * rho) / (approvers[lq] * drho))))
+        check &= ~loose
+        if s_all_rich:
+            # rho_s = 1/W_s exactly while s stays uncapped, and g_q <= cost_q * (W_q / W_s - 1)
+            w_s = approvers[s]
+            check &= ~((approvers < w_s) | ((approvers == w_s) & (self.rank > self.rank[s])))
+        if not check.any():
+            return
+        sel = check[self.ent_proj]
+        grp, proj, w_e = self.ent_group[sel], self.ent_proj[sel], self.w_e[sel]
+        bud_e = budget[grp]
+        cost_e = self.cost[proj]
+        cap = rho * cost_e
         under = bud_e < cap
         val = np.where(under, bud_e, cap)
-        der = np.where(under, slope[self.ent_group], drho * self.cost[self.ent_proj])
+        slope_e = slope[grp]
+        der = np.where(under, slope_e, drho * cost_e)
         near = np.abs(bud_e - cap) <= 1e-12 * np.maximum(cap, 1.0)
-        der = np.where(near, np.maximum(slope[self.ent_group], drho * self.cost[self.ent_proj]), der)
-        g = np.bincount(self.ent_proj, self.w_e * val, minlength=self.n) - self.cost
-        dg = np.bincount(self.ent_proj, self.w_e * der, minlength=self.n)
-        for q in np.flatnonzero(open_projects):
-            if q == s:
-                continue
-            margin = -g[q] - 1e-9 * self.cost[q]  # room before a tie can occur
-            if margin <= 0:
-                self.limit(0.0)
-            elif dg[q] > 0:
-                self.limit(margin / dg[q])
+        der = np.where(near, np.maximum(slope_e, drho * cost_e), der)
+        g = np.bincount(proj, w_e * val, minlength=self.n) - self.cost
+        dg = np.bincount(proj, w_e * der, minlength=self.n)
+        margin = -g - 1e-9 * self.cost
+        if (check & (margin <= 0)).any():
+            self.limit(0.0)
+            return
+        rising = check & (dg > 0)
+        if rising.any():
+            self.limit(float(np.min(margin[rising] / dg[rising])))
 
     def unaffordable(self, budget: np.ndarray, slope: np.ndarray, open_projects: np.ndarray) -> None:
         total = np.bincount(self.ent_proj, self.w_e * budget[self.ent_group], minlength=self.n)
         dtotal = np.bincount(self.ent_proj, self.w_e * slope[self.ent_group], minlength=self.n)
-        for q in np.flatnonzero(open_projects):
-            margin = self.cost[q] * (1 - 1e-9) - total[q]
-            if margin <= 0:
-                self.limit(0.0)
-            elif dtotal[q] > 0:
-                self.limit(margin / dtotal[q])
+        margin = self.cost * (1 - 1e-9) - total
+        if (open_projects & (margin <= 0)).any():
+            self.limit(0.0)
+            return
+        rising = open_projects & (dtotal > 0)
+        if rising.any():
+            self.limit(float(np.min(margin[rising] / dtotal[rising])))
 
 
 def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], b_exact: Fraction,
@@ -171,9 +192,7 @@ def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], 
                 near.sort(key=lambda e: e[1])
             else:
                 raise _Ambiguous
-            if tracker is not None:
-                tracker.limit(0.0)
-        rho, r, p, pi, _, k, order = near[0]
+        rho, r, p, pi, all_rich, k, order = near[0]
         for item in popped:
             if item[2] != p:
                 heapq.heappush(heap, item)
@@ -186,7 +205,11 @@ def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], 
             w_rich = float(w[s][~poor].sum())
             dpi = -float(w[s][poor] @ d[poor]) / w_rich
             tracker.structure(bud, d, poor, pi, dpi)
-            tracker.selection(budget, slope, p, rho, dpi / cost[p], open_projects)
+            twins = [q for q in np.flatnonzero(open_projects) if q != p and rank[q] > rank[p]
+                     and election.costs[q] == election.costs[p] and len(sup[q]) == len(s)
+                     and np.array_equal(sup[q], s)]
+            tracker.selection(budget, slope, p, rho, dpi / cost[p], open_projects,
+                              election.approval_counts, all_rich, twins)
             slope[s] = np.where(poor, 0.0, d - dpi)
         budget[s] = np.where(poor, 0.0, bud - pi)
         open_projects[p] = False
