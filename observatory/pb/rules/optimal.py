@@ -1,14 +1,16 @@
-"""Exact optima (0/1 knapsacks solved with HiGHS through ``scipy.optimize.milp``).
+"""Exact optima of the 0/1 knapsack: ``max-supports`` and ``max-budget``.
 
 ``max-supports``: most approvals funded within the budget, ties -> most budget used.
-``max-budget``: most budget used, ties -> most approvals. Each is two MILPs: the first objective,
-then the second with the first fixed. Costs are scaled to integers so the fixing is exact.
+``max-budget``: most budget used, ties -> most approvals.
+Costs are scaled to integers and divided by their common divisor; when the resulting budget grid is
+small (it is for every real file seen) one dynamic programme over costs answers both exactly.
+Otherwise two MILPs (first objective, then the second with the first fixed) go to HiGHS through
+``scipy.optimize.milp``.
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
-from math import lcm
+from math import gcd, lcm
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -16,46 +18,91 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from observatory.pb.model import Election
 from observatory.pb.rules.base import total_cost
 
+DP_MAX_CELLS = 60_000_000  # projects x budget grid points kept for the back-tracking table
 
-def _int_costs(election: Election) -> tuple[np.ndarray, int]:
+
+def _int_costs(election: Election) -> tuple[list[int], int]:
     den = 1
     for c in [*election.costs, election.budget]:
         den = lcm(den, c.denominator)
-    costs = np.array([float(c * den) for c in election.costs])
-    return costs, int(election.budget * den)
+    costs = [int(c * den) for c in election.costs]
+    budget = int(election.budget * den)
+    g = 0
+    for c in costs:
+        g = gcd(g, c)
+    if g > 1:
+        costs = [c // g for c in costs]
+        budget //= g
+    return costs, budget
 
 
-def _solve(objective: np.ndarray, rows: list[tuple[np.ndarray, float, float]]) -> np.ndarray:
-    n = len(objective)
-    cons = [LinearConstraint(a.reshape(1, -1), lo, hi) for a, lo, hi in rows]
-    res = milp(-objective, integrality=np.ones(n), bounds=Bounds(0, 1), constraints=cons,
-               options={"mip_rel_gap": 0.0, "presolve": True})
-    if res.x is None:
-        raise RuntimeError(f"knapsack solver failed: {res.message}")
-    return np.round(res.x).astype(bool)
+def _dp(costs: list[int], support: np.ndarray, budget: int) -> tuple[np.ndarray, np.ndarray]:
+    """best[s]: most approvals with total cost exactly s (-1: unreachable); keep[i, s] for back-tracking."""
+    best = np.full(budget + 1, -1, dtype=np.int64)
+    best[0] = 0
+    keep = np.zeros((len(costs), budget + 1), dtype=bool)
+    for i, c in enumerate(costs):
+        if c > budget:
+            continue
+        cand = np.full(budget + 1, -1, dtype=np.int64)
+        prev = best[: budget + 1 - c]
+        cand[c:] = np.where(prev >= 0, prev + support[i], -1)
+        better = cand > best
+        keep[i] = better
+        best = np.where(better, cand, best)
+    return best, keep
 
 
-def _lexicographic(election: Election, first: np.ndarray, second: np.ndarray) -> list[int]:
+def _backtrack(costs: list[int], keep: np.ndarray, s: int) -> list[int]:
+    chosen = []
+    for i in range(len(costs) - 1, -1, -1):
+        if keep[i, s]:
+            chosen.append(i)
+            s -= costs[i]
+    return sorted(chosen)
+
+
+def _milp(first: np.ndarray, second: np.ndarray, costs: np.ndarray, budget: float) -> list[int]:
+    def solve(obj: np.ndarray, cons: list[LinearConstraint]) -> np.ndarray:
+        res = milp(-obj, integrality=np.ones(len(obj)), bounds=Bounds(0, 1), constraints=cons,
+                   options={"mip_rel_gap": 0.0, "disp": False})
+        if res.x is None:
+            raise RuntimeError(f"knapsack solver failed: {res.message}")
+        return np.round(res.x).astype(bool)
+
+    fits = [LinearConstraint(costs.reshape(1, -1), -np.inf, budget)]
+    x1 = solve(first, fits)
+    opt = float(first[x1].sum())
+    x2 = solve(second, [*fits, LinearConstraint(first.reshape(1, -1), opt - 0.5, np.inf)])
+    return [int(i) for i in np.flatnonzero(x2)]
+
+
+def _optimum(election: Election, by_budget: bool) -> list[int]:
     if election.n_projects == 0:
         return []
+    support = election.approval_counts.astype(np.int64)
     costs, budget = _int_costs(election)
-    fits = [(costs, -np.inf, float(budget))]
-    x1 = _solve(first, fits)
-    opt = float(first[x1].sum())
-    x2 = _solve(second, [*fits, (first, opt - 0.5, np.inf)])
-    chosen = [int(i) for i in np.flatnonzero(x2)]
-    if total_cost(election, chosen) > election.budget:  # never expected; guard against tolerance slips
-        raise RuntimeError("knapsack solution exceeds the budget")
+    if election.n_projects * (budget + 1) <= DP_MAX_CELLS:
+        best, keep = _dp(costs, support, budget)
+        reachable = np.flatnonzero(best >= 0)
+        if by_budget:
+            s = int(reachable.max())
+        else:
+            top = best[reachable].max()
+            s = int(reachable[best[reachable] == top].max())
+        chosen = _backtrack(costs, keep, s)
+    else:
+        c = np.array(costs, dtype=np.float64)
+        sup = support.astype(np.float64)
+        chosen = _milp(c, sup, c, float(budget)) if by_budget else _milp(sup, c, c, float(budget))
+    if total_cost(election, chosen) > election.budget:
+        raise RuntimeError("optimal selection exceeds the budget (solver tolerance)")
     return chosen
 
 
 def max_supports(election: Election) -> list[int]:
-    support = election.approval_counts.astype(np.float64)
-    costs, _ = _int_costs(election)
-    return _lexicographic(election, support, costs)
+    return _optimum(election, by_budget=False)
 
 
 def max_budget(election: Election) -> list[int]:
-    support = election.approval_counts.astype(np.float64)
-    costs, _ = _int_costs(election)
-    return _lexicographic(election, costs, support)
+    return _optimum(election, by_budget=True)
