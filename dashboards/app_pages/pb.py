@@ -1,28 +1,32 @@
 """PB outcomes: for one participatory-budgeting edition, actual winners against the rules' outcomes.
 
-Everything shown is precomputed by ``observatory pb`` into ``pb_outcomes``; this page never reruns a
-rule (MES on 61,668 voters would freeze a rerun). The PB helper's ``observatory.pb.api`` is used
-when installed; column names are read from its results rather than assumed.
+Everything shown is precomputed by ``observatory pb import`` into ``pb_outcomes``; this page never
+reruns a rule (MES on 61,668 voters would freeze a rerun). It reads through the PB helper's
+``observatory.pb.api`` and takes metric names from its results rather than assuming them.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from dashboards import charts, data
 from dashboards import components as ui
-from dashboards.i18n import current_lang, fmt_number, t, t_or
+from dashboards.i18n import current_lang, fmt_number, fmt_percent, t, t_or
 from observatory.queries import MissingData
 
 FILTER_COLUMNS: tuple[str, ...] = ("country", "city", "year", "vote_type")
-LABEL_COLUMNS: tuple[str, ...] = ("city", "unit", "subunit", "instance", "year", "description", "file_name")
+LABEL_COLUMNS: tuple[str, ...] = ("city", "subunit", "instance", "vote_type")
 FACT_COLUMNS: tuple[str, ...] = ("n_voters", "n_projects", "budget")
+NOT_METRICS: frozenset[str] = frozenset({"edition_id", "rule", "selected", "error", "seconds", "computed_at"})
+PREFERRED_METRICS: tuple[str, ...] = ("budget_share", "voters_with_funded_share", "mean_satisfaction_cost",
+                                      "mean_satisfaction_count", "gini_satisfaction", "supports", "n_selected")
 
 
 def _edition_label(row: dict) -> str:
     parts = [str(row[c]) for c in LABEL_COLUMNS if c in row and pd.notna(row[c]) and str(row[c])]
-    return " · ".join(parts) or str(row["edition_id"])
+    return f"{' · '.join(parts)} ({row['edition_id']})" if parts else str(row["edition_id"])
 
 
 def _pick_edition(editions: pd.DataFrame) -> str | None:
@@ -49,30 +53,43 @@ def _facts(edition: dict, lang: str) -> None:
             value = f"{value} {edition['currency']}"
         col.metric(t(f"pb.fact_{name}"), value)
     if isinstance(edition.get("source_url"), str):
-        st.caption(f"{t('common.source')} : {ui.plain(edition['source_url'])}" if lang == "fr"
-                   else f"{t('common.source')}: {ui.plain(edition['source_url'])}")
+        st.caption(t("pb.source", url=ui.plain(edition["source_url"])))
+
+
+def _metric_label(name: str, lang: str) -> str:
+    return t_or(f"pb.metric_{name}", name, lang)
 
 
 def _rules(outcomes: pd.DataFrame, lang: str) -> None:
-    metrics = [c for c in outcomes.columns if c not in ("edition_id", "rule")
-               and pd.api.types.is_numeric_dtype(outcomes[c]) and not pd.api.types.is_bool_dtype(outcomes[c])]
+    st.subheader(t("pb.rules"))
+    metrics = [c for c in outcomes.columns if c not in NOT_METRICS and pd.api.types.is_numeric_dtype(outcomes[c])
+               and not pd.api.types.is_bool_dtype(outcomes[c])]
+    metrics.sort(key=lambda m: PREFERRED_METRICS.index(m) if m in PREFERRED_METRICS else len(PREFERRED_METRICS))
     table = outcomes.drop(columns=[c for c in ("selected",) if c in outcomes.columns])
+    failed = outcomes[outcomes["error"].notna()] if "error" in outcomes.columns else outcomes.iloc[0:0]
     if metrics:
         metric = st.selectbox(t("pb.metric"), options=metrics, key="pb_metric",
-                              format_func=lambda m: t_or(f"pb.metric_{m}", m, lang))
-        labels = {"rule": t("pb.rule"), metric: t_or(f"pb.metric_{metric}", metric)}
-        fig = charts.bar(table, "rule", metric, t("pb.chart_rules", metric=labels[metric]), labels, lang, pattern="rule")
+                              format_func=lambda m: _metric_label(m, lang))
+        label = _metric_label(metric, lang)
+        ok = table[table["rule"].isin(set(table["rule"]) - set(failed["rule"]))].astype({metric: float})
+        fig = charts.bar(ok, "rule", metric, t("pb.chart_rules", metric=label), {"rule": t("pb.rule"), metric: label},
+                         lang, pattern="rule")
+        if metric.endswith("_share"):
+            fig.update_traces(texttemplate="%{y:.1%}")
         ui.chart(fig, table, "pb_rules", alt=t("pb.chart_rules_alt"), note=t("pb.rules_note"))
     else:
         st.dataframe(table, hide_index=True, key="pb_rules_table")
+    for row in failed.to_dict("records"):
+        st.caption(t("pb.rule_failed", rule=row["rule"], error=ui.plain(row["error"])))
 
 
 def _winners(outcomes: pd.DataFrame, edition_id: str, lang: str) -> None:
     if "selected" not in outcomes.columns:
         return
     st.subheader(t("pb.winners"))
-    rules = list(outcomes["rule"])
-    winners = {r: set(s if s is not None else []) for r, s in zip(rules, outcomes["selected"], strict=True)}
+    winners = {r: {str(p) for p in s} for r, s in zip(outcomes["rule"], outcomes["selected"], strict=True)
+               if isinstance(s, list | tuple | np.ndarray)}  # NULL (NA) when the rule gave no outcome
+    rules = list(winners)
     try:
         projects = data.query("pb_projects", edition_id=edition_id)
     except MissingData:
@@ -81,18 +98,32 @@ def _winners(outcomes: pd.DataFrame, edition_id: str, lang: str) -> None:
     matrix = pd.DataFrame({"project_id": ids})
     for rule in rules:
         matrix[rule] = ["✓" if p in winners[rule] else "" for p in ids]
+    matrix[t("pb.funded_by")] = [sum(p in winners[r] for r in rules) for p in ids]
     if not projects.empty and "project_id" in projects.columns:
-        keep = [c for c in ("project_id", "name", "title", "cost", "district", "category", "categories", "votes")
-                if c in projects.columns]
+        keep = [c for c in ("project_id", "name", "cost", "votes", "district", "category") if c in projects.columns]
         matrix = projects[keep].astype({"project_id": str}).merge(matrix, on="project_id", how="right")
-    group = st.selectbox(t("pb.group_by"), options=["-"] + [c for c in ("district", "category", "categories")
-                                                          if c in matrix.columns],
-                         key="pb_group", format_func=lambda g: t("pb.no_grouping", lang) if g == "-" else g)
-    if group != "-":
-        summary = matrix.groupby(matrix[group].astype(str))[rules].agg(lambda col: int((col == "✓").sum()))
-        st.dataframe(summary, key="pb_group_table")
+    st.caption(t("pb.winners_note", n=len(rules)))
     st.dataframe(matrix, hide_index=True, key="pb_matrix")
     ui.download_buttons(matrix, f"pb_{edition_id}_winners", "pb_winners")
+
+
+def _groups(edition_id: str, lang: str) -> None:
+    try:
+        groups = data.pb("outcome_groups", edition_id)
+    except (MissingData, AttributeError):
+        return
+    if groups.empty:
+        return
+    st.subheader(t("pb.groups"))
+    kinds = sorted(groups["group_kind"].unique())
+    kind = st.radio(t("pb.group_kind"), options=kinds, horizontal=True, key="pb_group_kind",
+                    format_func=lambda k: t_or(f"pb.group_{k}", k, lang))
+    chosen = groups[groups["group_kind"] == kind]
+    pivot = chosen.pivot_table(index="group_value", columns="rule", values="funded_share", aggfunc="first")
+    pivot.index.name, pivot.columns.name = t_or(f"pb.group_{kind}", kind, lang), None
+    st.caption(t("pb.groups_note"))
+    st.dataframe(pivot.map(lambda v: fmt_percent(v, lang)), key="pb_groups_table")
+    ui.data_expander(chosen, "pb_groups")
 
 
 def _summary(lang: str) -> None:
@@ -105,13 +136,14 @@ def _summary(lang: str) -> None:
     if summary.empty:
         ui.empty_state("observatory pb import")
         return
-    numeric = [c for c in summary.columns if pd.api.types.is_numeric_dtype(summary[c])
-               and not pd.api.types.is_bool_dtype(summary[c])]
-    if len(numeric) >= 2:
-        x, y = numeric[0], numeric[1]
-        fig = charts.scatter(summary, x, y, t("pb.chart_summary"), {}, lang,
-                             text="edition_id" if "edition_id" in summary.columns and len(summary) <= 30 else None)
-        ui.chart(fig, summary, "pb_summary", alt=t("pb.chart_summary_alt"))
+    x, y = "extra_budget_share", "extra_supports_share"
+    if {x, y} <= set(summary.columns):
+        labels = {x: _metric_label(x, lang), y: _metric_label(y, lang)}
+        fig = charts.scatter(summary, x, y, t("pb.chart_summary"), labels, lang,
+                             text="edition_id" if len(summary) <= 30 else None)
+        fig.update_xaxes(tickformat=".0%")
+        fig.update_yaxes(tickformat=".0%")
+        ui.chart(fig, summary, "pb_summary", alt=t("pb.chart_summary_alt"), note=t("pb.summary_note"))
     else:
         ui.data_expander(summary, "pb_summary")
 
@@ -132,17 +164,14 @@ def render() -> None:
     edition_id = _pick_edition(editions)
     if edition_id is None:
         return
-    edition = editions[editions["edition_id"] == edition_id].iloc[0].to_dict()
-    _facts(edition, lang)
+    _facts(editions[editions["edition_id"] == edition_id].iloc[0].to_dict(), lang)
     outcomes = data.pb("outcomes", edition_id)
-    budget = edition.get("budget")
-    if not outcomes.empty and "cost" in outcomes.columns and isinstance(budget, int | float) and budget > 0:
-        outcomes = outcomes.assign(budget_used_share=outcomes["cost"].astype(float) / float(budget))
     if outcomes.empty:
-        ui.empty_state("observatory pb compare")
+        ui.empty_state("observatory pb import")
     else:
         _rules(outcomes, lang)
         _winners(outcomes, edition_id, lang)
+        _groups(edition_id, lang)
     _summary(lang)
 
 

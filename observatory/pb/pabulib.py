@@ -155,10 +155,10 @@ def parse_string(text: str, file_name: str = "<string>", strict: bool = True) ->
     columns: dict[str, list[str]] = {h: [] for h in p_header if h not in ("project_id", "cost")}
     seen: set[str] = set()
     for line, row in p_rows[1:]:
-        if len(row) != len(p_header):
+        if len(row) > len(p_header) or len(row) <= max(id_col, cost_col):
             report(line, "PROJECTS", f"row has {len(row)} fields, header has {len(p_header)}")
-            if len(row) < len(p_header):
-                continue
+            continue
+        row = row + [""] * (len(p_header) - len(row))  # trailing optional cells left out
         pid = row[id_col]
         if not pid:
             report(line, "project_id", "empty project_id")
@@ -197,10 +197,10 @@ def parse_string(text: str, file_name: str = "<string>", strict: bool = True) ->
     want_points = vote_type in ("cumulative", "scoring")
     seen_voters: set[str] = set()
     for line, row in v_rows[1:]:
-        if len(row) != len(v_header):
+        if len(row) > len(v_header) or len(row) <= max(vid_col, vote_col):
             report(line, "VOTES", f"row has {len(row)} fields, header has {len(v_header)}")
-            if len(row) < len(v_header):
-                continue
+            continue
+        row = row + [""] * (len(v_header) - len(row))  # trailing optional cells left out
         vid = row[vid_col]
         if vid in seen_voters:
             report(line, "voter_id", f"duplicate voter_id {vid!r}")

@@ -14,8 +14,8 @@ from observatory.reports.model import BarChart
 BAR_HEIGHT = 18
 GAP = 6
 LABEL_WIDTH = 190
-BAR_WIDTH = 330
-VALUE_WIDTH = 90
+BAR_WIDTH = 300
+VALUE_WIDTH = 130
 FONT = "DejaVu Sans, Arial, sans-serif"
 
 

@@ -90,4 +90,5 @@ def country_name(code: str | None, lang: str) -> str:
     country = pycountry.countries.get(alpha_2=code.upper())
     if country is None:
         return code
-    return _country_translation(lang).gettext(country.name)
+    # the common name where ISO has one ("Taiwan", "Bolivia"), as readers and the dashboards say it
+    return _country_translation(lang).gettext(getattr(country, "common_name", None) or country.name)

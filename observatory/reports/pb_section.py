@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from observatory.reports.model import ReportContext
 
 FILE_RULES: tuple[str, ...] = ("actual", "greedy", "greedy-ratio", "mes-add1-greedy", "phragmen", "max-supports")
-_NOT_METRICS = {"edition_id", "rule", "selected", "cost", "seconds", "computed_at", "n_selected"}
+# Shown in their own columns, or about the computation rather than the outcome.
+_NOT_METRICS = {"edition_id", "rule", "selected", "cost", "budget_share", "seconds", "computed_at", "n_selected",
+                "error", "groups", "added_vs_greedy", "removed_vs_greedy"}
 
 
 class PbEditionError(ValueError):
@@ -93,21 +95,29 @@ def build(ctx: ReportContext, pb_edition: str) -> Section:
     if not outcomes:
         sec.empty_note = tr("pb_no_outcomes")
         return sec
-    metrics = [k for k in outcomes[0] if k not in _NOT_METRICS and isinstance(outcomes[0][k], int | float)
-               and not isinstance(outcomes[0][k], bool)]
+    metrics = [k for k in dict.fromkeys(k for o in outcomes for k in o)
+               if k not in _NOT_METRICS and any(_is_number(o.get(k)) for o in outcomes)]
     table = Table("pb", tr("sec_pb"), [tr("col_rule"), tr("col_funded"), tr("col_cost"), tr("col_budget_share"),
                                        *[_metric_label(ctx, m) for m in metrics]])
     shares: list[float] = []
     for o in outcomes:
-        cost = float(o.get("cost") or 0)
-        share = cost / budget if budget else 0.0
-        shares.append(100 * share)
-        selected = o.get("selected") or []
-        table.add([o["rule"], len(selected), cost, Share(share), *[_metric_value(m, o.get(m)) for m in metrics]], cites)
+        selected = o.get("selected")
+        cost = float(o["cost"]) if _is_number(o.get("cost")) else None
+        share = o.get("budget_share") if _is_number(o.get("budget_share")) else (
+            cost / budget if cost is not None and budget else None)
+        shares.append(100 * float(share or 0.0))
+        table.add([o["rule"], len(selected) if selected is not None else None, cost,
+                   Share(share) if share is not None else None, *[_metric_value(m, o.get(m)) for m in metrics]], cites)
+        if o.get("error"):   # a rule that gave no outcome says why, under the table's facts
+            sec.facts.append(Fact(tr("pb_rule_failed", rule=o["rule"], error=o["error"])))
     sec.tables.append(table)
     sec.charts.append(BarChart("pb_budget", tr("chart_pb_budget"), [str(o["rule"]) for o in outcomes], shares,
                                tr("unit_share"), cites))
     return sec
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value   # NaN is missing
 
 
 def _count(value: Any, lang: str) -> str:
@@ -122,6 +132,8 @@ def _metric_label(ctx: ReportContext, name: str) -> str:
 
 
 def _metric_value(name: str, value: Any) -> Any:
+    if not _is_number(value):
+        return None
     if isinstance(value, float) and ("share" in name or "coverage" in name) and 0.0 <= value <= 1.0:
         return Share(value)
     return value

@@ -10,15 +10,20 @@ Otherwise two MILPs (first objective, then the second with the first fixed) go t
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from math import gcd, lcm
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from observatory.pb.model import Election
-from observatory.pb.rules.base import total_cost
+from observatory.pb.rules.base import RuleNotApplicable, total_cost
 
-DP_MAX_CELLS = 60_000_000  # projects x budget grid points kept for the back-tracking table
+MILP_SECONDS = 10.0
+DP_MAX_CELLS = 400_000_000  # projects x budget grid points (kept bit-packed for back-tracking: 50 MB)
 
 
 def _int_costs(election: Election) -> tuple[list[int], int]:
@@ -40,7 +45,7 @@ def _dp(costs: list[int], support: np.ndarray, budget: int) -> tuple[np.ndarray,
     """best[s]: most approvals with total cost exactly s (-1: unreachable); keep[i, s] for back-tracking."""
     best = np.full(budget + 1, -1, dtype=np.int64)
     best[0] = 0
-    keep = np.zeros((len(costs), budget + 1), dtype=bool)
+    keep = np.zeros((len(costs), (budget + 8) // 8), dtype=np.uint8)
     for i, c in enumerate(costs):
         if c > budget:
             continue
@@ -48,7 +53,7 @@ def _dp(costs: list[int], support: np.ndarray, budget: int) -> tuple[np.ndarray,
         prev = best[: budget + 1 - c]
         cand[c:] = np.where(prev >= 0, prev + support[i], -1)
         better = cand > best
-        keep[i] = better
+        keep[i] = np.packbits(better)
         best = np.where(better, cand, best)
     return best, keep
 
@@ -56,18 +61,33 @@ def _dp(costs: list[int], support: np.ndarray, budget: int) -> tuple[np.ndarray,
 def _backtrack(costs: list[int], keep: np.ndarray, s: int) -> list[int]:
     chosen = []
     for i in range(len(costs) - 1, -1, -1):
-        if keep[i, s]:
+        if (keep[i, s >> 3] >> (7 - (s & 7))) & 1:
             chosen.append(i)
             s -= costs[i]
     return sorted(chosen)
 
 
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """The bundled HiGHS prints debug lines on file descriptor 1; keep them out of command output."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
 def _milp(first: np.ndarray, second: np.ndarray, costs: np.ndarray, budget: float) -> list[int]:
     def solve(obj: np.ndarray, cons: list[LinearConstraint]) -> np.ndarray:
-        res = milp(-obj, integrality=np.ones(len(obj)), bounds=Bounds(0, 1), constraints=cons,
-                   options={"mip_rel_gap": 0.0, "disp": False})
-        if res.x is None:
-            raise RuntimeError(f"knapsack solver failed: {res.message}")
+        with _quiet_stdout():
+            res = milp(-obj, integrality=np.ones(len(obj)), bounds=Bounds(0, 1), constraints=cons,
+                       options={"mip_rel_gap": 0.0, "disp": False, "time_limit": MILP_SECONDS})
+        if res.status != 0 or res.x is None:
+            raise RuleNotApplicable(f"exact optimum not proven within {MILP_SECONDS} s ({res.message})")
         return np.round(res.x).astype(bool)
 
     fits = [LinearConstraint(costs.reshape(1, -1), -np.inf, budget)]

@@ -1,0 +1,198 @@
+"""``observatory pb import|compare|summary``: load Pabulib files, compare rules on files, the cross-edition table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from observatory.config import load_settings
+from observatory.pb import pabulib
+from observatory.pb.api import DEFAULT_RULE_TIME_LIMIT_S, compare, cross_edition_summary
+from observatory.pb.importer import FileResult, edition_id_of, import_editions
+from observatory.pb.rules import RULES
+from observatory.store import connect_readonly, writer
+
+pb_app = typer.Typer(help="Participatory budgeting: Pabulib import, rule comparison, cross-edition summary.",
+                     no_args_is_help=True)
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Database file (default: OBSERVATORY_DB or XDG data dir).")]
+PathsArg = Annotated[list[Path], typer.Argument(help=".pb files or folders holding them.")]
+LimitOption = Annotated[float, typer.Option("--rule-time-limit", help="Seconds a rule may run before it is given up.")]
+SCALARS = ("n_selected", "cost", "budget_share", "supports", "voters_with_funded_share", "mean_satisfaction_cost",
+           "mean_satisfaction_count", "gini_satisfaction", "n_changed_vs_greedy", "seconds")
+
+
+def pb_files(paths: list[Path]) -> list[Path]:
+    """Files as given and every ``*.pb`` under given folders, in a stable order, without duplicates."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_dir():
+            found.update((p, None) for p in sorted(path.rglob("*.pb")))
+        elif path.is_file():
+            found[path] = None
+        else:
+            raise typer.BadParameter(f"{path}: no such file or folder")
+    return list(found)
+
+
+def import_cmd(paths: PathsArg,
+               strict: Annotated[bool, typer.Option("--strict/--lenient",
+                                                    help="Strict: a defect fails the file. Lenient: record it.")] = False,
+               force: Annotated[bool, typer.Option(help="Re-import files whose sha256 is unchanged.")] = False,
+               rule_time_limit: LimitOption = DEFAULT_RULE_TIME_LIMIT_S,
+               db: DbOption = None) -> None:
+    """Load .pb files into the PB tables and precompute every rule's outcome (idempotent)."""
+    files = pb_files(paths)
+    settings = load_settings(db)
+    results = []
+    failed = 0
+    with writer(settings.db_path) as con, Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=err_console) as progress:
+        task = progress.add_task("importing", total=len(files))
+        for path in files:
+            progress.update(task, description=path.name[:50])
+            try:
+                report = import_editions(con, [(path.name, path.read_bytes(), None)], strict=strict, force=force,
+                                         transaction=True, rule_time_limit_s=rule_time_limit)
+                results.extend(report.files)
+                failed += len(report.by_status("failed"))
+            except pabulib.PabulibError as exc:
+                failed += 1
+                err_console.print(f"[red]failed[/red] {exc}")
+                results.append(FileResult(path.name, edition_id_of(path.name), "failed", error=str(exc)))
+            progress.advance(task)
+    table = Table(title=f"PB import into {settings.db_path.name}")
+    for col in ("file", "status", "voters", "projects", "problems", "seconds", "error"):
+        table.add_column(col, justify="right" if col in ("voters", "projects", "problems", "seconds") else "left")
+    for r in results:
+        table.add_row(r.file_name, r.status, str(r.n_voters), str(r.n_projects), str(r.n_problems),
+                      f"{r.seconds:.2f}", r.error or "")
+    console.print(table)
+    if failed and strict:
+        raise typer.Exit(code=1)
+
+
+def _rule_list(text: str | None) -> list[str] | None:
+    if not text:
+        return None
+    names = [r.strip() for r in text.split(",") if r.strip()]
+    unknown = [r for r in names if r not in RULES]
+    if unknown:
+        raise typer.BadParameter(f"unknown rule(s) {', '.join(unknown)}; known: {', '.join(RULES)}")
+    return names
+
+
+def _json_ready(result: dict[str, Any]) -> dict[str, Any]:
+    """Drop the group objects; district/category shares are flattened into ``funded_share_by_<kind>``."""
+    out = dict(result)
+    rules = {}
+    for name, r in result["rules"].items():
+        entry = {k: v for k, v in r.items() if k != "groups"}
+        for g in r.get("groups", []):
+            entry.setdefault(f"funded_share_by_{g.kind}", {})[g.value] = g.funded_share
+        rules[name] = entry
+    out["rules"] = rules
+    return out
+
+
+def compare_cmd(paths: PathsArg,
+                rules: Annotated[str | None, typer.Option(help="Comma-separated rule names (default: all).")] = None,
+                fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+                strict: Annotated[bool, typer.Option("--strict/--lenient")] = False,
+                rule_time_limit: LimitOption = DEFAULT_RULE_TIME_LIMIT_S) -> None:
+    """Run rules on .pb files (no database) and print selections with their metrics."""
+    if fmt not in ("table", "csv", "json"):
+        raise typer.BadParameter("--format must be table, csv or json")
+    names = _rule_list(rules)
+    results = []
+    for path in pb_files(paths):
+        try:
+            election = pabulib.parse_file(path, strict=strict).election
+        except pabulib.PabulibError as exc:
+            err_console.print(f"[red]skipped[/red] {exc}")
+            continue
+        results.append(_json_ready(compare(election, names, rule_time_limit)))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+        return
+    rows = [{"file": r["file"], "rule": name, **{k: o.get(k) for k in SCALARS}, "error": o.get("error") or "",
+             "selected": ",".join(o["selected"] or [])}
+            for r in results for name, o in r["rules"].items()]
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer_ = csv.DictWriter(buf, fieldnames=["file", "rule", *SCALARS, "error", "selected"], lineterminator="\n")
+        writer_.writeheader()
+        writer_.writerows(rows)
+        sys.stdout.write(buf.getvalue())
+        return
+    for r in results:
+        table = Table(title=f"{r['file']} · {r['vote_type']} · {r['n_voters']} voters · budget {r['budget']:,.0f}")
+        for col in ("rule", "funded", "cost", "budget share", "voters w/ funded", "sat. cost", "sat. count",
+                    "gini", "Δ vs greedy", "s", "error"):
+            table.add_column(col)
+        for name, o in r["rules"].items():
+            table.add_row(name, *[_fmt(o.get(k)) for k in ("n_selected", "cost", "budget_share",
+                                                            "voters_with_funded_share", "mean_satisfaction_cost",
+                                                            "mean_satisfaction_count", "gini_satisfaction",
+                                                            "n_changed_vs_greedy", "seconds")], o.get("error") or "")
+        console.print(table)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3f}"
+    return str(value)
+
+
+def summary_cmd(fmt: Annotated[str, typer.Option("--format", help="table | csv | markdown")] = "table",
+                db: DbOption = None) -> None:
+    """Per approval edition: budget and supports that the optima reach beyond greedy."""
+    con = connect_readonly(load_settings(db).db_path)
+    try:
+        df = cross_edition_summary(con)
+    finally:
+        con.close()
+    cols = ["edition_id", "n_voters", "greedy_budget_share", "max_budget_budget_share", "extra_budget_share",
+            "greedy_supports", "max_supports_supports", "extra_supports", "extra_supports_share"]
+    if fmt == "csv":
+        sys.stdout.write(df.to_csv(index=False))
+        return
+    shown = df[cols].copy()
+    for c in ("greedy_budget_share", "max_budget_budget_share", "extra_budget_share", "extra_supports_share"):
+        shown[c] = shown[c].map(lambda v: "—" if v != v else f"{100 * v:.2f} %")
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in shown.itertuples(index=False)]
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
+    table = Table(title="Optimal selection vs greedy by votes (approval editions)")
+    for c in cols:
+        table.add_column(c)
+    for row in shown.itertuples(index=False):
+        table.add_row(*[str(v) for v in row])
+    console.print(table)
+    if not df.empty:
+        console.print(f"median extra budget {100 * df['extra_budget_share'].median():.2f} % · "
+                      f"median extra supports {100 * df['extra_supports_share'].median():.2f} % "
+                      f"over {len(df)} approval editions")
+
+
+def register(app: typer.Typer) -> None:
+    pb_app.command("import")(import_cmd)
+    pb_app.command("compare")(compare_cmd)
+    pb_app.command("summary")(summary_cmd)
+    app.add_typer(pb_app, name="pb")
