@@ -19,6 +19,7 @@ from observatory.queries import MissingData
 FILTER_COLUMNS: tuple[str, ...] = ("country", "city", "year", "vote_type")
 LABEL_COLUMNS: tuple[str, ...] = ("city", "subunit", "instance", "vote_type")
 FACT_COLUMNS: tuple[str, ...] = ("n_voters", "n_projects", "budget")
+PROJECT_COLUMNS: tuple[str, ...] = ("project_id", "name", "cost", "votes", "district", "category")
 NOT_METRICS: frozenset[str] = frozenset({"edition_id", "rule", "selected", "error", "seconds", "computed_at"})
 PREFERRED_METRICS: tuple[str, ...] = ("budget_share", "voters_with_funded_share", "mean_satisfaction_cost",
                                       "mean_satisfaction_count", "gini_satisfaction", "supports", "n_selected")
@@ -76,6 +77,7 @@ def _rules(outcomes: pd.DataFrame, lang: str) -> None:
                          lang, pattern="rule")
         if metric.endswith("_share"):
             fig.update_traces(texttemplate="%{y:.1%}")
+            fig.update_yaxes(tickformat=".0%", dtick=None)
         ui.chart(fig, table, "pb_rules", alt=t("pb.chart_rules_alt"), note=t("pb.rules_note"))
     else:
         st.dataframe(table, hide_index=True, key="pb_rules_table")
@@ -100,10 +102,11 @@ def _winners(outcomes: pd.DataFrame, edition_id: str, lang: str) -> None:
         matrix[rule] = ["✓" if p in winners[rule] else "" for p in ids]
     matrix[t("pb.funded_by")] = [sum(p in winners[r] for r in rules) for p in ids]
     if not projects.empty and "project_id" in projects.columns:
-        keep = [c for c in ("project_id", "name", "cost", "votes", "district", "category") if c in projects.columns]
+        keep = [c for c in PROJECT_COLUMNS if c in projects.columns]
         matrix = projects[keep].astype({"project_id": str}).merge(matrix, on="project_id", how="right")
     st.caption(t("pb.winners_note", n=len(rules)))
-    st.dataframe(matrix, hide_index=True, key="pb_matrix")
+    st.dataframe(matrix, hide_index=True, key="pb_matrix",
+                 column_config={c: t(f"pb.col_{c}") for c in PROJECT_COLUMNS if c in matrix.columns})
     ui.download_buttons(matrix, f"pb_{edition_id}_winners", "pb_winners")
 
 

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from observatory.pb.metrics import OutcomeMetrics, changes, outcome_metrics
-from observatory.pb.model import Ballots, Election, NeedsBallots
-from observatory.pb.rules import RULES, RuleNotApplicable
+from observatory.pb.model import Ballots, Election
+from observatory.pb.rules import RULES
 
 DEFAULT_RULE_TIME_LIMIT_S = 30.0
 REFERENCE_RULE = "greedy"
@@ -57,7 +57,7 @@ def run_measured(election: Election, rule: str, limit_s: float | None = DEFAULT_
     try:
         with time_limit(limit_s):
             positions = [int(i) for i in RULES[rule](election)]
-    except (RuleNotApplicable, NeedsBallots, RuleTimeout) as exc:
+    except Exception as exc:  # noqa: BLE001 - not applicable, timed out or a rule's own bug: stored, never fatal
         failed = dict.fromkeys(OutcomeMetrics.__dataclass_fields__.keys() - {"groups"})
         return {"selected": None, **failed, "seconds": time.perf_counter() - start,
                 "error": f"{type(exc).__name__}: {exc}", "groups": []}

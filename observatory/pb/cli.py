@@ -50,10 +50,12 @@ def import_cmd(paths: PathsArg,
                strict: Annotated[bool, typer.Option("--strict/--lenient",
                                                     help="Strict: a defect fails the file. Lenient: record it.")] = False,
                force: Annotated[bool, typer.Option(help="Re-import files whose sha256 is unchanged.")] = False,
+               rules: Annotated[str | None, typer.Option(help="Comma-separated rules to precompute (default: all).")] = None,
                rule_time_limit: LimitOption = DEFAULT_RULE_TIME_LIMIT_S,
                db: DbOption = None) -> None:
     """Load .pb files into the PB tables and precompute every rule's outcome (idempotent)."""
     files = pb_files(paths)
+    names = _rule_list(rules)
     settings = load_settings(db)
     results = []
     failed = 0
@@ -65,7 +67,7 @@ def import_cmd(paths: PathsArg,
             progress.update(task, description=path.name[:50])
             try:
                 report = import_editions(con, [(path.name, path.read_bytes(), None)], strict=strict, force=force,
-                                         transaction=True, rule_time_limit_s=rule_time_limit)
+                                         transaction=True, rules=names, rule_time_limit_s=rule_time_limit)
                 results.extend(report.files)
                 failed += len(report.by_status("failed"))
             except pabulib.PabulibError as exc:

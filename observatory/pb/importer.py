@@ -1,43 +1,48 @@
-"""Load Pabulib files into DuckDB with the outcome of every rule precomputed.
+"""Load Pabulib files into the PB tables, with every rule's outcome precomputed.
 
-One transaction per file (or none when the caller already holds one: the caller then decides);
-re-importing an unchanged file (same sha256) is skipped, a changed one replaces its edition. A file
-that cannot be read leaves no edition rows, is recorded in ``pb_problems`` as fatal, and never
-stops the other files; ``strict=True`` raises on the first defect instead.
+One file = one edition (``edition_id`` = file stem). Re-importing replaces the edition (delete +
+insert); an unchanged file (same sha256) is skipped unless ``force``. Each file is parsed and its
+rules run *before* anything is written, so a bad file writes nothing. When the caller already holds
+a transaction on ``con`` (the Pabulib collector does) no transaction is opened; otherwise each file
+gets its own. Ballots go in as Arrow columns (``INSERT ... SELECT``), never row by row.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
 
 import duckdb
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 
-from observatory.pb import api
+from observatory.pb import pabulib
+from observatory.pb.api import DEFAULT_RULE_TIME_LIMIT_S, compare
 from observatory.pb.model import Election
-from observatory.pb.pabulib import PabulibError, Problem, parse_bytes
 from observatory.pb.rules import RULES
-from observatory.store import transaction as store_transaction
 
 LICENCE = "unspecified — cite Pabulib (Stolicki, Szufa, Talmon, arXiv:2012.06539)"
-SOURCE = "Pabulib (pabulib.org; GitHub pabulib/pabulib_files)"
-EDITION_TABLES = ("pb_projects", "pb_votes", "pb_voters", "pb_problems", "pb_outcomes", "pb_outcome_groups",
-                  "pb_editions")
-TABLE_TITLES = {
-    "pb_editions": "Participatory-budgeting editions (one per Pabulib file)",
-    "pb_projects": "Projects of each edition: cost, approvals, the file's selection",
-    "pb_votes": "Ballots, one row per ballot entry",
-    "pb_voters": "Voter attributes as published (age, sex, voting method, ...)",
-    "pb_problems": "Defects found while importing (file, line, field)",
-    "pb_outcomes": "Winners and metrics of every selection rule, per edition",
-    "pb_outcome_groups": "Funded share per district / category, per edition and rule",
+SOURCE = "https://pabulib.org"
+TABLES: dict[str, tuple[str, str]] = {
+    "pb_editions": ("PB editions", "One Pabulib file per row: META, budget, counts, sha256."),
+    "pb_projects": ("PB projects", "Projects of each edition with cost, votes, category, district, selected."),
+    "pb_votes": ("PB ballots", "Ballot entries (voter, project, points, position on the ballot)."),
+    "pb_voters": ("PB voters", "Voter attributes where the file has them (age, sex, neighborhood, method)."),
+    "pb_problems": ("PB import problems", "Defects found while parsing, with file, line and field."),
+    "pb_outcomes": ("PB outcomes", "Every registered rule's selection and metrics per edition."),
+    "pb_outcome_groups": ("PB outcomes by group", "Funded share per district and category per rule."),
 }
-TYPED_VOTER_COLUMNS = ("sex", "neighborhood", "voting_method")
+EDITION_TABLES = tuple(TABLES)
+VOTER_TYPED = ("sex", "neighborhood", "voting_method")
+
+Item = tuple[str, bytes, str | None]
 
 
 @dataclass
@@ -65,204 +70,213 @@ class ImportReport:
 
 
 def edition_id_of(file_name: str) -> str:
-    name = file_name.replace("\\", "/").rsplit("/", 1)[-1]
-    return name[:-3] if name.endswith(".pb") else name
+    return PurePath(file_name).stem
 
 
 def in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the connection already holds an open transaction.
+    """True when ``con`` is inside an explicit transaction (two statements then share one txid).
 
-    In auto-commit mode every statement runs in a new transaction, so two probes differ; inside an
-    explicit transaction they share its id. (A nested BEGIN would abort the caller's transaction.)
+    Probing with ``BEGIN`` is not an option: a failed BEGIN aborts the caller's transaction.
     """
     first = con.execute("SELECT txid_current()").fetchone()
     second = con.execute("SELECT txid_current()").fetchone()
     return first == second
 
 
-def _none_if_empty(v: str | None) -> str | None:
-    return v if v else None
-
-
-def _to_float(v: str | None) -> float | None:
+@contextmanager
+def _maybe_transaction(con: duckdb.DuckDBPyConnection, own: bool) -> Iterator[None]:
+    if not own:
+        yield
+        return
+    con.execute("BEGIN TRANSACTION")
     try:
-        return float(v) if v else None
-    except ValueError:
-        return None
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
-def _to_int(v: str | None) -> int | None:
+def import_editions(con: duckdb.DuckDBPyConnection, items: Sequence[Item], strict: bool = False,
+                    compute_outcomes: bool = True, force: bool = False, transaction: bool | None = None,
+                    rules: Sequence[str] | None = None,
+                    rule_time_limit_s: float | None = DEFAULT_RULE_TIME_LIMIT_S) -> ImportReport:
+    """Import ``(file_name, data, source_url)`` items; see the module docstring for the guarantees.
+
+    Strict: the first bad file raises :class:`~observatory.pb.pabulib.PabulibError` (file, line, field)
+    and that file writes nothing. Lenient: defects are stored in ``pb_problems`` and what is sound is
+    loaded; a file that cannot be read at all is reported ``failed`` and the others still load.
+    ``transaction``: None = detect the caller's, True = one per file, False = the caller's.
+    """
+    own = not in_transaction(con) if transaction is None else transaction
+    report = ImportReport()
+    for file_name, data, source_url in items:
+        start = time.perf_counter()
+        result = _import_one(con, file_name, data, source_url, strict, compute_outcomes, force, own,
+                             list(RULES) if rules is None else list(rules), rule_time_limit_s)
+        result.seconds = time.perf_counter() - start
+        report.files.append(result)
+    if any(f.status == "imported" for f in report.files):
+        with _maybe_transaction(con, own):
+            _register_tables(con)
+    return report
+
+
+def _import_one(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, source_url: str | None,
+                strict: bool, compute_outcomes: bool, force: bool, own: bool, rules: list[str],
+                limit_s: float | None) -> FileResult:
+    edition_id = edition_id_of(file_name)
+    sha = hashlib.sha256(data).hexdigest()
+    if not force:
+        known = con.execute("SELECT sha256 FROM pb_editions WHERE edition_id = ?", [edition_id]).fetchone()
+        if known is not None and known[0] == sha:
+            return FileResult(file_name, edition_id, "unchanged")
     try:
-        return int(v) if v and v.strip().lstrip("-").isdigit() else None
-    except ValueError:
-        return None
-
-
-def _projects_frame(edition_id: str, e: Election) -> pd.DataFrame:
-    cols = e.project_columns
-    n = e.n_projects
-
-    def col(*names: str) -> list[str | None]:
-        for name in names:
-            if name in cols:
-                return [_none_if_empty(v) for v in cols[name]]
-        return [None] * n
-
-    sel = e.declared_selected
-    score = e.score_totals if e.ballots is not None and e.vote_type != "approval" else None
-    return pd.DataFrame({
-        "edition_id": edition_id, "position": np.arange(n, dtype=np.int32), "project_id": e.project_ids,
-        "name": col("name"), "cost": [float(c) for c in e.costs], "cost_exact": [str(c) for c in e.costs],
-        "votes": e.approval_counts.astype(np.float64) if e.ballots is not None else [_to_float(v) for v in col("votes")],
-        "score": list(score) if score is not None else [_to_float(v) for v in col("score")],
-        "category": col("category", "categories"), "target": col("beneficiaries", "target"),
-        "district": col("district", "neighborhood", "subunit"),
-        "selected": [None if sel is None or sel[i] < 0 else int(sel[i]) for i in range(n)],
-        "latitude": [_to_float(v) for v in col("latitude")], "longitude": [_to_float(v) for v in col("longitude")],
-        "extra": [json.dumps({c: cols[c][i] for c in cols}, ensure_ascii=False) for i in range(n)],
-    })
-
-
-def _voters_frame(edition_id: str, e: Election) -> pd.DataFrame:
-    b = e.ballots
-    assert b is not None
-    cols = b.voter_columns
-    n = b.n_voters
-
-    def typed(name: str) -> list[str | None]:
-        return [_none_if_empty(v) for v in cols[name]] if name in cols else [None] * n
-
-    others = [c for c in cols if c not in TYPED_VOTER_COLUMNS]
-    return pd.DataFrame({
-        "edition_id": edition_id, "position": np.arange(n, dtype=np.int32), "voter_id": b.voter_ids,
-        "age": pd.array([_to_int(v) for v in cols["age"]] if "age" in cols else [None] * n, dtype="Int32"),
-        "sex": typed("sex"), "neighborhood": typed("neighborhood"), "voting_method": typed("voting_method"),
-        "extra": [json.dumps({c: cols[c][i] for c in others}, ensure_ascii=False) for i in range(n)],
-    })
-
-
-def _votes_frame(edition_id: str, e: Election) -> pd.DataFrame:
-    b = e.ballots
-    assert b is not None
-    lengths = np.diff(b.indptr)
-    voters = np.asarray(b.voter_ids, dtype=object)
-    ids = np.asarray(e.project_ids, dtype=object)
-    return pd.DataFrame({
-        "edition_id": edition_id,
-        "voter_id": voters[np.repeat(np.arange(b.n_voters), lengths)],
-        "project_id": ids[b.indices],
-        "points": b.points if b.points is not None else np.full(len(b.indices), np.nan),
-        "rank": (np.arange(len(b.indices)) - np.repeat(b.indptr[:-1], lengths)).astype(np.int32),
-    })
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    if len(frame):
-        con.register("_pb_rows", frame)
-        try:
-            cols = ", ".join(f'"{c}"' for c in frame.columns)
-            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _pb_rows")  # noqa: S608 (fixed names)
-        finally:
-            con.unregister("_pb_rows")
-
-
-def _problems_frame(edition_id: str, problems: list[Problem], fatal: bool) -> pd.DataFrame:
-    return pd.DataFrame({"edition_id": edition_id, "file_name": [p.file for p in problems],
-                         "line": [p.line for p in problems], "field": [p.field for p in problems],
-                         "message": [p.message for p in problems], "fatal": fatal, "recorded_at": datetime.now()})
-
-
-def _register_tables(con: duckdb.DuckDBPyConnection, checked_on: date) -> None:
-    for table, title in TABLE_TITLES.items():
-        con.execute("DELETE FROM table_meta WHERE table_name = ?", [table])
-        con.execute("INSERT INTO table_meta VALUES (?, 'pabulib', ?, ?, ?, ?, ?, ?)",
-                    [table, title, title, LICENCE, SOURCE, checked_on, datetime.now()])
+        parsed = pabulib.parse_bytes(data, file_name, strict=strict)
+    except pabulib.PabulibError as exc:
+        if strict:
+            raise
+        with _maybe_transaction(con, own):
+            _record_failure(con, edition_id, file_name, exc.problem)
+        return FileResult(file_name, edition_id, "failed", error=str(exc))
+    election = parsed.election
+    outcome = compare(election, rules, limit_s) if compute_outcomes else None
+    with _maybe_transaction(con, own):
+        _delete_edition(con, edition_id)
+        _write_edition(con, edition_id, sha, source_url, election, len(parsed.problems))
+        _write_problems(con, edition_id, file_name, parsed.problems)
+        if outcome is not None:
+            _write_outcomes(con, edition_id, outcome)
+    return FileResult(file_name, edition_id, "imported", election.n_voters, election.n_projects, len(parsed.problems))
 
 
 def _delete_edition(con: duckdb.DuckDBPyConnection, edition_id: str) -> None:
     for table in EDITION_TABLES:
-        con.execute(f"DELETE FROM {table} WHERE edition_id = ?", [edition_id])  # noqa: S608 (fixed names)
+        con.execute(f"DELETE FROM {table} WHERE edition_id = ?", [edition_id])  # noqa: S608 - constant names
 
 
-def _write(con: duckdb.DuckDBPyConnection, edition_id: str, file_name: str, sha: str, source_url: str | None,
-           e: Election, problems: list[Problem], outcomes: dict | None, checked_on: date) -> None:
-    meta = e.meta
-    _delete_edition(con, edition_id)
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _record_failure(con: duckdb.DuckDBPyConnection, edition_id: str, file_name: str,
+                    problem: pabulib.Problem) -> None:
+    """A file that could not be read at all: keep the previous edition's rows, log why in pb_problems."""
+    con.execute("DELETE FROM pb_problems WHERE edition_id = ? AND fatal", [edition_id])
+    con.execute("INSERT INTO pb_problems VALUES (?, ?, ?, ?, ?, TRUE, ?)",
+                [edition_id, file_name, problem.line, problem.field, problem.message, _now()])
+
+
+def _write_problems(con: duckdb.DuckDBPyConnection, edition_id: str, file_name: str,
+                    problems: list[pabulib.Problem]) -> None:
+    if problems:
+        now = _now()
+        con.executemany("INSERT INTO pb_problems VALUES (?, ?, ?, ?, ?, FALSE, ?)",
+                        [[edition_id, file_name, p.line, p.field, p.message, now] for p in problems])
+
+
+def _float_or_none(text: str | None) -> float | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _int_or_none(text: str | None) -> int | None:
+    value = _float_or_none(text)
+    return int(value) if value is not None and value == int(value) else None
+
+
+def _write_edition(con: duckdb.DuckDBPyConnection, edition_id: str, sha: str, source_url: str | None,
+                   election: Election, n_problems: int) -> None:
+    meta = election.meta
+    now = _now()
     con.execute(
         "INSERT INTO pb_editions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [edition_id, file_name, sha, meta.get("country"), meta.get("unit"), meta.get("subunit"),
-         meta.get("instance"), e.vote_type, float(e.budget), str(e.budget), meta.get("currency"), e.n_voters,
-         e.n_projects, meta.get("rule"), meta.get("description"), source_url, checked_on,
-         json.dumps(meta, ensure_ascii=False), list(e.project_columns),
-         list(e.ballots.voter_columns) if e.ballots is not None else [], len(problems), datetime.now()])
-    _insert(con, "pb_projects", _projects_frame(edition_id, e))
-    if e.ballots is not None and e.n_voters:
-        _insert(con, "pb_voters", _voters_frame(edition_id, e))
-        _insert(con, "pb_votes", _votes_frame(edition_id, e))
-    if problems:
-        _insert(con, "pb_problems", _problems_frame(edition_id, problems, fatal=False))
-    now = datetime.now()
-    for rule, r in (outcomes or {}).items():
-        con.execute("INSERT INTO pb_outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [edition_id, rule, r["selected"], r.get("n_selected"), r.get("cost"), r.get("budget_share"),
+        [edition_id, election.file_name, sha, meta.get("country"), meta.get("unit"), meta.get("subunit"),
+         meta.get("instance"), election.vote_type, float(election.budget), str(election.budget), meta.get("currency"),
+         election.n_voters, election.n_projects, meta.get("rule"), meta.get("description"), source_url,
+         now.date(), json.dumps(meta, ensure_ascii=False), list(election.project_columns),
+         list(election.ballots.voter_columns) if election.ballots else [], n_problems, now])
+    _write_projects(con, edition_id, election)
+    if election.ballots is not None:
+        _write_voters_and_votes(con, edition_id, election)
+
+
+def _write_projects(con: duckdb.DuckDBPyConnection, edition_id: str, election: Election) -> None:
+    cols = election.project_columns
+    district_col = cols.get("district") or cols.get("subunit")
+    rows: list[list[Any]] = []
+    for i, pid in enumerate(election.project_ids):
+        cell = {c: values[i] for c, values in cols.items()}
+        rows.append([edition_id, i, pid, cell.get("name"), float(election.costs[i]), str(election.costs[i]),
+                     _float_or_none(cell.get("votes")), _float_or_none(cell.get("score")), cell.get("category"),
+                     cell.get("target"), district_col[i] if district_col else None, _int_or_none(cell.get("selected")),
+                     _float_or_none(cell.get("latitude")), _float_or_none(cell.get("longitude")),
+                     json.dumps(cell, ensure_ascii=False)])
+    if rows:
+        con.executemany("INSERT INTO pb_projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _write_voters_and_votes(con: duckdb.DuckDBPyConnection, edition_id: str, election: Election) -> None:
+    """Two Arrow tables registered as views, copied with one INSERT ... SELECT each."""
+    b = election.ballots
+    assert b is not None
+    voter_ids = pa.array(b.voter_ids, type=pa.string())
+    lengths = np.diff(b.indptr)
+    rows = b.row_of_entry()
+    rank = np.arange(len(b.indices), dtype=np.int64) - np.repeat(b.indptr[:-1], lengths)
+    votes = pa.table({
+        "voter_id": voter_ids.take(pa.array(rows)),
+        "project_id": pa.array(election.project_ids, type=pa.string()).take(pa.array(b.indices.astype(np.int64))),
+        "points": pa.array(b.points, type=pa.float64()) if b.points is not None else pa.nulls(len(rows), pa.float64()),
+        "rank": pa.array(rank.astype(np.int32)),
+    })
+    extra_cols = [c for c in b.voter_columns if c not in VOTER_TYPED]
+    voters_cols: dict[str, Any] = {"position": pa.array(np.arange(b.n_voters, dtype=np.int32)), "voter_id": voter_ids}
+    empty = pa.nulls(b.n_voters, pa.string())
+    for name in VOTER_TYPED:
+        voters_cols[name] = pa.array(b.voter_columns[name], type=pa.string()) if name in b.voter_columns else empty
+    for k, name in enumerate(extra_cols):
+        voters_cols[f"x{k}"] = pa.array(b.voter_columns[name], type=pa.string())
+    voters = pa.table(voters_cols)
+    # json_object keys are bound parameters: header names from the file never become SQL text
+    pairs = ", ".join(f"?::VARCHAR, x{k}" for k in range(len(extra_cols)))
+    extra_sql = f"json_object({pairs})" if extra_cols else "NULL"
+    age_sql = f"TRY_CAST(x{extra_cols.index('age')} AS INTEGER)" if "age" in extra_cols else "NULL"
+    con.register("_pb_votes_in", votes)
+    con.register("_pb_voters_in", voters)
+    try:
+        sql = (f"INSERT INTO pb_voters SELECT ?, position, voter_id, {age_sql}, NULLIF(sex, ''),"  # noqa: S608
+               f" NULLIF(neighborhood, ''), NULLIF(voting_method, ''), {extra_sql} FROM _pb_voters_in")
+        con.execute(sql, [edition_id, *extra_cols])  # only generated column names x0..xN are in the text
+        con.execute("INSERT INTO pb_votes SELECT ?, voter_id, project_id, points, rank FROM _pb_votes_in", [edition_id])
+    finally:
+        con.unregister("_pb_votes_in")
+        con.unregister("_pb_voters_in")
+
+
+def _write_outcomes(con: duckdb.DuckDBPyConnection, edition_id: str, outcome: dict[str, Any]) -> None:
+    now = _now()
+    rows, group_rows = [], []
+    for rule, r in outcome["rules"].items():
+        rows.append([edition_id, rule, r["selected"], r.get("n_selected"), r.get("cost"), r.get("budget_share"),
                      r.get("supports"), r.get("voters_with_funded_share"), r.get("mean_satisfaction_cost"),
                      r.get("mean_satisfaction_count"), r.get("gini_satisfaction"), r.get("n_changed_vs_greedy"),
-                     r["seconds"], r.get("error"), now])
-        groups = r.get("groups") or []
-        if groups:
-            _insert(con, "pb_outcome_groups", pd.DataFrame({
-                "edition_id": edition_id, "rule": rule, "group_kind": [g.kind for g in groups],
-                "group_value": [g.value for g in groups], "funded_cost": [g.funded_cost for g in groups],
-                "total_cost": [g.total_cost for g in groups], "funded_share": [g.funded_share for g in groups]}))
-    _register_tables(con, checked_on)
+                     r["seconds"], r["error"], now])
+        group_rows.extend([edition_id, rule, g.kind, g.value, g.funded_cost, g.total_cost, g.funded_share]
+                          for g in r.get("groups", []))
+    if rows:
+        con.executemany("INSERT INTO pb_outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    if group_rows:
+        con.executemany("INSERT INTO pb_outcome_groups VALUES (?, ?, ?, ?, ?, ?, ?)", group_rows)
 
 
-def import_editions(con: duckdb.DuckDBPyConnection, items: Iterable[tuple[str, bytes, str | None]],
-                    strict: bool = False, compute_outcomes: bool = True, rules: Iterable[str] | None = None,
-                    force: bool = False, transaction: bool | None = None,
-                    rule_time_limit_s: float | None = api.DEFAULT_RULE_TIME_LIMIT_S,
-                    checked_on: date | None = None) -> ImportReport:
-    """Parse, run the rules and store each ``(file_name, data, source_url)``; all-or-nothing per file."""
-    import time
-
-    report = ImportReport()
-    checked_on = checked_on or date.today()
-    own_transaction = (not in_transaction(con)) if transaction is None else transaction
-    rule_names = list(rules) if rules is not None else list(RULES)
-    for file_name, data, source_url in items:
-        start = time.perf_counter()
-        edition_id = edition_id_of(file_name)
-        sha = hashlib.sha256(data).hexdigest()
-        stored = con.execute("SELECT sha256 FROM pb_editions WHERE edition_id = ?", [edition_id]).fetchone()
-        if stored and stored[0] == sha and not force:
-            report.files.append(FileResult(file_name, edition_id, "unchanged", seconds=time.perf_counter() - start))
-            continue
-        try:
-            parsed = parse_bytes(data, file_name, strict=strict)
-        except PabulibError as exc:
-            if strict:
-                raise
-            _record_failure(con, edition_id, exc.problem, own_transaction)
-            report.files.append(FileResult(file_name, edition_id, "failed", n_problems=1, error=str(exc),
-                                           seconds=time.perf_counter() - start))
-            continue
-        e = parsed.election
-        outcomes = api.compare(e, rule_names, rule_time_limit_s)["rules"] if compute_outcomes else None
-        if own_transaction:
-            with store_transaction(con):
-                _write(con, edition_id, file_name, sha, source_url, e, parsed.problems, outcomes, checked_on)
-        else:
-            _write(con, edition_id, file_name, sha, source_url, e, parsed.problems, outcomes, checked_on)
-        report.files.append(FileResult(file_name, edition_id, "imported", e.n_voters, e.n_projects,
-                                       len(parsed.problems), seconds=time.perf_counter() - start))
-    return report
-
-
-def _record_failure(con: duckdb.DuckDBPyConnection, edition_id: str, problem: Problem, own: bool) -> None:
-    """A file that cannot be read: only its fatal problem is recorded; earlier imports stay as they were."""
-    frame = _problems_frame(edition_id, [problem], fatal=True)
-    if own:
-        with store_transaction(con):
-            _insert(con, "pb_problems", frame)
-    else:
-        _insert(con, "pb_problems", frame)
+def _register_tables(con: duckdb.DuckDBPyConnection) -> None:
+    now = _now()
+    for table, (title, description) in TABLES.items():
+        con.execute("DELETE FROM table_meta WHERE table_name = ?", [table])
+        con.execute("INSERT INTO table_meta VALUES (?, 'pabulib', ?, ?, ?, ?, ?, ?)",
+                    [table, title, description, LICENCE, SOURCE, now.date(), now])

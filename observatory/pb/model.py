@@ -148,10 +148,15 @@ class Election:
         n, p = b.n_voters, max(self.n_projects, 1)
         words = (p + 63) // 64
         mask = np.zeros((n, words), dtype=np.uint64)
-        rows = b.row_of_entry()
         idx = b.indices.astype(np.int64)
-        np.bitwise_or.at(mask, (rows, idx // 64), np.left_shift(np.uint64(1), (idx % 64).astype(np.uint64)))
-        nonempty = mask.any(axis=1)
+        lengths = np.diff(b.indptr)
+        nonempty = lengths > 0
+        if len(idx):
+            bit = np.left_shift(np.uint64(1), (idx % 64).astype(np.uint64))
+            starts = b.indptr[:-1][nonempty]
+            for w in range(words):
+                # OR of the bits per ballot; reduceat avoids the slow unbuffered ufunc.at
+                mask[nonempty, w] = np.bitwise_or.reduceat(np.where(idx // 64 == w, bit, np.uint64(0)), starts)
         uniq, counts = np.unique(mask[nonempty], axis=0, return_counts=True)
         # expand the bit masks back to project positions (column k of word w is project 64*w + k)
         shifts = np.arange(64, dtype=np.uint64)

@@ -189,6 +189,42 @@ def parse_string(text: str, file_name: str = "<string>", strict: bool = True) ->
     vid_col, vote_col = v_header.index("voter_id"), v_header.index("vote")
     pts_col = v_header.index("points") if "points" in v_header else None
     extra = [(j, h) for j, h in enumerate(v_header) if h not in ("voter_id", "vote", "points")]
+    fast = None if vote_type in ("cumulative", "scoring") else \
+        _fast_votes(v_rows[1:], len(v_header), vid_col, vote_col, extra, index_of)
+    if fast is not None:
+        voter_ids, indptr, flat, voter_columns = fast
+        ballots = Ballots(voter_ids=voter_ids, indptr=indptr, indices=flat, points=None,
+                          voter_columns=voter_columns)
+        if vote_type == "choose-1" and len(indptr) > 1 and int(np.diff(indptr).max(initial=0)) > 1:
+            fast = None  # let the row-by-row path report the offending ballots
+    if fast is None:
+        ballots = _slow_votes(v_rows, v_header, vid_col, vote_col, pts_col, extra, index_of, vote_type, report)
+
+    # ---- cross-checks -------------------------------------------------------------------------
+    n_rows_projects, n_rows_votes = len(p_rows) - 1, len(v_rows) - 1
+    for key, actual in (("num_projects", n_rows_projects), ("num_votes", n_rows_votes)):
+        try:
+            declared = int(float(meta[key]))
+        except ValueError:
+            report(meta_line[key], key, f"{key} {meta[key]!r} is not an integer")
+            continue
+        if declared != actual:
+            report(meta_line[key], key, f"META declares {declared} rows but the section has {actual}")
+    if "votes" in columns and len(project_ids) and len(v_rows) - 1 == len(ballots.voter_ids):
+        counted = np.bincount(ballots.indices, minlength=len(project_ids))
+        for i, v in enumerate(columns["votes"]):
+            if v and v.replace(".", "", 1).isdigit() and int(float(v)) != counted[i]:
+                line = next(ln for ln, r in p_rows[1:] if r[id_col] == project_ids[i])
+                report(line, "votes", f"project {project_ids[i]!r} declares {v} votes, ballots give {counted[i]}")
+    election = Election(file_name=file_name, meta=meta, vote_type=vote_type, budget=budget,
+                        project_ids=project_ids, costs=costs, project_columns=columns, ballots=ballots)
+    return ParseResult(election, report.problems)
+
+
+def _slow_votes(v_rows: list[tuple[int, list[str]]], v_header: list[str], vid_col: int, vote_col: int,
+                pts_col: int | None, extra: list[tuple[int, str]], index_of: dict[str, int], vote_type: str,
+                report: _Reporter) -> Ballots:
+    """Row by row, reporting every defect (used for points ballots and whenever the fast path declines)."""
     voter_ids: list[str] = []
     voter_columns: dict[str, list[str]] = {h: [] for _, h in extra}
     lengths: list[int] = []
@@ -244,26 +280,34 @@ def parse_string(text: str, file_name: str = "<string>", strict: bool = True) ->
     ballots = Ballots(voter_ids=voter_ids, indptr=indptr, indices=np.asarray(flat_ids, dtype=np.int32),
                       points=np.asarray(flat_points, dtype=np.float64) if want_points else None,
                       voter_columns=voter_columns)
+    return ballots
 
-    # ---- cross-checks -------------------------------------------------------------------------
-    n_rows_projects, n_rows_votes = len(p_rows) - 1, len(v_rows) - 1
-    for key, actual in (("num_projects", n_rows_projects), ("num_votes", n_rows_votes)):
-        try:
-            declared = int(float(meta[key]))
-        except ValueError:
-            report(meta_line[key], key, f"{key} {meta[key]!r} is not an integer")
-            continue
-        if declared != actual:
-            report(meta_line[key], key, f"META declares {declared} rows but the section has {actual}")
-    if "votes" in columns and len(project_ids) and len(v_rows) - 1 == len(voter_ids):
-        counted = np.bincount(ballots.indices, minlength=len(project_ids))
-        for i, v in enumerate(columns["votes"]):
-            if v and v.replace(".", "", 1).isdigit() and int(float(v)) != counted[i]:
-                line = next(ln for ln, r in p_rows[1:] if r[id_col] == project_ids[i])
-                report(line, "votes", f"project {project_ids[i]!r} declares {v} votes, ballots give {counted[i]}")
-    election = Election(file_name=file_name, meta=meta, vote_type=vote_type, budget=budget,
-                        project_ids=project_ids, costs=costs, project_columns=columns, ballots=ballots)
-    return ParseResult(election, report.problems)
+
+def _fast_votes(body: list[tuple[int, list[str]]], width: int, vid_col: int, vote_col: int,
+                extra: list[tuple[int, str]], index_of: dict[str, int]
+                ) -> tuple[list[str], np.ndarray, np.ndarray, dict[str, list[str]]] | None:
+    """Column-wise reading of well-formed approval/ordinal ballots; None as soon as anything is irregular."""
+    if not body or any(len(r) != width for _, r in body):
+        return None
+    cols = list(zip(*(r for _, r in body), strict=True))
+    voter_ids = list(cols[vid_col])
+    if len(set(voter_ids)) != len(voter_ids):
+        return None
+    votes = cols[vote_col]
+    joined = ",".join(v for v in votes if v)
+    if " " in joined or "\u00a0" in joined or ",," in joined or joined.startswith(",") or joined.endswith(","):
+        return None
+    if any(v.endswith(",") or v.startswith(",") for v in votes if v):
+        return None
+    tokens = joined.split(",") if joined else []
+    get = index_of.get
+    flat = np.fromiter((get(t, -1) for t in tokens), dtype=np.int32, count=len(tokens))
+    if len(flat) and flat.min() < 0:
+        return None
+    lengths = np.fromiter((v.count(",") + 1 if v else 0 for v in votes), dtype=np.int64, count=len(votes))
+    indptr = np.zeros(len(votes) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    return voter_ids, indptr, flat, {h: list(cols[j]) for j, h in extra}
 
 
 def parse_bytes(data: bytes, file_name: str = "<bytes>", strict: bool = True) -> ParseResult:

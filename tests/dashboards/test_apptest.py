@@ -143,7 +143,7 @@ def _submit(at: AppTest, sql: str) -> None:
 
 
 class _FakePbApi:
-    """Stands in for ``observatory.pb.api`` (same functions and shapes) to drive the PB page's logic."""
+    """Stands in for ``observatory.pb.api`` (same functions, fewer columns) to drive the page's filters."""
 
     EDITIONS = pd.DataFrame({"edition_id": ["pl_warszawa_2026", "fr_paris_2024"], "country": ["Poland", "France"],
                              "city": ["Warszawa", "Paris"], "year": [2026, 2024], "vote_type": ["approval", "approval"],
@@ -157,7 +157,7 @@ class _FakePbApi:
     def outcomes(con, edition_id):
         return pd.DataFrame({"edition_id": [edition_id] * 3, "rule": ["actual", "greedy", "mes-add1-greedy"],
                              "selected": [["p1", "p2"], ["p1", "p3"], ["p2", "p3"]], "cost": [900, 950, 1000],
-                             "voters_with_funded": [600, 640, 700]})
+                             "budget_share": [0.9, 0.95, 1.0], "voters_with_funded_share": [0.6, 0.64, 0.7]})
 
     @staticmethod
     def cross_edition_summary(con):
@@ -170,11 +170,11 @@ def test_pb_page_compares_rules_from_precomputed_outcomes(monkeypatch, sample_db
     at = _open(_app(monkeypatch, sample_db, "en"), "app_pages/pb.py")
     assert at.selectbox(key="pb_edition").value == "pl_warszawa_2026"
     assert {m.label: m.value for m in at.metric} == {"Voters": "61,668", "Budget": "1,000 PLN"}
-    assert "Share of budget used" in at.selectbox(key="pb_metric").options
+    assert at.selectbox(key="pb_metric").options[0] == "Share of the budget used"
     at.multiselect(key="pb_filter_country").set_value(["France"]).run()
     assert at.selectbox(key="pb_edition").value == "fr_paris_2024"
     matrix = next(d.value for d in at.dataframe if "mes-add1-greedy" in d.value.columns)
-    assert matrix.set_index("project_id").loc["p3"].tolist() == ["", "✓", "✓"]
+    assert matrix.set_index("project_id").loc["p3"].tolist() == ["", "✓", "✓", 2]
     assert not at.exception
 
 
@@ -182,3 +182,15 @@ def test_pb_page_without_the_pb_api_says_what_to_run(monkeypatch, sample_db):
     monkeypatch.setitem(sys.modules, "observatory.pb.api", None)  # import fails like a missing module
     at = _open(_app(monkeypatch, sample_db, "en"), "app_pages/pb.py")
     assert any("observatory pb import" in i.value for i in at.info)
+
+
+def test_pb_page_reads_the_precomputed_outcomes_through_the_pb_api(monkeypatch, sample_db):
+    at = _open(_app(monkeypatch, sample_db, "en"), "app_pages/pb.py")
+    assert at.selectbox(key="pb_edition").value == "Testland_Town_2026"
+    matrix = next(d.value for d in at.dataframe if "funded_by" in str(d.value.columns) or "mes" in d.value.columns)
+    row = matrix.set_index("project_id").loc["p3"]
+    assert (row["greedy"], row["mes"]) == ("", "✓")
+    assert "max-budget" not in matrix.columns, "a rule without outcome has no column"
+    assert any("max-budget: no outcome" in c.value for c in at.caption)
+    groups = next(d.value for d in at.dataframe if "South" in list(d.value.index))
+    assert groups.loc["South", "mes"] == "100%"

@@ -163,3 +163,17 @@ def test_real_files_load_with_the_declared_counts(con: duckdb.DuckDBPyConnection
         assert row == (int(m["num_votes"]), int(m["num_projects"]), m["vote_type"])
     greedy = con.execute("SELECT min(budget_share), max(budget_share) FROM pb_outcomes WHERE rule = 'greedy'").fetchone()
     assert 0 < greedy[0] <= greedy[1] <= 1
+
+
+def test_a_rule_that_crashes_is_recorded_and_the_rest_still_load(con: duckdb.DuckDBPyConnection,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def crashes(election: object) -> list[int]:
+        raise ZeroDivisionError("solver bug")
+
+    monkeypatch.setitem(RULES, "crashes", crashes)
+    report = import_editions(con, [_item(TINY), _item(CUMULATIVE, "Testland_Points_2023.pb")],
+                             rules=["crashes", "greedy"])
+    assert report.ok and len(report.by_status("imported")) == 2
+    errors = con.execute("SELECT DISTINCT error FROM pb_outcomes WHERE rule = 'crashes'").fetchall()
+    assert errors == [("ZeroDivisionError: solver bug",)]
+    assert con.execute("SELECT count(*) FROM pb_outcomes WHERE rule = 'greedy' AND error IS NULL").fetchone() == (2,)
