@@ -58,7 +58,7 @@ def pabutools(path: Path, rules: list[str], cap: float) -> dict[str, float | Non
 
 
 def line(label: str, ours: float | None, theirs: float | None, cap: float) -> str:
-    o = f"{ours:8.3f} s" if ours is not None else "   (capped)"
+    o = f"{ours:8.3f} s" if ours is not None else "    capped"
     t = f"{theirs:8.3f} s" if theirs is not None else f"  > {cap:g} s"
     if ours and theirs:
         ratio = f"{theirs / ours:8.1f}x"
@@ -95,9 +95,12 @@ def main() -> None:
     for path in files:
         e = pabulib.load(path)
         ours = timed(lambda e=e: RULES["mes-add1-greedy"](e), args.ours_timeout)
-        theirs_add1 = None if args.skip_pabutools_add1 else \
-            pabutools(path, ["mes-add1-greedy"], args.pabutools_timeout).get("mes-add1-greedy")
         over5 += ours is None or ours >= 5
+        if args.skip_pabutools_add1:
+            shown = f"{ours:8.3f} s" if ours is not None else f"> {args.ours_timeout:g} s"
+            print(f"  {path.name[:58]:58} ours {shown}   pabutools (not run)", flush=True)
+            continue
+        theirs_add1 = pabutools(path, ["mes-add1-greedy"], args.pabutools_timeout).get("mes-add1-greedy")
         print(line(f"  {path.name[:56]}", ours, theirs_add1, args.pabutools_timeout), flush=True)
     print(f"files at or over 5 s (ours): {over5} of {len(files)}")
 

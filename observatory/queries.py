@@ -29,13 +29,16 @@ class MissingData(LookupError):
         super().__init__(f"query {query!r} needs missing table(s): {', '.join(tables)}")
 
 
+# Families are joined on the first licence of an SPDX expression: for "AGPL-3.0-only OR LicenseRef-…" that is the
+# open-source licence a city would use; observatory.analytics.licences explains whole expressions.
 QUERIES: dict[str, Query] = {
     "tools": Query(
         """
         SELECT t.tool_id, t.name, t.licence_spdx, l.family AS licence_family, l.osi_approved, l.network_clause,
                t.status, t.first_release_year, t.origin_country, t.maintainer, t.programming_language,
-               t.homepage, t.repo_url, t.description_en, t.description_fr, t.source_url, t.checked_on
-        FROM tools t LEFT JOIN licences l ON l.spdx_id = t.licence_spdx
+               t.homepage, t.repo_url, t.description_en, t.description_fr, t.source_url, t.checked_on,
+               t.licence_evidence_url, t.source_commit
+        FROM tools t LEFT JOIN licences l ON l.spdx_id = split_part(t.licence_spdx, ' ', 1)
         ORDER BY lower(t.name)
         """,
         ("tools", "licences"),
@@ -50,7 +53,7 @@ QUERIES: dict[str, Query] = {
         """
         SELECT coalesce(l.family, 'unknown') AS licence_family, count(*) AS tools,
                string_agg(t.name, ', ' ORDER BY t.name) AS names
-        FROM tools t LEFT JOIN licences l ON l.spdx_id = t.licence_spdx
+        FROM tools t LEFT JOIN licences l ON l.spdx_id = split_part(t.licence_spdx, ' ', 1)
         GROUP BY 1 ORDER BY tools DESC, licence_family
         """,
         ("tools", "licences"),

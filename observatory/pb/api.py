@@ -153,8 +153,8 @@ def cross_edition_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per approval edition: how much more budget and how many more supports the optima reach than greedy.
 
     ``extra_budget_share`` is (max-budget cost − greedy cost) / budget; ``extra_supports_share`` is
-    (max-supports supports − greedy supports) / greedy supports. Editions where one of the three rules
-    gave no outcome are left out.
+    (max-supports supports − greedy supports) / greedy supports. Where an optimum gave no outcome (solver
+    time limit), its columns are NULL; editions without greedy or without any optimum are left out.
     """
     return con.execute("""
         WITH o AS (
@@ -178,6 +178,6 @@ def cross_edition_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                o.max_supports_supports - o.greedy_supports AS extra_supports,
                o.max_supports_cost / e.budget AS max_supports_budget_share
         FROM pb_editions e JOIN o USING (edition_id)
-        WHERE e.vote_type = 'approval' AND o.greedy_cost IS NOT NULL AND o.max_budget_cost IS NOT NULL
-              AND o.max_supports_supports IS NOT NULL
+        WHERE e.vote_type = 'approval' AND o.greedy_cost IS NOT NULL
+              AND (o.max_budget_cost IS NOT NULL OR o.max_supports_supports IS NOT NULL)
         ORDER BY e.edition_id""").df()

@@ -180,6 +180,8 @@ def summary_cmd(fmt: Annotated[str, typer.Option("--format", help="table | csv |
         lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
         lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in shown.itertuples(index=False)]
         sys.stdout.write("\n".join(lines) + "\n")
+        if not df.empty:
+            sys.stdout.write(f"\n{_medians(df)}\n")
         return
     table = Table(title="Optimal selection vs greedy by votes (approval editions)")
     for c in cols:
@@ -188,9 +190,14 @@ def summary_cmd(fmt: Annotated[str, typer.Option("--format", help="table | csv |
         table.add_row(*[str(v) for v in row])
     console.print(table)
     if not df.empty:
-        console.print(f"median extra budget {100 * df['extra_budget_share'].median():.2f} % · "
-                      f"median extra supports {100 * df['extra_supports_share'].median():.2f} % "
-                      f"over {len(df)} approval editions")
+        console.print(_medians(df))
+
+
+def _medians(df: Any) -> str:
+    return (f"Median extra budget {100 * df['extra_budget_share'].median():.2f} % "
+            f"({df['extra_budget_share'].notna().sum()} editions), median extra supports "
+            f"{100 * df['extra_supports_share'].median():.2f} % ({df['extra_supports_share'].notna().sum()} editions), "
+            f"over {len(df)} approval editions.")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,6 +1,6 @@
 """pabutools as the oracle, in a subprocess, with a time budget per rule.
 
-``PB_ORACLE_TIMEOUT`` (seconds per rule call, default 5) keeps the whole ``tests/pb`` run inside its CI
+``PB_ORACLE_TIMEOUT`` (seconds per rule call, default 3) keeps the whole ``tests/pb`` run inside its CI
 budget; ``0`` removes the limit for a full oracle run. A call over budget comes back as
 ``{"timeout": True}`` so the test reports it as skipped with that reason, never as passed.
 """
@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def oracle_timeout() -> float:
-    return float(os.environ.get("PB_ORACLE_TIMEOUT", "5"))
+    return float(os.environ.get("PB_ORACLE_TIMEOUT", "3"))
 
 
 def run_oracle(path: Path, rules: list[str], seconds: float | None = None) -> dict[str, dict]:

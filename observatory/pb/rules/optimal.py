@@ -93,7 +93,8 @@ def _milp(first: np.ndarray, second: np.ndarray, costs: np.ndarray, budget: floa
     fits = [LinearConstraint(costs.reshape(1, -1), -np.inf, budget)]
     x1 = solve(first, fits)
     opt = float(first[x1].sum())
-    x2 = solve(second, [*fits, LinearConstraint(first.reshape(1, -1), opt - 0.5, np.inf)])
+    # fix the first objective with a little slack for the solver's feasibility tolerance on large costs
+    x2 = solve(second, [*fits, LinearConstraint(first.reshape(1, -1), opt * (1 - 1e-9) - 0.5, np.inf)])
     return [int(i) for i in np.flatnonzero(x2)]
 
 
