@@ -42,13 +42,17 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     def _expire(signum: int, frame: object) -> None:
         raise RuleTimeout(f"timed out after {seconds:g} s")
 
+    outer_left, _ = signal.getitimer(signal.ITIMER_REAL)  # an enclosing alarm (e.g. pytest-timeout) is kept
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, _expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_left) if outer_left else seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left:
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 1e-3))
 
 
 def run_measured(election: Election, rule: str, limit_s: float | None = DEFAULT_RULE_TIME_LIMIT_S) -> dict[str, Any]:

@@ -177,3 +177,29 @@ def test_a_rule_that_crashes_is_recorded_and_the_rest_still_load(con: duckdb.Duc
     errors = con.execute("SELECT DISTINCT error FROM pb_outcomes WHERE rule = 'crashes'").fetchall()
     assert errors == [("ZeroDivisionError: solver bug",)]
     assert con.execute("SELECT count(*) FROM pb_outcomes WHERE rule = 'greedy' AND error IS NULL").fetchone() == (2,)
+
+
+def test_count_only_elections_compare_with_null_voter_metrics() -> None:
+    from observatory.pb.model import Election
+
+    e = Election.from_counts(["x", "y", "z"], [3, 4, 5], [10, 7, 1], budget=8)
+    result = api.compare(e, ["greedy", "max-supports", "mes"])
+    assert result["rules"]["greedy"]["selected"] == ["x", "y"] and result["rules"]["greedy"]["supports"] == 17
+    assert result["rules"]["greedy"]["mean_satisfaction_cost"] is None
+    assert result["rules"]["mes"]["selected"] is None and "NeedsBallots" in result["rules"]["mes"]["error"]
+
+
+def test_the_time_limit_keeps_an_enclosing_alarm() -> None:
+    import signal
+
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)   # pytest-timeout's own alarm when it uses signals
+    if not outer:
+        signal.setitimer(signal.ITIMER_REAL, outer := 100.0)
+    try:
+        with api.time_limit(outer / 10):
+            pass
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert outer * 0.9 < left <= outer
+    finally:
+        if outer == 100.0:
+            signal.setitimer(signal.ITIMER_REAL, 0)
