@@ -45,6 +45,17 @@ class Seen:
     body: bytes
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client hanging up mid-body is a scripted fault here (timeouts, truncation), not a server error."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class ReplayServer:
     """``routes[(method, path_with_query)]`` holds a list of replies served in order (last repeats)."""
 
@@ -53,7 +64,7 @@ class ReplayServer:
         self.hits: dict[tuple[str, str], int] = {}
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd = _QuietServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)

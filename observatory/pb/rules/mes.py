@@ -15,7 +15,7 @@ the whole run is then repeated in ``Fraction`` arithmetic.
 from __future__ import annotations
 
 import heapq
-import math
+from collections.abc import Iterator
 from fractions import Fraction
 
 import numpy as np
@@ -45,110 +45,15 @@ def _same_tie_class(election: Election, sup: list[np.ndarray], near: list[tuple]
                for e in near[1:])
 
 
-class _Tracker:
-    """How far the per-voter budget may rise before the outcome of this run can change.
-
-    Within a region where every poor/rich split is unchanged, each voter budget and each payment is
-    linear in the per-voter budget ``b``; a competitor ``q`` loses to the winner ``s`` of a round while
-    ``g_q = sum_i w_i min(budget_i, rho_s * cost_q) - cost_q < 0``, a concave function of ``b`` there,
-    so its tangent bounds it from above. The smallest step at which any of these conditions could
-    flip is a safe jump for the add1 loop (which then runs MES again at the boundary).
-    """
-
-    def __init__(self, election: Election, groups: ApprovalGroups, eligible: list[int]) -> None:
-        sup = groups.project_supporters
-        self.eligible = np.asarray(eligible, dtype=np.int64)
-        self.ent_group = np.concatenate([sup[p] for p in eligible]) if eligible else np.zeros(0, np.int64)
-        self.ent_proj = np.concatenate([np.full(len(sup[p]), p) for p in eligible]) if eligible else \
-            np.zeros(0, np.int64)
-        self.w_e = groups.weights[self.ent_group].astype(np.float64)
-        self.cost = election.cost_array
-        self.rank = election.lexico_rank
-        self.n = election.n_projects
-        self.delta = np.inf
-
-    def limit(self, value: float) -> None:
-        self.delta = min(self.delta, value)
-
-    def structure(self, bud: np.ndarray, slope: np.ndarray, poor: np.ndarray, pi: float, dpi: float) -> None:
-        gap = bud - pi  # < 0 for poor, >= 0 for rich; must keep its sign
-        rate = slope - dpi
-        bad_poor = poor & (rate > 0)
-        bad_rich = ~poor & (rate < 0)
-        if bad_poor.any():
-            self.limit(float(np.min(-gap[bad_poor] / rate[bad_poor])))
-        if bad_rich.any():
-            self.limit(float(np.min(gap[bad_rich] / -rate[bad_rich])))
-
-    def selection(self, budget: np.ndarray, slope: np.ndarray, s: int, rho: float, drho: float,
-                  open_projects: np.ndarray, approvers: np.ndarray, s_all_rich: bool,
-                  twins: list[int]) -> None:
-        check = open_projects.copy()
-        check[s] = False
-        check[twins] = False  # same supporters and cost, later id: tied forever, always loses the tie
-        # g_q <= cost_q * (rho_s * W_q - 1) at every b: far-off projects need no detailed check while
-        # rho_s does not rise enough to reach them
-        loose = approvers * rho < 1 - 1e-6
-        if drho > 0 and (check & loose).any():
-            lq = check & loose
-            self.limit(float(np.min((1 - 1e-6 - approvers[lq] * rho) / (approvers[lq] * drho))))
-        check &= ~loose
-        if s_all_rich:
-            # rho_s = 1/W_s exactly while s stays uncapped, and g_q <= cost_q * (W_q / W_s - 1)
-            w_s = approvers[s]
-            check &= ~((approvers < w_s) | ((approvers == w_s) & (self.rank > self.rank[s])))
-        if not check.any():
-            return
-        sel = check[self.ent_proj]
-        grp, proj, w_e = self.ent_group[sel], self.ent_proj[sel], self.w_e[sel]
-        bud_e = budget[grp]
-        cost_e = self.cost[proj]
-        cap = rho * cost_e
-        under = bud_e < cap
-        val = np.where(under, bud_e, cap)
-        slope_e = slope[grp]
-        der = np.where(under, slope_e, drho * cost_e)
-        near = np.abs(bud_e - cap) <= 1e-12 * np.maximum(cap, 1.0)
-        der = np.where(near, np.maximum(slope_e, drho * cost_e), der)
-        g = np.bincount(proj, w_e * val, minlength=self.n) - self.cost
-        dg = np.bincount(proj, w_e * der, minlength=self.n)
-        margin = -g - 1e-9 * self.cost
-        if (check & (margin <= 0)).any():
-            self.limit(0.0)
-            return
-        rising = check & (dg > 0)
-        if rising.any():
-            self.limit(float(np.min(margin[rising] / dg[rising])))
-
-    def unaffordable(self, budget: np.ndarray, slope: np.ndarray, open_projects: np.ndarray) -> None:
-        total = np.bincount(self.ent_proj, self.w_e * budget[self.ent_group], minlength=self.n)
-        dtotal = np.bincount(self.ent_proj, self.w_e * slope[self.ent_group], minlength=self.n)
-        margin = self.cost * (1 - 1e-9) - total
-        if (open_projects & (margin <= 0)).any():
-            self.limit(0.0)
-            return
-        rising = open_projects & (dtotal > 0)
-        if rising.any():
-            self.limit(float(np.min(margin[rising] / dtotal[rising])))
-
-
-def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], b_exact: Fraction,
-               track: bool = False) -> tuple[list[int], float]:
-    """One MES run in float64; raises ``_Ambiguous`` when a near-tie needs exact settling.
-
-    With ``track``, also returns how far ``b`` may safely rise with the same outcome (else 0).
-    """
+def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], b_exact: Fraction) -> list[int]:
+    """One MES run in float64; raises ``_Ambiguous`` when a near-tie needs exact settling."""
     sup = groups.project_supporters
     w = groups.weights.astype(np.float64)
     wi = groups.weights
     b = float(b_exact)
     budget = np.full(len(w), b)
-    slope = np.ones(len(w))
     cost = election.cost_array
     rank = election.lexico_rank
-    tracker = _Tracker(election, groups, eligible) if track else None
-    open_projects = np.zeros(election.n_projects, dtype=bool)
-    open_projects[eligible] = True
     # heap of (stale rho, lexico rank, project)
     heap = [(1.0 / float(wi[sup[p]].sum()), int(rank[p]), p) for p in eligible]
     heapq.heapify(heap)
@@ -192,7 +97,7 @@ def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], 
                 near.sort(key=lambda e: e[1])
             else:
                 raise _Ambiguous
-        rho, r, p, pi, all_rich, k, order = near[0]
+        _, _, p, pi, _, k, order = near[0]
         for item in popped:
             if item[2] != p:
                 heapq.heappush(heap, item)
@@ -200,24 +105,9 @@ def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], 
         bud = budget[s]
         poor = np.zeros(len(s), dtype=bool)
         poor[order[:k]] = True
-        if tracker is not None:
-            d = slope[s]
-            w_rich = float(w[s][~poor].sum())
-            dpi = -float(w[s][poor] @ d[poor]) / w_rich
-            tracker.structure(bud, d, poor, pi, dpi)
-            twins = [q for q in np.flatnonzero(open_projects) if q != p and rank[q] > rank[p]
-                     and election.costs[q] == election.costs[p] and len(sup[q]) == len(s)
-                     and np.array_equal(sup[q], s)]
-            tracker.selection(budget, slope, p, rho, dpi / cost[p], open_projects,
-                              election.approval_counts, all_rich, twins)
-            slope[s] = np.where(poor, 0.0, d - dpi)
         budget[s] = np.where(poor, 0.0, bud - pi)
-        open_projects[p] = False
         selected.append(p)
-    if tracker is not None:
-        tracker.unaffordable(budget, slope, open_projects)
-        return selected, tracker.delta
-    return selected, 0.0
+    return selected
 
 
 def _mes_exact(election: Election, groups: ApprovalGroups, eligible: list[int], b: Fraction) -> list[int]:
@@ -258,13 +148,12 @@ def _mes_exact(election: Election, groups: ApprovalGroups, eligible: list[int], 
     return selected
 
 
-def _run(election: Election, groups: ApprovalGroups, eligible: list[int], b: Fraction,
-         track: bool = False) -> tuple[list[int], float]:
-    """Float run, or the exact one when the float run meets an unsettled near-tie (then no jump)."""
+def _run(election: Election, groups: ApprovalGroups, eligible: list[int], b: Fraction) -> list[int]:
+    """Float run, or the exact one when the float run meets an unsettled near-tie."""
     try:
-        return _mes_float(election, groups, eligible, b, track)
+        return _mes_float(election, groups, eligible, b)
     except _Ambiguous:
-        return _mes_exact(election, groups, eligible, b), 0.0
+        return _mes_exact(election, groups, eligible, b)
 
 
 def mes(election: Election) -> list[int]:
@@ -273,7 +162,109 @@ def mes(election: Election) -> list[int]:
     groups, eligible, free = _setup(election)
     if groups.n_ballots == 0:
         return []
-    return free + _run(election, groups, eligible, election.budget / groups.n_ballots)[0]
+    return free + _run(election, groups, eligible, election.budget / groups.n_ballots)
+
+
+def _price(bud: np.ndarray, ws: np.ndarray, c: float) -> float:
+    """Per-supporter payment ``pi`` with ``sum w * min(bud, pi) = c`` (supporters can afford ``c``)."""
+    order = np.argsort(bud, kind="stable")
+    sb, sw = bud[order], ws[order]
+    paid_before = np.concatenate(([0.0], np.cumsum(sw * sb)[:-1]))
+    w_rem = sw.sum() - np.concatenate(([0.0], np.cumsum(sw)[:-1]))
+    pis = (c - paid_before) / w_rem
+    return float(pis[int(np.argmax(pis <= sb))]) if (pis <= sb).any() else float(pis[-1])
+
+
+class _Interval:
+    """Proves that one MES outcome holds for every per-voter budget in ``[b, b + m]``.
+
+    With the selection sequence fixed, every voter budget at every round is non-decreasing in ``b``
+    (the winner's price can only fall when its supporters hold more), so every price factor rho is
+    non-increasing. Hence the sequence found at ``b`` is also the outcome at each ``b' <= b + m`` when,
+    at ``b + m`` and round by round, no other open project is affordable at the winner's rho *at b*
+    (an upper bound of its rho at ``b'``), and no open project is affordable after the last round.
+    Exact ties are settled by the same cases as the MES run: a pristine winner (rho = 1 / approvers)
+    beats projects with fewer approvers or equal approvers and a later id, and a project with the same
+    cost and supporters and a later id always loses. Every other check keeps a clear float margin, so
+    a failed proof only costs speed (the caller then runs MES at ``b + 1``), never a selection.
+    """
+
+    MARGIN = 1e-9
+
+    def __init__(self, election: Election, groups: ApprovalGroups, eligible: list[int]) -> None:
+        sup = groups.project_supporters
+        self.sup = sup
+        self.w = groups.weights.astype(np.float64)
+        self.cost = election.cost_array
+        self.costs = election.costs
+        self.rank = election.lexico_rank
+        self.approvers = election.approval_counts
+        self.n = election.n_projects
+        self.eligible = np.zeros(self.n, dtype=bool)
+        self.eligible[eligible] = True
+        self.ent_group = np.concatenate([sup[p] for p in eligible]) if eligible else np.zeros(0, np.int64)
+        self.ent_proj = (np.concatenate([np.full(len(sup[p]), p) for p in eligible]) if eligible
+                         else np.zeros(0, np.int64))
+        self.w_e = self.w[self.ent_group]
+        self.slack = self.MARGIN * float(sum(self.costs))  # float error on sums of budgets
+
+    def _rounds(self, seq: list[int], b: float) -> Iterator[tuple[int, np.ndarray]]:
+        """Budgets before each round of ``seq`` at per-voter budget ``b`` (the array is updated in place)."""
+        budget = np.full(len(self.w), b)
+        for s in seq:
+            yield s, budget
+            g = self.sup[s]
+            bud = budget[g]
+            pi = _price(bud, self.w[g], self.cost[s])
+            budget[g] = np.maximum(bud - pi, 0.0)
+        yield -1, budget
+
+    def _thresholds(self, seq: list[int], b: float) -> list[tuple[float, bool]]:
+        """Per round, an upper bound of the winner's rho at ``b`` and whether it is pristine (1/approvers)."""
+        out = []
+        for s, budget in self._rounds(seq, b):
+            if s < 0:
+                break
+            g = self.sup[s]
+            bud = budget[g]
+            c = self.cost[s]
+            share = c / float(self.w[g].sum())
+            if float(bud.min()) >= share * (1 + self.MARGIN):
+                out.append((1.0 / float(self.approvers[s]), True))
+            else:
+                out.append((_price(bud, self.w[g], c) / c * (1 + self.MARGIN), False))
+        return out
+
+    def _twins(self, s: int, open_: np.ndarray) -> list[int]:
+        g = self.sup[s]
+        return [int(q) for q in np.flatnonzero(open_) if self.rank[q] > self.rank[s]
+                and self.costs[q] == self.costs[s] and len(self.sup[q]) == len(g)
+                and np.array_equal(self.sup[q], g)]
+
+    def holds(self, seq: list[int], thresholds: list[tuple[float, bool]], b_high: float) -> bool:
+        """True when ``seq`` is provably the MES outcome for every budget in ``[b, b_high]``."""
+        open_ = self.eligible.copy()
+        for (s, budget), (rho, pristine) in zip(self._rounds(seq, b_high), [*thresholds, (0.0, False)]):
+            if s < 0:
+                total = np.bincount(self.ent_proj, self.w_e * budget[self.ent_group], minlength=self.n)
+                return not (open_ & (total >= self.cost * (1 - self.MARGIN) - self.slack)).any()
+            open_[s] = False
+            check = open_.copy()
+            check[self._twins(s, open_)] = False
+            # rho_q >= 1 / approvers_q at any budget: projects with few approvers cannot win
+            check &= self.approvers * rho >= 1 - self.MARGIN
+            if pristine:
+                a = self.approvers[s]
+                check &= ~((self.approvers < a) | ((self.approvers == a) & (self.rank > self.rank[s])))
+            if not check.any():
+                continue
+            sel = check[self.ent_proj]
+            grp, proj = self.ent_group[sel], self.ent_proj[sel]
+            cap = rho * self.cost[proj]
+            held = np.bincount(proj, self.w_e[sel] * np.minimum(budget[grp], cap), minlength=self.n)
+            if (check & (held >= self.cost * (1 - self.MARGIN) - self.slack)).any():
+                return False
+        return True
 
 
 def _exhaustive(election: Election, outcome: list[int], available: list[int]) -> bool:
@@ -283,24 +274,55 @@ def _exhaustive(election: Election, outcome: list[int], available: list[int]) ->
 
 
 def mes_add1(election: Election) -> list[int]:
-    """MES whose per-voter budget rises by one currency unit until the outcome would overspend."""
+    """MES whose per-voter budget rises by one currency unit until the outcome would overspend.
+
+    ADD-OPT style: after each MES run, the largest whole number of extra units ``m`` for which the
+    outcome provably stays the same is found by galloping (``_Interval.holds``); the budgets in between
+    are skipped, since they would repeat this outcome and its overspend/exhaustive verdict.
+    """
     election.require_ballots("mes-add1")
     groups, eligible, free = _setup(election)
     if groups.n_ballots == 0:
         return []
+    interval = _Interval(election, groups, eligible)
     b = election.budget / groups.n_ballots
     previous = list(free)
+    guess = 1
     while True:
-        chosen, safe = _run(election, groups, eligible, b, track=True)
+        chosen = _run(election, groups, eligible, b)
         outcome = free + chosen
         if total_cost(election, outcome) > election.budget:
             return previous
         if _exhaustive(election, outcome, eligible):
             return outcome
-        # every budget b + j with j < safe gives this same outcome: jump to the first one that may not
-        safe *= 1 - 1e-7
-        b += max(1, math.ceil(safe)) if math.isfinite(safe) else 1
+        b += 1 + _skippable(interval, chosen, float(b), guess)
+        guess = max(1, 2 * guess if b else 1)
         previous = outcome
+
+
+def _skippable(interval: _Interval, chosen: list[int], b: float, guess: int) -> int:
+    """Largest ``m`` found (galloping from ``guess``) such that the outcome is the same on ``[b, b + m]``."""
+    thresholds = interval._thresholds(chosen, b)
+    if not interval.holds(chosen, thresholds, b + guess):
+        lo, hi = 0, guess
+    else:
+        lo, hi = guess, 0
+        while True:
+            step = lo * 2
+            if step > 1 << 40:
+                return lo
+            if interval.holds(chosen, thresholds, b + step):
+                lo = step
+            else:
+                hi = step
+                break
+    while hi - lo > 1 and lo * 8 < hi:  # bisect, but stop once within a factor that costs little
+        mid = (lo + hi) // 2
+        if interval.holds(chosen, thresholds, b + mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def mes_add1_greedy(election: Election) -> list[int]:
