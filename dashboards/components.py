@@ -27,7 +27,6 @@ COMMAND_FOR_TABLE: dict[str, str] = {
     **dict.fromkeys(("instances", "participation_spaces", "proposals", "budgets", "budget_projects", "results",
                      "meetings", "comments", "metric_definitions"), "observatory import any PATH"),
     **dict.fromkeys(("pb_editions", "pb_projects", "pb_outcomes", "pb_votes"), "observatory pb import"),
-    "observatory.reports": "pip install -e .",
 }
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from types import ModuleType
 
 import duckdb
 import pandas as pd
@@ -121,21 +120,10 @@ def sensitivity(needs: chooser.Needs, weights: dict[str, float]) -> pd.DataFrame
     return _sensitivity(_db_key(), needs, tuple(sorted(weights.items())))
 
 
-def optional_module(name: str) -> ModuleType | None:
-    """A module another helper provides (PB API, reports), or None while it does not exist yet."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and name.startswith(exc.name):
-            return None
-        raise
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def _pb_call(key: tuple[str, float], function: str, args: tuple[object, ...]) -> pd.DataFrame:
-    api = optional_module("observatory.pb.api")
-    if api is None:
-        raise queries.MissingData(function, ["pb_editions"])
+    api = importlib.import_module("observatory.pb.api")  # on first use: the rules pull in numpy/scipy
+
     cursor = _connection(*key).cursor()  # the API may execute directly: give it its own cursor
     try:
         result = getattr(api, function)(cursor, *args)
@@ -153,9 +141,8 @@ def pb(function: str, *args: object) -> pd.DataFrame:
 
 def report(tools: list[str], lang: str, fmt: str, needs: chooser.Needs | None = None) -> bytes:
     """A report from ``observatory.reports.render_report`` (not cached: it is built on demand)."""
-    reports = optional_module("observatory.reports")
-    if reports is None or not hasattr(reports, "render_report"):
-        raise queries.MissingData("report", ["observatory.reports"])
+    import observatory.reports as reports  # imported on first use: only an export needs it
+
     cursor = connection().cursor()  # runs in a download thread: never share the connection itself
     try:
         return reports.render_report(cursor, tools, lang, fmt, needs=needs)
@@ -164,6 +151,7 @@ def report(tools: list[str], lang: str, fmt: str, needs: chooser.Needs | None = 
 
 
 def report_formats() -> dict[str, object]:
-    """``observatory.reports.FORMATS`` when the reports package is installed, else nothing."""
-    reports = optional_module("observatory.reports")
-    return dict(getattr(reports, "FORMATS", {}) or {}) if reports is not None else {}
+    """``observatory.reports.FORMATS``: one download button per registered report format."""
+    import observatory.reports as reports
+
+    return dict(reports.FORMATS)

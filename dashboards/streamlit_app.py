@@ -26,7 +26,6 @@ class PageSpec:
     title_key: str
     url_path: str
     icon: str
-    optional: bool = False
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -36,14 +35,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/adoption.py", "nav.adoption", "adoption", ":material/public:"),
     PageSpec("app_pages/pb.py", "nav.pb", "pb-outcomes", ":material/how_to_vote:"),
     PageSpec("app_pages/participation.py", "nav.participation", "participation", ":material/groups:"),
-    PageSpec("app_pages/research.py", "nav.research", "research", ":material/science:", optional=True),
+    PageSpec("app_pages/research.py", "nav.research", "research", ":material/science:"),
     PageSpec("app_pages/data.py", "nav.data", "data", ":material/table:"),
     PageSpec("app_pages/about.py", "nav.about", "about", ":material/info:"),
 )
 
 
 def available_pages() -> list[PageSpec]:
-    return [p for p in PAGES if not p.optional or (APP_DIR / p.file).exists()]
+    return list(PAGES)
 
 
 def main() -> None:

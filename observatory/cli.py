@@ -180,6 +180,7 @@ def info(db: DbOption = None) -> None:
 def dashboard(
     db: DbOption = None,
     port: Annotated[int, typer.Option(help="port to serve on")] = 8501,
+    address: Annotated[str, typer.Option(help="interface to listen on (0.0.0.0 to share on the network)")] = "localhost",
     rebuild: Annotated[bool, typer.Option(help="rebuild the database from datasets/ first")] = False,
 ) -> None:
     """Open the Streamlit dashboard on the database (built from datasets/ first if missing)."""
@@ -188,7 +189,7 @@ def dashboard(
         build(db=settings.db_path, datasets=None)
     entry = REPO_ROOT / "dashboards" / "streamlit_app.py"
     env = {**os.environ, "OBSERVATORY_DB": str(settings.db_path)}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.port", str(port),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.port", str(port), "--server.address", address,
            "--browser.gatherUsageStats", "false", "--server.headless", "true"]
     console.print(f"dashboard on http://localhost:{port} (database {settings.db_path})")
     raise typer.Exit(subprocess.call(cmd, env=env))

@@ -13,7 +13,6 @@ from rich.table import Table
 from observatory.config import load_settings
 from observatory.participation import queries
 from observatory.participation.importer import ImportReport, import_path
-from observatory.participation.research import budget_analysis, concentration_analysis, exposure_analysis
 from observatory.store import connect_readonly, writer
 
 console = Console()
@@ -78,6 +77,9 @@ def import_any(path: PathArg, instance: InstanceOption = None, strict: StrictOpt
 @research_app.command("summary")
 def research_summary(db: DbOption = None) -> None:
     """Print every analysis on every imported dataset (the figures of docs/research.md)."""
+    # imported here: scipy is slow to import and no other command needs it
+    from observatory.participation.research import budget_analysis, concentration_analysis, exposure_analysis
+
     settings = load_settings(db)
     con = connect_readonly(settings.db_path)
     try:

@@ -80,6 +80,8 @@ class Election:
     project_columns: dict[str, list[str]] = field(default_factory=dict)
     ballots: Ballots | None = None
     count_votes: np.ndarray | None = None  # support counts when built from counts only
+    # outcomes other rules build on (e.g. mes-add1 under mes-add1-greedy), computed once per election
+    rule_cache: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
 
     # ---- construction -------------------------------------------------------------------------
     @classmethod

@@ -178,12 +178,6 @@ def test_pb_page_compares_rules_from_precomputed_outcomes(monkeypatch, sample_db
     assert not at.exception
 
 
-def test_pb_page_without_the_pb_api_says_what_to_run(monkeypatch, sample_db):
-    monkeypatch.setitem(sys.modules, "observatory.pb.api", None)  # import fails like a missing module
-    at = _open(_app(monkeypatch, sample_db, "en"), "app_pages/pb.py")
-    assert any("observatory pb import" in i.value for i in at.info)
-
-
 def test_pb_page_reads_the_precomputed_outcomes_through_the_pb_api(monkeypatch, sample_db):
     at = _open(_app(monkeypatch, sample_db, "en"), "app_pages/pb.py")
     assert at.selectbox(key="pb_edition").value == "Testland_Town_2026"

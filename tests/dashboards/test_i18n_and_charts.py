@@ -107,12 +107,3 @@ def test_stacked_contributions_split_the_score():
     assert sorted(round(float(trace.x[0]), 3) for trace in fig.data) == [0.2, 0.6]
 
 
-def test_optional_pages_are_listed_only_when_their_file_exists(monkeypatch, tmp_path):
-    from dashboards import streamlit_app
-
-    (tmp_path / "app_pages").mkdir()
-    monkeypatch.setattr(streamlit_app, "APP_DIR", tmp_path)
-    listed = {p.url_path for p in streamlit_app.available_pages()}
-    assert "research" not in listed and "overview" in listed
-    (tmp_path / "app_pages" / "research.py").write_text("", encoding="utf-8")
-    assert "research" in {p.url_path for p in streamlit_app.available_pages()}

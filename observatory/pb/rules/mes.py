@@ -24,6 +24,8 @@ from observatory.pb.model import ApprovalGroups, Election
 from observatory.pb.rules.base import NEAR_TIE, total_cost
 from observatory.pb.rules.greedy import greedy_fill
 
+MAX_PAUSE = 8  # most unit steps run without a proof attempt after proofs kept failing
+
 
 class _Ambiguous(Exception):
     """The float run met a near-tie it cannot settle; the caller reruns exactly."""
@@ -60,7 +62,7 @@ def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], 
     selected: list[int] = []
     while heap:
         best = np.inf
-        evaluated: list[tuple] = []  # rho, rank, p, pi, pristine, k, order
+        evaluated: list[tuple] = []  # rho, rank, p, pi, pristine, k, order, weight holding money
         popped = []
         while heap and heap[0][0] <= best * (1 + NEAR_TIE):
             stale, r, p = heapq.heappop(heap)
@@ -81,9 +83,10 @@ def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], 
             k = int(np.argmax(pis <= sb * (1 + 1e-12)))
             pi = float(pis[k])
             rho = pi / c
-            # nobody capped (with a clear margin): rho is exactly 1 / approvers
-            pristine = k == 0 and sb[0] >= pi * (1 + NEAR_TIE)
-            evaluated.append((rho, r, p, pi, pristine, k, order))
+            # the capped supporters hold nothing and the others clearly more than pi: rho is exactly
+            # 1 / (approvers holding money), an integer count
+            pristine = (k == 0 or sb[k - 1] == 0.0) and sb[k] >= pi * (1 + NEAR_TIE)
+            evaluated.append((rho, r, p, pi, pristine, k, order, float(sw[k:].sum())))
             popped.append((rho, r, p))
             best = min(best, rho)
         if not evaluated:
@@ -91,18 +94,20 @@ def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], 
         near = [e for e in evaluated if e[0] <= best * (1 + NEAR_TIE)]
         if len(near) > 1:
             if all(e[4] for e in near):
-                # nobody capped in any: rho = 1 / (approvers) exactly -> most approvers, then id
-                near.sort(key=lambda e: (-int(wi[sup[e[2]]].sum()), e[1]))
+                # rho = 1 / (approvers holding money) exactly -> most of them, then id
+                near.sort(key=lambda e: (-e[7], e[1]))
             elif _same_tie_class(election, sup, near):
                 near.sort(key=lambda e: e[1])
             else:
                 raise _Ambiguous
-        _, _, p, pi, _, k, order = near[0]
+        _, _, p, pi, _, k, order, _ = near[0]
         for item in popped:
             if item[2] != p:
                 heapq.heappush(heap, item)
         s = sup[p]
         bud = budget[s]
+        if (np.abs(bud - pi) <= pi * NEAR_TIE).any():
+            raise _Ambiguous  # who is capped is uncertain: exact zeros must stay exact
         poor = np.zeros(len(s), dtype=bool)
         poor[order[:k]] = True
         budget[s] = np.where(poor, 0.0, bud - pi)
@@ -207,6 +212,9 @@ class _Interval:
                          else np.zeros(0, np.int64))
         self.w_e = self.w[self.ent_group]
         self.slack = self.MARGIN * float(sum(self.costs))  # float error on sums of budgets
+        classes: dict[tuple[Fraction, bytes], int] = {}
+        self.tie_class = np.array([classes.setdefault((self.costs[p], sup[p].tobytes()), p)
+                                   for p in range(self.n)], dtype=np.int64)
 
     def _rounds(self, seq: list[int], b: float) -> Iterator[tuple[int, np.ndarray]]:
         """Budgets before each round of ``seq`` at per-voter budget ``b`` (the array is updated in place)."""
@@ -219,38 +227,33 @@ class _Interval:
             budget[g] = np.maximum(bud - pi, 0.0)
         yield -1, budget
 
-    def _thresholds(self, seq: list[int], b: float) -> list[tuple[float, bool]]:
+    def thresholds(self, seq: list[int], b: float) -> Iterator[tuple[float, bool]]:
         """Per round, an upper bound of the winner's rho at ``b`` and whether it is pristine (1/approvers)."""
-        out = []
         for s, budget in self._rounds(seq, b):
             if s < 0:
-                break
+                return
             g = self.sup[s]
             bud = budget[g]
             c = self.cost[s]
             share = c / float(self.w[g].sum())
             if float(bud.min()) >= share * (1 + self.MARGIN):
-                out.append((1.0 / float(self.approvers[s]), True))
+                yield 1.0 / float(self.approvers[s]), True
             else:
-                out.append((_price(bud, self.w[g], c) / c * (1 + self.MARGIN), False))
-        return out
+                yield _price(bud, self.w[g], c) / c * (1 + self.MARGIN), False
 
-    def _twins(self, s: int, open_: np.ndarray) -> list[int]:
-        g = self.sup[s]
-        return [int(q) for q in np.flatnonzero(open_) if self.rank[q] > self.rank[s]
-                and self.costs[q] == self.costs[s] and len(self.sup[q]) == len(g)
-                and np.array_equal(self.sup[q], g)]
 
-    def holds(self, seq: list[int], thresholds: list[tuple[float, bool]], b_high: float) -> bool:
+    def holds(self, seq: list[int], thresholds: _Lazy, b_high: float) -> bool:
         """True when ``seq`` is provably the MES outcome for every budget in ``[b, b_high]``."""
         open_ = self.eligible.copy()
-        for (s, budget), (rho, pristine) in zip(self._rounds(seq, b_high), [*thresholds, (0.0, False)]):
+        for t, (s, budget) in enumerate(self._rounds(seq, b_high)):
             if s < 0:
                 total = np.bincount(self.ent_proj, self.w_e * budget[self.ent_group], minlength=self.n)
                 return not (open_ & (total >= self.cost * (1 - self.MARGIN) - self.slack)).any()
+            rho, pristine = thresholds[t]
             open_[s] = False
             check = open_.copy()
-            check[self._twins(s, open_)] = False
+            # same cost and supporters, later id: tied with the winner forever, always loses the tie
+            check &= ~((self.tie_class == self.tie_class[s]) & (self.rank > self.rank[s]))
             # rho_q >= 1 / approvers_q at any budget: projects with few approvers cannot win
             check &= self.approvers * rho >= 1 - self.MARGIN
             if pristine:
@@ -267,6 +270,19 @@ class _Interval:
         return True
 
 
+class _Lazy:
+    """A generator's items computed on first use and kept (a failed proof rarely needs them all)."""
+
+    def __init__(self, items: Iterator[tuple[float, bool]]) -> None:
+        self.items = items
+        self.done: list[tuple[float, bool]] = []
+
+    def __getitem__(self, t: int) -> tuple[float, bool]:
+        while len(self.done) <= t:
+            self.done.append(next(self.items))
+        return self.done[t]
+
+
 def _exhaustive(election: Election, outcome: list[int], available: list[int]) -> bool:
     spent = total_cost(election, outcome)
     chosen = set(outcome)
@@ -281,13 +297,19 @@ def mes_add1(election: Election) -> list[int]:
     are skipped, since they would repeat this outcome and its overspend/exhaustive verdict.
     """
     election.require_ballots("mes-add1")
+    if "mes-add1" not in election.rule_cache:
+        election.rule_cache["mes-add1"] = _mes_add1(election)
+    return list(election.rule_cache["mes-add1"])
+
+
+def _mes_add1(election: Election) -> list[int]:
     groups, eligible, free = _setup(election)
     if groups.n_ballots == 0:
         return []
     interval = _Interval(election, groups, eligible)
     b = election.budget / groups.n_ballots
     previous = list(free)
-    guess = 1
+    guess, wait, pause = 1, 0, 0
     while True:
         chosen = _run(election, groups, eligible, b)
         outcome = free + chosen
@@ -295,14 +317,21 @@ def mes_add1(election: Election) -> list[int]:
             return previous
         if _exhaustive(election, outcome, eligible):
             return outcome
-        b += 1 + _skippable(interval, chosen, float(b), guess)
-        guess = max(1, 2 * guess if b else 1)
+        skip = 0
+        if wait > 0:
+            wait -= 1  # the outcome kept changing at every unit lately: proofs would fail, save them
+        else:
+            skip = _skippable(interval, chosen, float(b), guess)
+            pause = 0 if skip else min(2 * pause or 1, MAX_PAUSE)
+            wait = pause
+        b += 1 + skip
+        guess = max(1, skip)
         previous = outcome
 
 
 def _skippable(interval: _Interval, chosen: list[int], b: float, guess: int) -> int:
     """Largest ``m`` found (galloping from ``guess``) such that the outcome is the same on ``[b, b + m]``."""
-    thresholds = interval._thresholds(chosen, b)
+    thresholds = _Lazy(interval.thresholds(chosen, b))
     if not interval.holds(chosen, thresholds, b + guess):
         lo, hi = 0, guess
     else:
@@ -316,7 +345,7 @@ def _skippable(interval: _Interval, chosen: list[int], b: float, guess: int) -> 
             else:
                 hi = step
                 break
-    while hi - lo > 1 and lo * 8 < hi:  # bisect, but stop once within a factor that costs little
+    while hi - lo > max(1, lo // 4):  # bisect until close enough that another MES run costs less
         mid = (lo + hi) // 2
         if interval.holds(chosen, thresholds, b + mid):
             lo = mid

@@ -24,6 +24,8 @@ from observatory.pb.rules.base import RuleNotApplicable, total_cost
 
 MILP_SECONDS = 10.0
 DP_MAX_CELLS = 400_000_000  # projects x budget grid points (kept bit-packed for back-tracking: 50 MB)
+# max-budget has no fast exact alternative (an equality knapsack defeats HiGHS): allow a bigger DP
+DP_MAX_CELLS_BUDGET = 4_000_000_000  # 500 MB of back-tracking bits, seconds of numpy
 
 
 def _int_costs(election: Election) -> tuple[list[int], int]:
@@ -43,18 +45,19 @@ def _int_costs(election: Election) -> tuple[list[int], int]:
 
 def _dp(costs: list[int], support: np.ndarray, budget: int) -> tuple[np.ndarray, np.ndarray]:
     """best[s]: most approvals with total cost exactly s (-1: unreachable); keep[i, s] for back-tracking."""
-    best = np.full(budget + 1, -1, dtype=np.int64)
+    best = np.full(budget + 1, -1, dtype=np.int32)
     best[0] = 0
     keep = np.zeros((len(costs), (budget + 8) // 8), dtype=np.uint8)
+    better = np.zeros(budget + 1, dtype=bool)
     for i, c in enumerate(costs):
         if c > budget:
             continue
-        cand = np.full(budget + 1, -1, dtype=np.int64)
         prev = best[: budget + 1 - c]
-        cand[c:] = np.where(prev >= 0, prev + support[i], -1)
-        better = cand > best
+        cand = np.where(prev >= 0, prev + np.int32(support[i]), np.int32(-1))  # a copy: old values
+        better[:c] = False
+        np.greater(cand, best[c:], out=better[c:])
         keep[i] = np.packbits(better)
-        best = np.where(better, cand, best)
+        np.copyto(best[c:], cand, where=better[c:])
     return best, keep
 
 
@@ -98,12 +101,40 @@ def _milp(first: np.ndarray, second: np.ndarray, costs: np.ndarray, budget: floa
     return [int(i) for i in np.flatnonzero(x2)]
 
 
+def _largest_sum(costs: list[int], budget: int) -> int:
+    """Largest subset sum within the budget: a bitset DP (bit s set = sum s reachable), exact."""
+    reach, mask = 1, (1 << (budget + 1)) - 1
+    for c in costs:
+        if c <= budget:
+            reach |= (reach << c) & mask
+    return reach.bit_length() - 1
+
+
+def _most_budget(costs: list[int], support: np.ndarray, budget: int) -> list[int]:
+    """Most budget used (proven by the bitset DP), then most approvals among the selections spending
+    exactly that (HiGHS on an equality knapsack, optimality proven with a zero gap)."""
+    best = _largest_sum(costs, budget)
+    c = np.array(costs, dtype=np.float64)
+    with _quiet_stdout():
+        res = milp(-support.astype(np.float64), integrality=np.ones(len(costs)), bounds=Bounds(0, 1),
+                   constraints=[LinearConstraint(c.reshape(1, -1), best, best)],
+                   options={"mip_rel_gap": 0.0, "disp": False, "time_limit": MILP_SECONDS})
+    if res.status != 0 or res.x is None:
+        raise RuleNotApplicable(f"most approvals at the largest spend not proven within {MILP_SECONDS} s "
+                                f"({res.message})")
+    chosen = [int(i) for i in np.flatnonzero(np.round(res.x))]
+    if sum(costs[i] for i in chosen) != best:
+        raise RuleNotApplicable("the solver's selection does not spend the proven optimum exactly")
+    return chosen
+
+
 def _optimum(election: Election, by_budget: bool) -> list[int]:
     if election.n_projects == 0:
         return []
     support = election.approval_counts.astype(np.int64)
     costs, budget = _int_costs(election)
-    if election.n_projects * (budget + 1) <= DP_MAX_CELLS:
+    cells = election.n_projects * (budget + 1)
+    if cells <= DP_MAX_CELLS or (by_budget and cells <= DP_MAX_CELLS_BUDGET):
         best, keep = _dp(costs, support, budget)
         reachable = np.flatnonzero(best >= 0)
         if by_budget:
@@ -112,10 +143,11 @@ def _optimum(election: Election, by_budget: bool) -> list[int]:
             top = best[reachable].max()
             s = int(reachable[best[reachable] == top].max())
         chosen = _backtrack(costs, keep, s)
+    elif by_budget:
+        chosen = _most_budget(costs, support, budget)
     else:
         c = np.array(costs, dtype=np.float64)
-        sup = support.astype(np.float64)
-        chosen = _milp(c, sup, c, float(budget)) if by_budget else _milp(sup, c, c, float(budget))
+        chosen = _milp(support.astype(np.float64), c, c, float(budget))
     if total_cost(election, chosen) > election.budget:
         raise RuntimeError("optimal selection exceeds the budget (solver tolerance)")
     return chosen
