@@ -3,7 +3,8 @@
 Figures: parse + load of Poland_Warszawa_2026.pb; ``mes`` on it; ``mes-add1-greedy`` on every shared
 file; all rules on all shared files in one process. Each line prints ours, pabutools' and the ratio
 (``> N s`` when pabutools ran out of its budget). Run: ``.venv/bin/python bench/pb_bench.py``
-(``--pabutools-timeout S``, ``--ours-timeout S``, ``--skip-pabutools-add1``).
+(``--pabutools-timeout S``, ``--ours-timeout S``, ``--skip-pabutools-add1``,
+``--pabutools-add1-max-bytes N``).
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ def main() -> None:
     ap.add_argument("--pabutools-timeout", type=float, default=60.0)
     ap.add_argument("--ours-timeout", type=float, default=120.0)
     ap.add_argument("--skip-pabutools-add1", action="store_true")
+    ap.add_argument("--pabutools-add1-max-bytes", type=int, default=0,
+                    help="run pabutools' mes-add1-greedy only on files up to this size (0: all)")
     args = ap.parse_args()
     folder = load_settings().pabulib_dir
     files = sorted(folder.glob("*.pb"), key=lambda p: p.stat().st_size)
@@ -96,7 +99,8 @@ def main() -> None:
         e = pabulib.load(path)
         ours = timed(lambda e=e: RULES["mes-add1-greedy"](e), args.ours_timeout)
         over5 += ours is None or ours >= 5
-        if args.skip_pabutools_add1:
+        too_big = args.pabutools_add1_max_bytes and path.stat().st_size > args.pabutools_add1_max_bytes
+        if args.skip_pabutools_add1 or too_big:
             shown = f"{ours:8.3f} s" if ours is not None else f"> {args.ours_timeout:g} s"
             print(f"  {path.name[:58]:58} ours {shown}   pabutools (not run)", flush=True)
             continue

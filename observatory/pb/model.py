@@ -159,14 +159,19 @@ class Election:
             for w in range(words):
                 # OR of the bits per ballot; reduceat avoids the slow unbuffered ufunc.at
                 mask[nonempty, w] = np.bitwise_or.reduceat(np.where(idx // 64 == w, bit, np.uint64(0)), starts)
-        uniq, counts = np.unique(mask[nonempty], axis=0, return_counts=True)
-        # expand the bit masks back to project positions (column k of word w is project 64*w + k)
-        shifts = np.arange(64, dtype=np.uint64)
-        bits = ((uniq[:, :, None] >> shifts[None, None, :]) & np.uint64(1)).reshape(len(uniq), words * 64)
-        g, proj = np.nonzero(bits)
+        _, first, counts = np.unique(mask[nonempty], axis=0, return_index=True, return_counts=True)
+        # each group's projects: one representative ballot's entries, sorted, duplicates dropped
+        rep = np.flatnonzero(nonempty)[first]
+        lens = lengths[rep]
+        g = np.repeat(np.arange(len(rep)), lens)
+        pos = np.arange(int(lens.sum())) + np.repeat(b.indptr[:-1][rep] - (np.cumsum(lens) - lens), lens)
+        proj = idx[pos]
         order = np.lexsort((proj, g))
         g, proj = g[order], proj[order]
-        indptr = np.zeros(len(uniq) + 1, dtype=np.int64)
+        fresh = np.ones(len(g), dtype=bool)
+        fresh[1:] = (g[1:] != g[:-1]) | (proj[1:] != proj[:-1])
+        g, proj = g[fresh], proj[fresh]
+        indptr = np.zeros(len(rep) + 1, dtype=np.int64)
         np.add.at(indptr, g + 1, 1)
         indptr = np.cumsum(indptr)
         return ApprovalGroups(weights=counts.astype(np.int64), indptr=indptr,

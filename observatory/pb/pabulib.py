@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +22,8 @@ import numpy as np
 from observatory.pb.model import VOTE_TYPES, Ballots, Election
 
 SECTIONS = ("meta", "projects", "votes")
+_SPACE = re.compile(r"\s")  # the characters str.strip() removes
+_SPACE_IN_LINE = re.compile(r"[^\S\n]")
 REQUIRED_META = ("num_projects", "num_votes", "budget", "vote_type")
 TEXT_COLUMNS = ("name", "category", "beneficiaries", "description", "neighborhood", "subunit", "district",
                 "target", "proposer")
@@ -95,14 +99,19 @@ def _split_sections(lines: list[str], report: _Reporter) -> dict[str, tuple[int,
 def _rows(start: int, lines: list[str]) -> list[tuple[int, list[str]]]:
     """CSV rows of a section with the 1-based file line where each row starts (blank lines skipped)."""
     out = []
-    if not any('"' in raw for raw in lines):
+    blob = "\n".join(lines)
+    if '"' not in blob and not _SPACE_IN_LINE.search(blob):
+        # the common case (ballots): no quoting, no spaces, so each line is one row split on ';'
+        rows = list(zip(range(start + 1, start + 1 + len(lines)), map(str.split, lines, repeat(";")),
+                        strict=True))
+        return [r for r in rows if r[1] != [""]] if "" in lines else rows
+    if '"' not in blob:
         # no quoting anywhere: each line is one row split on ';' (what csv would do, several times faster)
         for i, raw in enumerate(lines):
             row = raw.split(";")
             if len(row) == 1 and not row[0].strip():
                 continue
-            needs_strip = " " in raw or "\t" in raw or "\xa0" in raw or "\u3000" in raw
-            out.append((start + i + 1, [c.strip() for c in row] if needs_strip else row))
+            out.append((start + i + 1, [c.strip() for c in row] if _SPACE.search(raw) else row))
         return out
     reader = csv.reader(lines, delimiter=";", quotechar='"')
     prev = 0
@@ -195,13 +204,26 @@ def parse_string(text: str, file_name: str = "<string>", strict: bool = True) ->
 
     # ---- VOTES --------------------------------------------------------------------------------
     v_start, v_lines = sections["votes"]
-    v_rows = _rows(v_start, v_lines)
-    v_header_line, v_header = _header(v_rows, "VOTES", ("voter_id", "vote"), report, v_start)
+    table = None if vote_type in ("cumulative", "scoring") else _plain_columns(v_start, v_lines)
+    if table is not None:
+        head, v_cols = table
+        n_rows_votes = len(v_cols[0])
+        v_rows = None
+    else:
+        v_rows = _rows(v_start, v_lines)
+        head = v_rows[:1]
+        n_rows_votes = len(v_rows) - 1
+    v_header_line, v_header = _header(head, "VOTES", ("voter_id", "vote"), report, v_start)
     vid_col, vote_col = v_header.index("voter_id"), v_header.index("vote")
     pts_col = v_header.index("points") if "points" in v_header else None
     extra = [(j, h) for j, h in enumerate(v_header) if h not in ("voter_id", "vote", "points")]
-    fast = None if vote_type in ("cumulative", "scoring") else \
-        _fast_votes(v_rows[1:], len(v_header), vid_col, vote_col, extra, index_of)
+    fast = None
+    if table is not None:
+        fast = _fast_votes(v_cols, vid_col, vote_col, extra, index_of)
+    elif vote_type not in ("cumulative", "scoring"):
+        body = [r for _, r in v_rows[1:]]
+        if body and not any(map(len(v_header).__ne__, map(len, body))):
+            fast = _fast_votes(list(zip(*body, strict=True)), vid_col, vote_col, extra, index_of)
     if fast is not None:
         voter_ids, indptr, flat, voter_columns = fast
         ballots = Ballots(voter_ids=voter_ids, indptr=indptr, indices=flat, points=None,
@@ -209,10 +231,12 @@ def parse_string(text: str, file_name: str = "<string>", strict: bool = True) ->
         if vote_type == "choose-1" and len(indptr) > 1 and int(np.diff(indptr).max(initial=0)) > 1:
             fast = None  # let the row-by-row path report the offending ballots
     if fast is None:
+        if v_rows is None:
+            v_rows = _rows(v_start, v_lines)
         ballots = _slow_votes(v_rows, v_header, vid_col, vote_col, pts_col, extra, index_of, vote_type, report)
 
     # ---- cross-checks -------------------------------------------------------------------------
-    n_rows_projects, n_rows_votes = len(p_rows) - 1, len(v_rows) - 1
+    n_rows_projects = len(p_rows) - 1
     for key, actual in (("num_projects", n_rows_projects), ("num_votes", n_rows_votes)):
         try:
             declared = int(float(meta[key]))
@@ -221,7 +245,7 @@ def parse_string(text: str, file_name: str = "<string>", strict: bool = True) ->
             continue
         if declared != actual:
             report(meta_line[key], key, f"META declares {declared} rows but the section has {actual}")
-    if "votes" in columns and len(project_ids) and len(v_rows) - 1 == len(ballots.voter_ids):
+    if "votes" in columns and len(project_ids) and n_rows_votes == len(ballots.voter_ids):
         counted = np.bincount(ballots.indices, minlength=len(project_ids))
         for i, v in enumerate(columns["votes"]):
             if v and v.replace(".", "", 1).isdigit() and int(float(v)) != counted[i]:
@@ -294,28 +318,42 @@ def _slow_votes(v_rows: list[tuple[int, list[str]]], v_header: list[str], vid_co
     return ballots
 
 
-def _fast_votes(body: list[tuple[int, list[str]]], width: int, vid_col: int, vote_col: int,
-                extra: list[tuple[int, str]], index_of: dict[str, int]
+def _plain_columns(start: int, lines: list[str]) -> tuple[list[tuple[int, list[str]]], list[list[str]]] | None:
+    """Header row and body columns of a section of plain rows (no quotes, spaces, blank lines; one width).
+
+    The usual ballot section: the whole text is split at once (no per-row work); None otherwise.
+    """
+    if len(lines) < 2 or "" in lines:
+        return None
+    blob = "\n".join(lines)
+    if '"' in blob or _SPACE_IN_LINE.search(blob):
+        return None
+    header = lines[0].split(";")
+    width = len(header)
+    if any(map((width - 1).__ne__, map(str.count, lines, repeat(";")))):
+        return None
+    cells = blob.replace("\n", ";").split(";")
+    return [(start + 1, header)], [cells[width + j::width] for j in range(width)]
+
+
+def _fast_votes(cols: list, vid_col: int, vote_col: int, extra: list[tuple[int, str]], index_of: dict[str, int]
                 ) -> tuple[list[str], np.ndarray, np.ndarray, dict[str, list[str]]] | None:
     """Column-wise reading of well-formed approval/ordinal ballots; None as soon as anything is irregular."""
-    if not body or any(len(r) != width for _, r in body):
-        return None
-    cols = list(zip(*(r for _, r in body), strict=True))
     voter_ids = list(cols[vid_col])
     if len(set(voter_ids)) != len(voter_ids):
         return None
     votes = cols[vote_col]
-    joined = ",".join(v for v in votes if v)
+    joined = ",".join(filter(None, votes))
+    # a ballot starting or ending with ',' shows up as ',,' or at an end of the joined text
     if " " in joined or "\u00a0" in joined or ",," in joined or joined.startswith(",") or joined.endswith(","):
         return None
-    if any(v.endswith(",") or v.startswith(",") for v in votes if v):
-        return None
     tokens = joined.split(",") if joined else []
-    get = index_of.get
-    flat = np.fromiter((get(t, -1) for t in tokens), dtype=np.int32, count=len(tokens))
-    if len(flat) and flat.min() < 0:
-        return None
-    lengths = np.fromiter((v.count(",") + 1 if v else 0 for v in votes), dtype=np.int64, count=len(votes))
+    try:
+        flat = np.fromiter(map(index_of.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+    except KeyError:
+        return None  # an unknown project: the row-by-row path names it
+    lengths = np.fromiter(map(str.count, votes, repeat(",")), dtype=np.int64, count=len(votes))
+    lengths += np.fromiter(map(bool, votes), dtype=np.int64, count=len(votes))
     indptr = np.zeros(len(votes) + 1, dtype=np.int64)
     np.cumsum(lengths, out=indptr[1:])
     return voter_ids, indptr, flat, {h: list(cols[j]) for j, h in extra}

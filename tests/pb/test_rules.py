@@ -93,3 +93,60 @@ def test_every_rule_is_registered_with_a_callable() -> None:
             "max-supports", "max-budget", "actual", "declared"} <= set(RULES)
     with pytest.raises(KeyError):
         run_rule("no-such-rule", FOUR)
+
+
+def _random_approval(seed: int, n_projects: int, n_voters: int, budget: int) -> Election:
+    import random
+
+    rnd = random.Random(seed)
+    projects = [(str(i + 1), str(rnd.choice([40, 60, 75, 100, 120, 150, 200, 250, 300]))) for i in range(n_projects)]
+    ballots = [",".join(str(p + 1) for p in sorted(rnd.sample(range(n_projects), rnd.randint(1, 4))))
+               for _ in range(n_voters)]
+    return approval(str(budget), projects, ballots)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_mes_add1_skips_only_budgets_that_repeat_the_outcome(seed: int) -> None:
+    """The proven jumps must return what pabutools' unit steps return (exact MES at every step)."""
+    import importlib
+
+    from observatory.pb.rules.base import total_cost
+
+    mes_module = importlib.import_module("observatory.pb.rules.mes")  # the package re-exports the function
+
+    e = _random_approval(seed, 9, 7, 1000)
+    groups, eligible, free = mes_module._setup(e)
+    b, previous = e.budget / groups.n_ballots, list(free)
+    while True:
+        outcome = free + mes_module._mes_exact(e, groups, eligible, b)
+        if total_cost(e, outcome) > e.budget:
+            expected = previous
+            break
+        if mes_module._exhaustive(e, outcome, eligible):
+            expected = outcome
+            break
+        b, previous = b + 1, outcome
+    assert RULES["mes-add1"](e) == expected
+    assert RULES["mes-add1"](e) == expected  # second call served from the election's cache
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_max_budget_large_grid_paths_agree_with_brute_force(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from itertools import combinations
+
+    from observatory.pb.rules import optimal
+
+    e = _random_approval(100 + seed, 9, 12, 700)
+    counts = e.approval_counts
+    best = max(((sum(e.costs[i] for i in c), int(sum(counts[i] for i in c))), sorted(c))
+               for k in range(e.n_projects + 1) for c in combinations(range(e.n_projects), k)
+               if sum(e.costs[i] for i in c) <= e.budget)
+    want = best[0]
+
+    def score(chosen: list[int]) -> tuple:
+        return (sum(e.costs[i] for i in chosen), int(sum(counts[i] for i in chosen)))
+
+    monkeypatch.setattr(optimal, "DP_MAX_CELLS", 0)  # the big-DP path
+    assert score(RULES["max-budget"](e)) == want
+    monkeypatch.setattr(optimal, "DP_MAX_CELLS_BUDGET", 0)  # bitset DP + HiGHS tie-break
+    assert score(RULES["max-budget"](e)) == want

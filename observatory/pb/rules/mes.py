@@ -9,7 +9,8 @@ voter until the outcome overspends (keep the previous one) or is exhaustive.
 Speed: voters with identical ballots are merged; a round only evaluates projects whose stale
 (lower-bound) rho can still win, each with one sort of its supporters' budgets. Exactness: the
 float run flags any near-tie (relative gap below ``NEAR_TIE``) that it cannot settle exactly and
-the whole run is then repeated in ``Fraction`` arithmetic.
+the whole run is then repeated in ``Fraction`` arithmetic. ``mes-add1`` skips the unit steps that
+provably repeat the last outcome (``_Interval``) instead of re-running MES at each of them.
 """
 
 from __future__ import annotations
@@ -51,13 +52,13 @@ def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], 
     """One MES run in float64; raises ``_Ambiguous`` when a near-tie needs exact settling."""
     sup = groups.project_supporters
     w = groups.weights.astype(np.float64)
-    wi = groups.weights
     b = float(b_exact)
     budget = np.full(len(w), b)
     cost = election.cost_array
     rank = election.lexico_rank
     # heap of (stale rho, lexico rank, project)
-    heap = [(1.0 / float(wi[sup[p]].sum()), int(rank[p]), p) for p in eligible]
+    inv = (1.0 / election.approval_counts[eligible].astype(np.float64)).tolist()
+    heap = list(zip(inv, rank[eligible].tolist(), eligible, strict=True))
     heapq.heapify(heap)
     selected: list[int] = []
     while heap:
@@ -212,9 +213,9 @@ class _Interval:
                          else np.zeros(0, np.int64))
         self.w_e = self.w[self.ent_group]
         self.slack = self.MARGIN * float(sum(self.costs))  # float error on sums of budgets
-        classes: dict[tuple[Fraction, bytes], int] = {}
-        self.tie_class = np.array([classes.setdefault((self.costs[p], sup[p].tobytes()), p)
-                                   for p in range(self.n)], dtype=np.int64)
+        classes: dict[tuple, int] = {}  # (cost, supporters) -> first project; unsupported ones never compete
+        self.tie_class = np.array([classes.setdefault((self.costs[p], sup[p].tobytes()) if p < len(sup)
+                                                      else (None, p), p) for p in range(self.n)], dtype=np.int64)
 
     def _rounds(self, seq: list[int], b: float) -> Iterator[tuple[int, np.ndarray]]:
         """Budgets before each round of ``seq`` at per-voter budget ``b`` (the array is updated in place)."""
