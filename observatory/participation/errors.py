@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from observatory.problems import Problem
 
-
-@dataclass(frozen=True)
-class RowIssue:
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: field {self.field!r}: {self.message}"
+RowIssue = Problem  # the same file/line/field location as the Pabulib parser
 
 
 class ImportFailed(Exception):

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from observatory.pb.model import VOTE_TYPES, Ballots, Election
+from observatory.problems import Problem
 
 SECTIONS = ("meta", "projects", "votes")
 _SPACE = re.compile(r"\s")  # the characters str.strip() removes
@@ -29,17 +30,6 @@ TEXT_COLUMNS = ("name", "category", "beneficiaries", "description", "neighborhoo
                 "target", "proposer")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One defect of a file: where (file, line, field) and what."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: field {self.field!r}: {self.message}"
 
 
 class PabulibError(ValueError):
