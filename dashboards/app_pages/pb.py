@@ -1,7 +1,7 @@
 """PB outcomes: for one participatory-budgeting edition, actual winners against the rules' outcomes.
 
 Everything shown is precomputed by ``observatory pb import`` into ``pb_outcomes``; this page never
-reruns a rule (MES on 61,668 voters would freeze a rerun). It reads through the PB helper's
+reruns a rule (MES on 61,668 voters would freeze a rerun). It reads through
 ``observatory.pb.api`` and takes metric names from its results rather than assuming them.
 """
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 from collectors.pabulib import parse_index
 from observatory.runs import rebuild
 from tests.collectors.helpers import run
@@ -70,7 +68,6 @@ def test_rebuild_hands_the_same_bytes(server, con, archive_dir, clock, recording
 
 
 def test_real_importer_on_real_files(server, con, archive_dir, clock, shared_data: Path):
-    pytest.importorskip("observatory.pb.importer", reason="PB importer not in the tree yet")
     files = sorted((shared_data / "pabulib" / "files").glob("*.pb"), key=lambda p: p.stat().st_size)[:2]
     tiles = "".join(f'<section class="tile" data-file="{p.name}"><a class="download" href="/download/{p.name}">'
                     f"</a></section>" for p in files)

@@ -14,8 +14,6 @@ if str(HERE) not in sys.path:
 
 from sample_db import build_sample_db  # noqa: E402
 
-from observatory.config import load_settings  # noqa: E402
-
 
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches():
@@ -33,13 +31,7 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_sample_db(tmp_path_factory.mktemp("sample") / "sample.duckdb")
 
 
-def shipped_datasets_present() -> bool:
-    return any(load_settings().datasets_dir.glob("**/datapackage.json"))
-
-
 @pytest.fixture
 def shipped_db(request: pytest.FixtureRequest) -> Path:
-    """The database built from datasets/ (the lead's `built_db`), skipped while datasets/ is empty."""
-    if not shipped_datasets_present():
-        pytest.skip("datasets/ holds no data package yet: nothing to build")
+    """The database built from the shipped datasets/ (`built_db` of tests/conftest.py)."""
     return request.getfixturevalue("built_db")
