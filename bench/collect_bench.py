@@ -31,19 +31,6 @@ TOOLS = [("decidim", "https://github.com/decidim/decidim", "AGPL-3.0-or-later"),
          ("belenios", "https://gitlab.inria.fr/belenios/belenios", "AGPL-3.0-or-later")]
 
 
-def _install_stub_importer() -> None:
-    """The PB importer is another area's; when absent, time the hand-off with a no-op importer."""
-    try:
-        import observatory.pb.importer  # noqa: F401
-    except ModuleNotFoundError:
-        import types
-
-        mod = types.ModuleType("observatory.pb.importer")
-        mod.import_editions = lambda con, files, strict=True: []  # type: ignore[attr-defined]
-        sys.modules["observatory.pb.importer"] = mod
-        print("note: observatory.pb.importer not present; pabulib hand-off timed with a no-op importer")
-
-
 def one_run(scale: int) -> tuple[float, float, int, float]:
     with tempfile.TemporaryDirectory() as tmp, replay_server() as server:
         for name in NAMES:
@@ -81,7 +68,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scale", type=int, default=1)
     args = parser.parse_args()
-    _install_stub_importer()
     results = [one_run(args.scale) for _ in range(args.repeat)]
     live = statistics.median(r[0] for r in results)
     offline = statistics.median(r[1] for r in results)

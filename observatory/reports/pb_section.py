@@ -25,17 +25,12 @@ _NOT_METRICS = {"edition_id", "rule", "selected", "cost", "budget_share", "secon
 
 
 class PbEditionError(ValueError):
-    """``--pb-edition`` names no known edition, an unreadable file, or the PB engine is missing."""
+    """``--pb-edition`` names no known edition or an unreadable file."""
 
 
 def _api() -> Any:
-    try:
-        return importlib.import_module("observatory.pb.api")
-    except ModuleNotFoundError as exc:
-        if exc.name not in {"observatory.pb", "observatory.pb.api"}:
-            raise   # a broken import inside the engine is a bug to see, not a missing feature
-        raise PbEditionError("the PB engine API (observatory.pb.api) is not available in this checkout, "
-                             "so --pb-edition cannot be used yet") from exc
+    """The PB API, imported on first use (it pulls in the rules and their numeric libraries)."""
+    return importlib.import_module("observatory.pb.api")
 
 
 def _is_file(value: str) -> bool:

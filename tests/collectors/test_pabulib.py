@@ -49,11 +49,17 @@ def test_index_down_fails_cleanly(server, con, archive_dir, clock, recording_imp
     assert summary.status == "failed" and "file index" in summary.errors[0] and not recording_importer
 
 
-def test_missing_importer_is_a_clear_failure(server, con, archive_dir, clock, monkeypatch):
-    monkeypatch.setitem(sys.modules, "observatory.pb.importer", None)
+def test_failing_importer_is_a_clear_failure_and_downloads_stay_archived(server, con, archive_dir, clock,
+                                                                         monkeypatch):
+    import types
+
+    def refuse(con, items, strict=False):
+        raise ValueError("importer refused the batch")
+
+    monkeypatch.setitem(sys.modules, "observatory.pb.importer", types.SimpleNamespace(import_editions=refuse))
     server.load("pabulib")
     summary = run(con, "pabulib", server.base, archive_dir, clock)
-    assert summary.status == "failed" and any("PB importer" in e for e in summary.errors)
+    assert summary.status == "failed" and any("importer refused the batch" in e for e in summary.errors)
     assert con.execute("SELECT count(*) FROM raw_responses WHERE url LIKE '%.pb'").fetchone()[0] == 3
 
 

@@ -7,8 +7,6 @@ import pytest
 
 from observatory.participation.analysis import budgets
 
-pytest.importorskip("observatory.pb.rules", reason="the PB module provides the rules")
-
 
 def _projects(selected: list[bool | None]) -> pd.DataFrame:
     return pd.DataFrame({"project_id": ["a", "b", "c"], "budget_id": ["1"] * 3, "cost": [5.0, 4.0, 3.0],

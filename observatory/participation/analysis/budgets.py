@@ -83,11 +83,9 @@ class RuleOutcome:
 def run_rules(projects: pd.DataFrame, budget: float, budget_id: str,
               rules: tuple[str, ...] = COMPARED_RULES) -> list[RuleOutcome]:
     """Run each rule on one budget's projects; compare with the actual selection, else with ``greedy``."""
-    try:
-        from observatory.pb.model import Election, NeedsBallots
-        from observatory.pb.rules import RULES
-    except ImportError as exc:  # the PB module is optional at run time; say so instead of failing the page
-        return [RuleOutcome(rule=r, budget_id=budget_id, unavailable=f"PB rules not available: {exc}") for r in rules]
+    from observatory.pb.model import Election, NeedsBallots  # the same rules as PB editions, not a copy
+    from observatory.pb.rules import RULES
+
     df = projects.dropna(subset=["cost"]).reset_index(drop=True)
     ids = [str(p) for p in df["project_id"]]
     costs = [Fraction(str(c)) for c in df["cost"]]
