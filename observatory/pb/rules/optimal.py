@@ -15,12 +15,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from math import gcd, lcm
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from observatory.pb.model import Election
 from observatory.pb.rules.base import RuleNotApplicable, total_cost
+
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint
 
 MILP_SECONDS = 10.0
 DP_MAX_CELLS = 400_000_000  # projects x budget grid points (kept bit-packed for back-tracking: 50 MB)
@@ -85,6 +88,8 @@ def _quiet_stdout() -> Iterator[None]:
 
 
 def _milp(first: np.ndarray, second: np.ndarray, costs: np.ndarray, budget: float) -> list[int]:
+    from scipy.optimize import Bounds, LinearConstraint, milp  # HiGHS; imported on use (slow to import)
+
     def solve(obj: np.ndarray, cons: list[LinearConstraint]) -> np.ndarray:
         with _quiet_stdout():
             res = milp(-obj, integrality=np.ones(len(obj)), bounds=Bounds(0, 1), constraints=cons,
@@ -113,6 +118,8 @@ def _largest_sum(costs: list[int], budget: int) -> int:
 def _most_budget(costs: list[int], support: np.ndarray, budget: int) -> list[int]:
     """Most budget used (proven by the bitset DP), then most approvals among the selections spending
     exactly that (HiGHS on an equality knapsack, optimality proven with a zero gap)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # HiGHS; imported on use (slow to import)
+
     best = _largest_sum(costs, budget)
     c = np.array(costs, dtype=np.float64)
     with _quiet_stdout():
