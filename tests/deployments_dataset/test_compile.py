@@ -15,8 +15,6 @@ from deployments_registry import SOURCES
 
 from .conftest import MakeSnapshot
 
-pytest.importorskip("reverse_geocoder", reason="reverse_geocoder (compile-time dependency) is not installed")
-
 POINT = '\'{"type":"Point","coordinates":[%s,%s]}\''
 DECIDIM_FILES = {
     "data/installations/barcelona.yml": f"title: Barcelona\nurl: 'https://www.decidim.barcelona/'\ntype: city\n"
