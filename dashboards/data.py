@@ -60,7 +60,7 @@ def query(name: str, **params: object) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def _tables(key: tuple[str, float]) -> list[str]:
-    return sorted(queries.existing_tables(_connection(*key)) - {"schema_migrations"})
+    return sorted(queries.existing_tables(_connection(*key)))
 
 
 def tables() -> list[str]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from observatory.store import user_tables
+
 
 @dataclass(frozen=True)
 class Query:
@@ -259,15 +261,8 @@ QUERIES: dict[str, Query] = {
 
 
 def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Names of the tables and views of the main schema."""
-    cur = con.cursor()
-    try:
-        rows = cur.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-        ).fetchall()
-    finally:
-        cur.close()
-    return {r[0] for r in rows}
+    """Names of the user-facing tables and views (``store.user_tables``, as a set)."""
+    return set(user_tables(con))
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:

@@ -71,8 +71,12 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 def user_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Tables and views of the main schema, bookkeeping tables excluded, sorted by name."""
-    rows = con.execute(
-        "SELECT table_name FROM information_schema.tables "
-        "WHERE table_schema = 'main' AND table_name NOT IN ('schema_migrations') ORDER BY table_name"
-    ).fetchall()
+    cur = con.cursor()  # its own cursor: readers share one connection across threads
+    try:
+        rows = cur.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'main' AND table_name NOT IN ('schema_migrations') ORDER BY table_name"
+        ).fetchall()
+    finally:
+        cur.close()
     return [r[0] for r in rows]
