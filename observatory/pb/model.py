@@ -43,6 +43,21 @@ class Ballots:
         return np.repeat(np.arange(self.n_voters, dtype=np.int64), np.diff(self.indptr))
 
 
+def _unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First index and count of each distinct row, rows in lexicographic order (as ``np.unique(axis=0)``).
+
+    A stable lexsort over the words is several times faster than ``np.unique(axis=0)``, which sorts a
+    structured view of the rows.
+    """
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.lexsort(rows.T[::-1])
+    ordered = rows[order]
+    starts = np.flatnonzero(np.concatenate(([True], (ordered[1:] != ordered[:-1]).any(axis=1))))
+    counts = np.diff(np.append(starts, len(rows)))
+    return order[starts], counts
+
+
 @dataclass
 class ApprovalGroups:
     """Identical approval ballots merged: one row per distinct set of approved projects, with a count.
@@ -159,7 +174,7 @@ class Election:
             for w in range(words):
                 # OR of the bits per ballot; reduceat avoids the slow unbuffered ufunc.at
                 mask[nonempty, w] = np.bitwise_or.reduceat(np.where(idx // 64 == w, bit, np.uint64(0)), starts)
-        _, first, counts = np.unique(mask[nonempty], axis=0, return_index=True, return_counts=True)
+        first, counts = _unique_rows(mask[nonempty])
         # each group's projects: one representative ballot's entries, sorted, duplicates dropped
         rep = np.flatnonzero(nonempty)[first]
         lens = lengths[rep]
