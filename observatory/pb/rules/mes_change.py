@@ -41,9 +41,9 @@ def price(bud: np.ndarray, ws: np.ndarray, c: float, start: float = 0.0) -> floa
     """Per-supporter payment ``pi`` with ``sum w * min(bud, pi) = c`` (supporters can afford ``c``).
 
     Newton's method on ``g(pi) = sum w * min(bud, pi)``, concave and piecewise linear: started left of
-    the root (at the equal share, or at ``start`` when it is known to be a lower bound), every step
-    lands at or left of it and the capped set is right after a few steps. About three times faster
-    than sorting the budgets, which remains the fallback.
+    the root (at the equal share, or at ``start`` when it is known to be a lower bound, such as the same
+    price at a larger budget), every step stays left of it and the capped set is right after a few
+    steps. About three times faster than sorting the budgets, which remains the fallback.
     """
     pi = max(c / float(ws.sum()), start)
     for _ in range(64):
@@ -185,7 +185,8 @@ class ChangeFinder:
                 out.rho.append(1.0 / float(self.approvers[s]))
                 out.pristine.append(True)
             else:
-                pi = price(bud, self.w[g], c, below.paid[t] if below is not None else 0.0)
+                start = below.paid[t] if below is not None and t < len(below.paid) else 0.0
+                pi = price(bud, self.w[g], c, start)
                 out.rho.append(pi / c * (1 + MARGIN))
                 out.pristine.append(False)
             out.paid.append(pi)

@@ -1,0 +1,112 @@
+"""``mes-add1`` skips whole runs of unit steps; these tests hold it to the unit-step definition.
+
+The engine must return what MES re-run at every unit step returns (pabutools' loop, on our MES,
+which ``test_oracle`` checks against pabutools), and every step it skips must really repeat the
+outcome. Random instances are built to have many steps (large per-voter budgets) and exact ties
+(projects with the same cost and supporters, equal approval counts).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from observatory.pb import pabulib
+from observatory.pb.model import Election
+from observatory.pb.pabulib import parse_string
+from observatory.pb.rules import RULES
+from observatory.pb.rules.mes_change import ChangeFinder, price, price_sorted
+from tests.pb.add1_reference import TooManySteps, add1_by_unit_steps
+
+mes_module = importlib.import_module("observatory.pb.rules.mes")
+
+
+def _random_election(seed: int) -> Election:
+    rng = np.random.default_rng(seed)
+    n_projects = int(rng.integers(6, 16))
+    n_voters = int(rng.integers(20, 120))
+    costs = rng.choice([500, 800, 1000, 1200, 2500, 4000], size=n_projects)
+    popularity = rng.uniform(0.05, 0.6, size=n_projects)
+    ballots = []
+    for _ in range(n_voters):
+        chosen = [p for p in range(n_projects) if rng.random() < popularity[p]]
+        ballots.append(chosen or [int(rng.integers(n_projects))])
+    # a twin: same cost and the same supporters as project 0 (an exact tie at every budget)
+    twin = n_projects
+    costs = np.append(costs, costs[0])
+    ballots = [b + [twin] if 0 in b else b for b in ballots]
+    budget = int(costs.sum() * rng.uniform(0.25, 0.6))
+    lines = ["META", "key;value", f"num_projects;{twin + 1}", f"num_votes;{n_voters}", f"budget;{budget}",
+             "vote_type;approval", "PROJECTS", "project_id;cost",
+             *[f"{p + 1};{int(c)}" for p, c in enumerate(costs)], "VOTES", "voter_id;vote",
+             *[f"v{i};{','.join(str(p + 1) for p in b)}" for i, b in enumerate(ballots)]]
+    return parse_string("\n".join(lines) + "\n", f"random-{seed}.pb").election
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_mes_add1_equals_unit_steps_on_random_elections(seed: int) -> None:
+    e = _random_election(seed)
+    expected, _ = add1_by_unit_steps(e)
+    assert RULES["mes-add1"](e) == expected
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_every_skipped_step_repeats_the_outcome(seed: int) -> None:
+    """The claim behind each jump: MES at ``b + j`` is the same sequence for every ``0 < j < k``."""
+    e = _random_election(1000 + seed)
+    groups, eligible, _ = mes_module._setup(e)
+    finder = ChangeFinder(e, groups, eligible)
+    b = e.budget / groups.n_ballots
+    jumps = 0
+    for _ in range(6):
+        seq = mes_module._run(e, groups, eligible, b)
+        k = finder.first_change(seq, b)
+        for j in range(1, k):
+            assert mes_module._run(e, groups, eligible, b + j) == seq, (b, j, k)
+        jumps += k > 1
+        b += k
+    assert jumps > 0  # the instances are built so that some steps are skipped
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_newton_price_equals_the_sorted_formula(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    bud = rng.exponential(1.0, n) * rng.uniform(0.1, 10)
+    bud[rng.random(n) < 0.3] = 0.0
+    ws = rng.integers(1, 5, n).astype(np.float64)
+    total = float(ws @ bud)
+    if total == 0:
+        return
+    c = total * rng.uniform(0.01, 1.0)
+    expected = price_sorted(bud, ws, c)
+    assert price(bud, ws, c) == pytest.approx(expected, rel=1e-12)
+    lower = expected * rng.uniform(0.0, 1.0)  # any lower bound is a valid start
+    assert price(bud, ws, c, lower) == pytest.approx(expected, rel=1e-12)
+
+
+def _shared_files() -> list[str]:
+    from observatory.pb.config_paths import shared_pabulib_files
+
+    folder = shared_pabulib_files()
+    return sorted(p.name for p in folder.glob("*.pb")) if folder.is_dir() else ["(no shared data)"]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("file_name", _shared_files())
+def test_mes_add1_equals_unit_steps_on_shared_files(file_name: str, shared_data: Path) -> None:
+    """Real files: up to ``PB_ADD1_MAX_STEPS`` unit steps (default 400; 0 = no limit) in CI."""
+    e = pabulib.load(shared_data / "pabulib" / "files" / file_name)
+    if e.ballots is None:
+        pytest.skip("no ballots in this file")
+    max_steps = int(os.environ.get("PB_ADD1_MAX_STEPS", "400"))
+    try:
+        expected, _ = add1_by_unit_steps(e, max_steps)
+    except TooManySteps:
+        pytest.skip(f"the unit-step loop needs more than PB_ADD1_MAX_STEPS={max_steps} MES runs here; "
+                    "PB_ADD1_MAX_STEPS=0 runs it to the end")
+    assert RULES["mes-add1"](e) == expected
