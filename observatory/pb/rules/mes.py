@@ -23,7 +23,9 @@ import numpy as np
 from observatory.pb.model import ApprovalGroups, Election
 from observatory.pb.rules.base import NEAR_TIE, total_cost
 from observatory.pb.rules.greedy import greedy_fill
-from observatory.pb.rules.mes_change import ChangeFinder, price
+from observatory.pb.rules.mes_change import MARGIN, ChangeFinder, Replay, price
+
+MAX_PAUSE = 4  # most steps run without a proof attempt after proofs kept finding no step to skip
 
 
 class _Ambiguous(Exception):
@@ -46,8 +48,13 @@ def _same_tie_class(election: Election, sup: list[np.ndarray], near: list[tuple]
                for e in near[1:])
 
 
-def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], b_exact: Fraction) -> list[int]:
-    """One MES run in float64; raises ``_Ambiguous`` when a near-tie needs exact settling."""
+def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], b_exact: Fraction,
+               trace: Replay | None = None) -> list[int]:
+    """One MES run in float64; raises ``_Ambiguous`` when a near-tie needs exact settling.
+
+    ``trace`` receives each winner's price as :meth:`ChangeFinder.replay` would record it, so the
+    search for the next change does not have to replay this run.
+    """
     sup = groups.project_supporters
     w = groups.weights.astype(np.float64)
     b = float(b_exact)
@@ -111,6 +118,11 @@ def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], 
             raise _Ambiguous  # who is capped is uncertain: exact zeros must stay exact
         budget[s] = bud - pi if capped is None else np.where(capped, 0.0, bud - pi)
         selected.append(p)
+        if trace is not None:
+            trace.paid.append(pi)
+            trace.pristine.append(capped is None)
+            trace.rho.append(1.0 / float(election.approval_counts[p]) if capped is None
+                             else pi / float(cost[p]) * (1 + MARGIN))
     return selected
 
 
@@ -152,11 +164,15 @@ def _mes_exact(election: Election, groups: ApprovalGroups, eligible: list[int], 
     return selected
 
 
-def _run(election: Election, groups: ApprovalGroups, eligible: list[int], b: Fraction) -> list[int]:
-    """Float run, or the exact one when the float run meets an unsettled near-tie."""
+def _run(election: Election, groups: ApprovalGroups, eligible: list[int], b: Fraction,
+         trace: Replay | None = None) -> list[int]:
+    """Float run, or the exact one when the float run meets an unsettled near-tie (``trace`` then
+    stays empty)."""
     try:
-        return _mes_float(election, groups, eligible, b)
+        return _mes_float(election, groups, eligible, b, trace)
     except _Ambiguous:
+        if trace is not None:
+            trace.rho.clear(), trace.pristine.clear(), trace.paid.clear()
         return _mes_exact(election, groups, eligible, b)
 
 
@@ -195,8 +211,9 @@ def _mes_add1(election: Election) -> list[int]:
     finder = ChangeFinder(election, groups, eligible)
     b = election.budget / groups.n_ballots
     previous = list(free)
-    chosen = _run(election, groups, eligible, b)
-    step = 1
+    trace = Replay()
+    chosen = _run(election, groups, eligible, b, trace)
+    step, pause, backoff = 1, 0, 0
     while True:
         outcome = free + chosen
         if total_cost(election, outcome) > election.budget:
@@ -204,10 +221,17 @@ def _mes_add1(election: Election) -> list[int]:
         if _exhaustive(election, outcome, eligible):
             return outcome
         previous = outcome
-        # the outcome at b + 1 ... b + step - 1 is provably this one, with the same verdicts
-        step = finder.first_change(chosen, b, step)
+        if pause:
+            # the outcome changed at every step lately: proofs would fail, MES at the next step is cheaper
+            pause, step = pause - 1, 1
+        else:
+            # the outcome at b + 1 ... b + step - 1 is provably this one, with the same verdicts
+            step = finder.first_change(chosen, b, step, trace if len(trace.rho) == len(chosen) else None)
+            backoff = 0 if step > 1 else min(2 * backoff or 1, MAX_PAUSE)
+            pause = backoff
         b += step
-        chosen = _run(election, groups, eligible, b)
+        trace = Replay()
+        chosen = _run(election, groups, eligible, b, trace)
 
 
 def mes_add1_greedy(election: Election) -> list[int]:

@@ -209,13 +209,14 @@ class ChangeFinder:
         return out
 
     # ---- search ----------------------------------------------------------------------------------
-    def first_change(self, seq: list[int], b: Fraction, guess: int = 1) -> int:
+    def first_change(self, seq: list[int], b: Fraction, guess: int = 1, at_b: Replay | None = None) -> int:
         """Smallest whole step ``k >= 1`` at which ``seq`` is not proven to stay the MES outcome.
 
         For every ``0 < j < k`` the outcome at ``b + j`` is ``seq`` (proven); at ``b + k`` MES must be
-        re-run. Intervals gallop from ``guess`` (doubling), then failing pairs are bisected.
+        re-run. Intervals gallop from ``guess`` (doubling), then failing pairs are bisected. ``at_b``,
+        the prices recorded by the MES run at ``b``, saves a replay.
         """
-        x0, left = 0, self.replay(seq, float(b))
+        x0, left = 0, at_b if at_b is not None else self.replay(seq, float(b))
         step = max(1, guess)
         while True:
             x1 = x0 + step
