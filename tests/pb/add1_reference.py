@@ -7,6 +7,7 @@ pabutools on every shared file). The engine's proven jumps must give the same se
 from __future__ import annotations
 
 import importlib
+import time
 
 from observatory.pb.model import Election
 from observatory.pb.rules.base import total_cost
@@ -14,20 +15,21 @@ from observatory.pb.rules.base import total_cost
 mes_module = importlib.import_module("observatory.pb.rules.mes")  # the package re-exports the function
 
 
-class TooManySteps(Exception):
-    """The unit-step loop needed more steps than allowed."""
+class TooSlow(Exception):
+    """The unit-step loop ran past its time allowance."""
 
 
-def add1_by_unit_steps(election: Election, max_steps: int = 0) -> tuple[list[int], int]:
-    """Selection and number of MES runs; ``max_steps`` > 0 caps the runs (``TooManySteps``)."""
+def add1_by_unit_steps(election: Election, max_seconds: float = 0) -> tuple[list[int], int]:
+    """Selection and number of MES runs; ``max_seconds`` > 0 caps the loop's time (``TooSlow``)."""
+    deadline = time.monotonic() + max_seconds if max_seconds > 0 else None
     groups, eligible, free = mes_module._setup(election)
     if groups.n_ballots == 0:
         return [], 0
     b, previous, steps = election.budget / groups.n_ballots, list(free), 0
     while True:
         steps += 1
-        if max_steps and steps > max_steps:
-            raise TooManySteps(steps)
+        if deadline is not None and time.monotonic() > deadline:
+            raise TooSlow(steps)
         outcome = free + mes_module._run(election, groups, eligible, b)
         if total_cost(election, outcome) > election.budget:
             return previous, steps

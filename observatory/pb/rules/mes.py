@@ -25,7 +25,7 @@ from observatory.pb.rules.base import NEAR_TIE, total_cost
 from observatory.pb.rules.greedy import greedy_fill
 from observatory.pb.rules.mes_change import MARGIN, ChangeFinder, Replay, price
 
-MAX_PAUSE = 4  # most steps run without a proof attempt after proofs kept finding no step to skip
+MAX_PAUSE = 16  # most steps run without a proof attempt after proofs kept finding no step to skip
 
 
 class _Ambiguous(Exception):
