@@ -216,6 +216,8 @@ class ChangeFinder:
         re-run. Intervals gallop from ``guess`` (doubling), then failing pairs are bisected. ``at_b``,
         the prices recorded by the MES run at ``b``, saves a replay.
         """
+        if self.eligible.sum() <= len(set(seq)):
+            return 1  # everything is bought: no outcome can differ, and no proof would ever fail
         x0, left = 0, at_b if at_b is not None else self.replay(seq, float(b))
         step = max(1, guess)
         while True:
