@@ -22,6 +22,8 @@ PathArg = Annotated[Path, typer.Argument(help="A CSV file, a folder of CSVs, or 
 StrictOption = Annotated[bool, typer.Option("--strict/--lenient",
                                             help="strict: a bad row fails its whole file; lenient: skip and report it.")]
 InstanceOption = Annotated[str | None, typer.Option("--instance", help="Instance host, when the files do not name it.")]
+ForceOption = Annotated[bool, typer.Option("--force",
+                                           help="Re-import files even when unchanged since their last import.")]
 
 import_app = typer.Typer(help="Import participation exports (Decidim open data, Consul/Decide Madrid CSV).",
                          no_args_is_help=True)
@@ -29,10 +31,11 @@ research_app = typer.Typer(help="Participation research: listing-order exposure,
                            no_args_is_help=True)
 
 
-def _run_import(path: Path, platform: str | None, instance: str | None, strict: bool, db: Path | None) -> None:
+def _run_import(path: Path, platform: str | None, instance: str | None, strict: bool, db: Path | None,
+                force: bool = False) -> None:
     settings = load_settings(db)
     with writer(settings.db_path) as con:
-        report = import_path(con, path, platform=platform, instance_id=instance, strict=strict)
+        report = import_path(con, path, platform=platform, instance_id=instance, strict=strict, force=force)
     _print_report(report)
     if not report.ok:
         raise typer.Exit(1)
@@ -43,10 +46,21 @@ def _print_report(report: ImportReport) -> None:
     for column in ("file", "export", "instance", "rows", "written", "skipped rows", "status"):
         table.add_column(column)
     for f in report.files:
+        if f.unchanged:  # neither read nor written this time
+            table.add_row(f.label, f.kind or "", f.instance_id or "", "", "", "", "[dim]unchanged, skipped[/]")
+            continue
         status = "[red]failed[/]" if f.failed else "[yellow]skipped[/]" if f.skipped else "[green]ok[/]"
         written = ", ".join(f"{t} {n}" for t, n in f.written.items() if t != "instances")
         table.add_row(f.label, f.kind or "", f.instance_id or "", str(f.rows_read), written, str(len(f.issues)), status)
     console.print(table)
+    unchanged = [f for f in report.files if f.unchanged]
+    if unchanged:
+        print(f"{len(unchanged)} file(s) unchanged since their last import, skipped (--force re-imports them)",
+              file=sys.stderr)
+    for f in unchanged:
+        if f.previous_bad_rows:
+            print(f"{f.label}: unchanged; its import skipped {f.previous_bad_rows} bad row(s) "
+                  "(--force lists them again, --strict fails on them)", file=sys.stderr)
     for f in report.files:
         for message in filter(None, (f.failed, f.skipped)):
             print(message, file=sys.stderr)
@@ -57,21 +71,24 @@ def _print_report(report: ImportReport) -> None:
 
 
 @import_app.command("decidim-open-data")
-def import_decidim(path: PathArg, instance: InstanceOption = None, strict: StrictOption = False, db: DbOption = None) -> None:
+def import_decidim(path: PathArg, instance: InstanceOption = None, strict: StrictOption = False, db: DbOption = None,
+                   force: ForceOption = False) -> None:
     """Decidim open-data export: the ZIP, a folder of its CSVs, or one CSV."""
-    _run_import(path, "decidim", instance, strict, db)
+    _run_import(path, "decidim", instance, strict, db, force)
 
 
 @import_app.command("consul-csv")
-def import_consul(path: PathArg, instance: InstanceOption = None, strict: StrictOption = False, db: DbOption = None) -> None:
+def import_consul(path: PathArg, instance: InstanceOption = None, strict: StrictOption = False, db: DbOption = None,
+                  force: ForceOption = False) -> None:
     """Consul CSV: Decide Madrid's dump files (or their filtered copies) and the 2019 research extract."""
-    _run_import(path, "consul", instance, strict, db)
+    _run_import(path, "consul", instance, strict, db, force)
 
 
 @import_app.command("any")
-def import_any(path: PathArg, instance: InstanceOption = None, strict: StrictOption = False, db: DbOption = None) -> None:
+def import_any(path: PathArg, instance: InstanceOption = None, strict: StrictOption = False, db: DbOption = None,
+               force: ForceOption = False) -> None:
     """Detect Decidim or Consul exports by their columns, file by file."""
-    _run_import(path, None, instance, strict, db)
+    _run_import(path, None, instance, strict, db, force)
 
 
 @research_app.command("summary")

@@ -3,14 +3,23 @@
 One transaction per file: a file is stored completely or not at all, and a bad file never stops the
 others. ``strict`` stops a file at its first bad row; lenient mode skips bad rows and reports each
 with file, line and field. Rows are upserted on their keys, so importing twice changes nothing.
+
+Parsing is the slow part, so a file is skipped (reported ``unchanged``) when ``participation_files``
+already holds it with the same sha256, importer version and options, and its rows are all still
+stored (none deleted or overwritten by another source since); ``force`` re-imports it. The
+file's record is written in its rows' transaction: a failing file keeps its previous rows and record,
+so it is retried at the next run.
 """
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -19,7 +28,14 @@ from observatory.participation import formats
 from observatory.participation.context import SourceContext, host_of
 from observatory.participation.csvread import CsvSyntaxError, decode, read_rows
 from observatory.participation.errors import ImportFailed, RowIssue, UnsupportedFile
-from observatory.participation.load import register_tables, write_records
+from observatory.participation.load import (
+    FileRecord,
+    record_file,
+    register_tables,
+    rows_still_stored,
+    stored_file,
+    write_records,
+)
 from observatory.participation.records import Instance, Record
 from observatory.store import transaction
 
@@ -38,6 +54,8 @@ class FileReport:
     issues: list[RowIssue] = field(default_factory=list)
     skipped: str | None = None    # why the file was left out (unsupported export, ...)
     failed: str | None = None     # why nothing was written (strict error, unreadable CSV)
+    unchanged: bool = False       # already imported from the same bytes: neither parsed nor written
+    previous_bad_rows: int = 0    # for an unchanged file: rows its stored import skipped (lenient)
 
 
 @dataclass
@@ -67,6 +85,33 @@ class _TrackingGetter:
         return self.values.get(name)
 
 
+@cache
+def importer_version() -> str:
+    """Fingerprint of the code that turns a file into rows (this module and every participation module it
+    imports, transitively): any edit there re-imports unchanged files once, so no stale parse survives."""
+    package = __name__.rsplit(".", 1)[0]
+    folder = Path(__file__).resolve().parent
+    seen: set[str] = set()
+    pending = [__name__.rsplit(".", 1)[1]]
+    while pending:
+        name = pending.pop()
+        if name in seen or not (folder / f"{name}.py").is_file():
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((folder / f"{name}.py").read_bytes())):
+            if not isinstance(node, ast.ImportFrom) or not node.module:
+                continue
+            if node.module == package:              # from observatory.participation import formats
+                pending.extend(alias.name for alias in node.names)
+            elif node.module.startswith(package + "."):   # from observatory.participation.load import ...
+                pending.append(node.module[len(package) + 1:].split(".")[0])
+    digest = hashlib.sha256()
+    for name in sorted(seen):
+        digest.update(f"{name}\0".encode())
+        digest.update((folder / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def iter_sources(path: Path) -> Iterator[Source]:
     """Every CSV under ``path``: the file itself, the CSVs of a folder (recursively), or those of a ZIP."""
     if path.is_dir():
@@ -84,14 +129,18 @@ def iter_sources(path: Path) -> Iterator[Source]:
 
 
 def import_path(con: duckdb.DuckDBPyConnection, path: Path, platform: str | None = None,
-                instance_id: str | None = None, strict: bool = False, checked_on: date | None = None) -> ImportReport:
-    """Import every file found at ``path``; ``platform`` ('decidim' | 'consul') restricts detection."""
+                instance_id: str | None = None, strict: bool = False, checked_on: date | None = None,
+                force: bool = False) -> ImportReport:
+    """Import every file found at ``path``; ``platform`` ('decidim' | 'consul') restricts detection.
+
+    ``force`` re-imports files already stored from the same bytes (skipped otherwise, see the module doc).
+    """
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file or folder")
     report = ImportReport()
     single_file = path.is_file() and not zipfile.is_zipfile(path)
     for source in iter_sources(path):
-        file_report = import_source(con, source, platform, instance_id, strict, checked_on or date.today())
+        file_report = import_source(con, source, platform, instance_id, strict, checked_on or date.today(), force)
         if single_file and file_report.skipped:
             file_report.failed, file_report.skipped = file_report.skipped, None
         report.files.append(file_report)
@@ -101,8 +150,17 @@ def import_path(con: duckdb.DuckDBPyConnection, path: Path, platform: str | None
 
 
 def import_source(con: duckdb.DuckDBPyConnection, source: Source, platform: str | None, instance_id: str | None,
-                  strict: bool, checked_on: date) -> FileReport:
+                  strict: bool, checked_on: date, force: bool = False) -> FileReport:
+    """Parse then write one file in one transaction, unless it is stored unchanged (and not ``force``)."""
     report = FileReport(label=source.label)
+    sha = hashlib.sha256(source.data).hexdigest()
+    if not force:
+        known = stored_file(con, source.label)
+        if (known is not None and _is_current(known, sha, platform, instance_id, strict)
+                and rows_still_stored(con, known)):
+            report.unchanged, report.kind, report.instance_id = True, known.export_kind, known.instance_id
+            report.previous_bad_rows = known.bad_rows
+            return report
     try:
         records, kind, ctx = parse_source(source, platform, instance_id, strict, checked_on, report)
     except UnsupportedFile as exc:
@@ -118,7 +176,18 @@ def import_source(con: duckdb.DuckDBPyConnection, source: Source, platform: str 
         report.written = write_records(con, [instance, *records])
         register_tables(con, report.written, source=f"import of {source.label}", licence=LICENCE_NOTE,
                         checked_on=checked_on)
+        record_file(con, FileRecord(source.label, sha, importer_version(), platform, instance_id, kind.name,
+                                    ctx.instance_id, report.rows_read, len(report.issues), report.written))
     return report
+
+
+def _is_current(known: FileRecord, sha: str, platform: str | None, instance_id: str | None, strict: bool) -> bool:
+    """True when importing again would write exactly what is stored: same bytes, same parsing code and
+    the same options (another --instance or platform can give other rows). A strict run re-checks a file
+    whose stored import skipped bad rows, so it still fails on them as it always did."""
+    return (known.sha256 == sha and known.importer_version == importer_version()
+            and known.platform_option == platform and known.instance_option == instance_id
+            and not (strict and known.bad_rows))
 
 
 def parse_source(source: Source, platform: str | None, instance_id: str | None, strict: bool, checked_on: date,

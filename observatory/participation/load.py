@@ -1,14 +1,16 @@
 """Write participation records: upsert by primary key, inside the caller's transaction.
 
 Upserting on the key makes every re-import or re-collection idempotent; the caller owns the
-transaction so one file (or one instance) is stored completely or not at all.
+transaction so one file (or one instance) is stored completely or not at all. ``participation_files``
+remembers each imported file's sha256, so the importer can skip a file it already holds.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import astuple
+from dataclasses import astuple, dataclass
 from datetime import date, datetime
 
 import duckdb
@@ -27,6 +29,7 @@ TABLE_TITLES: dict[str, str] = {
     "meetings": "Meetings of participatory spaces",
     "comments": "Comments on proposals, meetings, results and debates",
 }
+_RECORD_TABLES = frozenset(record_type.TABLE for record_type in RECORD_TYPES)
 
 
 def write_records(con: duckdb.DuckDBPyConnection, records: Iterable[Record]) -> dict[str, int]:
@@ -70,3 +73,56 @@ def register_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str], sourc
             [table, TABLE_TITLES.get(table, table), TABLE_TITLES.get(table, table), licence, source,
              checked_on, datetime.now()],
         )
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What ``participation_files`` remembers of a file's last successful import (see migration 0006)."""
+
+    source_label: str
+    sha256: str
+    importer_version: str
+    platform_option: str | None
+    instance_option: str | None
+    export_kind: str
+    instance_id: str
+    rows_read: int
+    bad_rows: int
+    written: dict[str, int]     # rows written per table, as ``write_records`` returned them
+
+
+def stored_file(con: duckdb.DuckDBPyConnection, source_label: str) -> FileRecord | None:
+    """The record of the last successful import of ``source_label``, if any."""
+    row = con.execute(
+        "SELECT source_label, sha256, importer_version, platform_option, instance_option, export_kind, "
+        "instance_id, rows_read, bad_rows, written FROM participation_files WHERE source_label = ?", [source_label]
+    ).fetchone()
+    return FileRecord(*row[:-1], written=json.loads(row[-1])) if row else None
+
+
+def record_file(con: duckdb.DuckDBPyConnection, record: FileRecord) -> None:
+    """Remember a file's import; call it in the transaction that wrote its rows, so both commit or neither."""
+    now = datetime.now()
+    con.execute(
+        "INSERT OR REPLACE INTO participation_files (source_label, sha256, importer_version, platform_option, "
+        "instance_option, export_kind, instance_id, rows_read, bad_rows, written, imported_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [*astuple(record)[:-1], json.dumps(record.written, sort_keys=True), now],
+    )
+    con.execute("UPDATE table_meta SET checked_on = ?, loaded_at = ? WHERE table_name = 'participation_files'",
+                [now.date(), now])
+
+
+def rows_still_stored(con: duckdb.DuckDBPyConnection, record: FileRecord) -> bool:
+    """False when rows the file wrote are gone: deleted since, or overwritten on their keys by another
+    source (a collector, another file). Importing the file again then restores them, as it did before
+    unchanged files were skipped, so a skip never leaves the database different from a re-import."""
+    source_url = f"file:{record.source_label}"
+    for table, count in record.written.items():
+        if table == "instances" or table not in _RECORD_TABLES:  # one row per instance, shared by every file
+            continue
+        # the table name was checked against the record types above, never taken from free text
+        row = con.execute(f"SELECT count(*) FROM {table} WHERE source_url = ?", [source_url]).fetchone()  # noqa: S608
+        if row is None or row[0] < count:
+            return False
+    return True
