@@ -7,7 +7,8 @@ supported projects are taken up front. ``voter_budget_increment=1`` re-runs with
 voter until the outcome overspends (keep the previous one) or is exhaustive.
 
 Speed: voters with identical ballots are merged; a round only evaluates projects whose stale
-(lower-bound) rho can still win, each with one sort of its supporters' budgets. Exactness: the
+(lower-bound) rho can still win, each priced by Newton's method on its supporters' budgets
+(``mes_change.price``). Exactness: the
 float run flags any near-tie (relative gap below ``NEAR_TIE``) that it cannot settle exactly and
 the whole run is then repeated in ``Fraction`` arithmetic. ``mes-add1`` skips the unit steps that
 provably repeat the last outcome (``mes_change.ChangeFinder``) instead of re-running MES at each of them.
@@ -172,7 +173,9 @@ def _run(election: Election, groups: ApprovalGroups, eligible: list[int], b: Fra
         return _mes_float(election, groups, eligible, b, trace)
     except _Ambiguous:
         if trace is not None:
-            trace.rho.clear(), trace.pristine.clear(), trace.paid.clear()
+            trace.rho.clear()
+            trace.pristine.clear()
+            trace.paid.clear()
         return _mes_exact(election, groups, eligible, b)
 
 
