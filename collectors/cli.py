@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,8 +12,11 @@ from rich.table import Table
 
 import collectors
 from observatory.config import load_settings
-from observatory.runs import RunSummary, list_runs, rebuild, run_collector
 from observatory.store import writer
+
+if TYPE_CHECKING:
+    # observatory.runs (HTTP client, archive: requests) is imported inside the commands that run collectors.
+    from observatory.runs import RunSummary
 
 console = Console()
 DbOption = Annotated[str | None, typer.Option("--db", help="Database file (default: OBSERVATORY_DB or XDG data dir).")]
@@ -39,6 +42,8 @@ def collect_cmd(
     db: DbOption = None,
 ) -> None:
     """Run collectors against their live sources, archiving every response."""
+    from observatory.runs import run_collector
+
     wanted = names or collectors.names()
     try:
         classes = [collectors.get(n) for n in wanted]
@@ -68,6 +73,8 @@ def collect_cmd(
 
 def runs_cmd(limit: Annotated[int, typer.Option(help="How many runs to show.")] = 30, db: DbOption = None) -> None:
     """List past collector runs, newest first."""
+    from observatory.runs import list_runs
+
     settings = load_settings(db)
     with writer(settings.db_path) as con:
         rows = list_runs(con, limit)
@@ -87,6 +94,8 @@ def rebuild_cmd(
     db: DbOption = None,
 ) -> None:
     """Rebuild collected tables offline from the raw archive (no network)."""
+    from observatory.runs import rebuild
+
     try:
         for name in names or []:
             collectors.get(name)

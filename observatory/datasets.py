@@ -13,12 +13,15 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from observatory import checks
 from observatory.store import connect_writer, transaction
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CURATED_ORIGIN = "dataset"
 
@@ -174,6 +177,8 @@ def _table_columns(con: duckdb.DuckDBPyConnection | None) -> dict[str, list[str]
 
 
 def _frame(resource: Resource) -> pd.DataFrame:
+    import pandas as pd  # imported on use: ~1 s, only paid by `build`
+
     header, rows = resource.read_rows()
     frame = pd.DataFrame(rows, columns=header, dtype="object")
     return frame.where(frame != "", None)

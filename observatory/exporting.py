@@ -11,8 +11,6 @@ import json
 from pathlib import Path
 
 import duckdb
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from observatory import schema
 from observatory.store import user_tables
@@ -59,8 +57,12 @@ def export_table(con: duckdb.DuckDBPyConnection, name: str, fmt: str, out: Path)
     table = con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
+        import pyarrow.csv as pacsv  # pyarrow is imported on use, by exports only
+
         pacsv.write_csv(table, out)
     elif fmt == "parquet":
+        import pyarrow.parquet as pq
+
         pq.write_table(table, out)
     else:
         frame = table.to_pandas()

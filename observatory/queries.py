@@ -8,11 +8,14 @@ only identifiers ever placed in SQL text come from the database catalogue, never
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from observatory.store import user_tables
+
+if TYPE_CHECKING:
+    import pandas as pd  # DataFrames come from duckdb's .df(), which imports pandas when first called
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from dataclasses import astuple, dataclass
 from datetime import date, datetime
 
 import duckdb
-import pandas as pd
 
 from observatory.participation.records import RECORD_TYPES, Record, column_names
 
@@ -42,6 +41,8 @@ def write_records(con: duckdb.DuckDBPyConnection, records: Iterable[Record]) -> 
         rows = grouped.get(record_type)
         if not rows:
             continue
+        import pandas as pd  # imported on use (~1 s): paid only when there are records to write
+
         columns = column_names(record_type)
         unique = {tuple(getattr(r, k) for k in record_type.KEY): r for r in rows}  # last one wins
         frame = pd.DataFrame([astuple(r) for r in unique.values()], columns=columns, dtype=object)

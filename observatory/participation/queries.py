@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd  # DataFrames come from duckdb's .df(), which imports pandas when first called
 
 PROPOSAL_COLUMNS = ("instance_id, proposal_id, component_id, platform, platform_version, state, supports, comments_count, "
                     "published_at, quality_flag, scope, source_url, checked_on")

@@ -12,8 +12,6 @@ import re
 import warnings
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
-
 _SPACES = re.compile(r"[ \t\xa0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _BLOCK_TAGS = ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "pre"]
@@ -26,6 +24,8 @@ def html_to_text(value: str | None) -> str | None:
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     if "<" not in value and "&" not in value:
         return value.strip()
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning  # imported on use: only markup needs parsing
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         soup = BeautifulSoup(value, "html.parser")

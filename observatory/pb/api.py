@@ -20,11 +20,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from observatory.pb.limits import DEFAULT_RULE_TIME_LIMIT_S
 from observatory.pb.metrics import OutcomeMetrics, changes, outcome_metrics
 from observatory.pb.model import Ballots, Election
 from observatory.pb.rules import RULES
 
-DEFAULT_RULE_TIME_LIMIT_S = 30.0
 REFERENCE_RULE = "greedy"
 
 

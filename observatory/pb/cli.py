@@ -15,11 +15,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from observatory.config import load_settings
-from observatory.pb import pabulib
-from observatory.pb.api import DEFAULT_RULE_TIME_LIMIT_S, compare, cross_edition_summary
-from observatory.pb.importer import FileResult, edition_id_of, import_editions
-from observatory.pb.rules import RULES
+from observatory.pb.limits import DEFAULT_RULE_TIME_LIMIT_S
 from observatory.store import connect_readonly, writer
+
+# The engine (observatory.pb.api, .importer, .pabulib, .rules: numpy, pandas, pyarrow) is imported inside the
+# commands, so `observatory --help` and the other command families do not pay for it.
 
 pb_app = typer.Typer(help="Participatory budgeting: Pabulib import, rule comparison, cross-edition summary.",
                      no_args_is_help=True)
@@ -54,6 +54,9 @@ def import_cmd(paths: PathsArg,
                rule_time_limit: LimitOption = DEFAULT_RULE_TIME_LIMIT_S,
                db: DbOption = None) -> None:
     """Load .pb files into the PB tables and precompute every rule's outcome (idempotent)."""
+    from observatory.pb import pabulib
+    from observatory.pb.importer import FileResult, edition_id_of, import_editions
+
     files = pb_files(paths)
     names = _rule_list(rules)
     settings = load_settings(db)
@@ -89,6 +92,8 @@ def import_cmd(paths: PathsArg,
 def _rule_list(text: str | None) -> list[str] | None:
     if not text:
         return None
+    from observatory.pb.rules import RULES
+
     names = [r.strip() for r in text.split(",") if r.strip()]
     unknown = [r for r in names if r not in RULES]
     if unknown:
@@ -117,6 +122,9 @@ def compare_cmd(paths: PathsArg,
     """Run rules on .pb files (no database) and print selections with their metrics."""
     if fmt not in ("table", "csv", "json"):
         raise typer.BadParameter("--format must be table, csv or json")
+    from observatory.pb import pabulib
+    from observatory.pb.api import compare
+
     names = _rule_list(rules)
     results = []
     for path in pb_files(paths):
@@ -163,6 +171,8 @@ def _fmt(value: Any) -> str:
 def summary_cmd(fmt: Annotated[str, typer.Option("--format", help="table | csv | markdown")] = "table",
                 db: DbOption = None) -> None:
     """Per approval edition: budget and supports that the optima reach beyond greedy."""
+    from observatory.pb.api import cross_edition_summary
+
     con = connect_readonly(load_settings(db).db_path)
     try:
         df = cross_edition_summary(con)

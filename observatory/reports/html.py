@@ -11,15 +11,17 @@ import re
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from observatory.reports.charts import bar_svg
 from observatory.reports.i18n import format_number, t, typography
 from observatory.reports.model import Cited, Link, Report, Share
 from observatory.reports.sources import is_web_url
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _CODE = re.compile(r"`([^`]+)`")
@@ -84,6 +86,9 @@ def cell_class(value: Any) -> Markup:
 
 @cache
 def _environment() -> Environment:
+    # imported on use: only HTML and PDF exports pay for jinja2
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(refs=refs, cell=cell, cell_class=cell_class, rich=rich, link=link, bar_svg=lambda c, lang: Markup(bar_svg(c, lang)))

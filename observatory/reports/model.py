@@ -14,8 +14,6 @@ from datetime import date, datetime
 from typing import Any
 
 import duckdb
-import numpy as np
-import pandas as pd
 
 from observatory import queries, schema
 from observatory.analytics.licences import catalogue_from_rows, explain
@@ -113,6 +111,9 @@ class UnknownToolError(ValueError):
 
 def clean_value(value: Any) -> Any:
     """pandas/numpy scalars -> plain Python; timestamps -> dates (a report dates facts, it does not time them)."""
+    import numpy as np  # imported on use (already loaded by then: values come from DataFrames)
+    import pandas as pd
+
     if isinstance(value, (list, tuple, np.ndarray)):
         return list(value)
     if value is None or (not isinstance(value, str) and pd.isna(value)):

@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.worksheet import Worksheet
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from observatory.reports.html import check_lang
 from observatory.reports.i18n import t
@@ -25,13 +21,38 @@ from observatory.reports.safe import neutralise
 from observatory.reports.sources import is_web_url
 from observatory.reports.tabular import cite_text, sheets
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="E6EDF2")
-LINK_FONT = Font(color="1A4F6E", underline="single")
-WRAP = Alignment(wrap_text=True, vertical="top")
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl (~0.5 s to import) is imported when a workbook is written, not when the FORMATS registry loads.
 MAX_WIDTH = 60
 SOURCES_SHEET = "Sources"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass(frozen=True)
+class _Styles:
+    header_font: Font
+    header_fill: PatternFill
+    link_font: Font
+    wrap: Alignment
+
+
+@cache
+def _styles() -> _Styles:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    return _Styles(header_font=Font(bold=True), header_fill=PatternFill("solid", fgColor="E6EDF2"),
+                   link_font=Font(color="1A4F6E", underline="single"), wrap=Alignment(wrap_text=True, vertical="top"))
+
+
+def __getattr__(name: str) -> Any:
+    """``HEADER_FONT``, ``HEADER_FILL``, ``LINK_FONT`` and ``WRAP`` stay module attributes, built on first use."""
+    if name in {"HEADER_FONT", "HEADER_FILL", "LINK_FONT", "WRAP"}:
+        return getattr(_styles(), name.lower())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def sheet_title(wanted: str, taken: set[str]) -> str:
@@ -55,7 +76,7 @@ def _put(ws: Worksheet, row: int, col: int, value: Any) -> None:
         c.value = neutralise(value.text)
         if is_web_url(value.url):
             c.hyperlink = value.url
-            c.font = LINK_FONT
+            c.font = _styles().link_font
     elif isinstance(value, Share):
         c.value = float(value)
         c.number_format = "0.0%"
@@ -82,10 +103,14 @@ def _width(value: Any) -> int:
 
 
 def _table_sheet(ws: Worksheet, table: Table, lang: str, source_rows: dict[int, int]) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    style = _styles()
     headers = [*table.columns, t(lang, "col_sources")]
     for j, name in enumerate(headers, start=1):
         c = ws.cell(row=1, column=j, value=neutralise(name))
-        c.font, c.fill, c.alignment = HEADER_FONT, HEADER_FILL, WRAP
+        c.font, c.fill, c.alignment = style.header_font, style.header_fill, style.wrap
     widths = [len(h) for h in headers]
     for i, (row, cites) in enumerate(zip(table.rows, table.row_sources, strict=True), start=2):
         for j, value in enumerate(row, start=1):
@@ -95,17 +120,18 @@ def _table_sheet(ws: Worksheet, table: Table, lang: str, source_rows: dict[int, 
         widths[-1] = max(widths[-1], len(cite_text(cites)))
         if cites and cites[0] in source_rows:   # jump to the first source of the row
             c.hyperlink = Hyperlink(ref=c.coordinate, location=f"'{SOURCES_SHEET}'!A{source_rows[cites[0]]}")
-            c.font = LINK_FONT
+            c.font = style.link_font
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = min(MAX_WIDTH, max(8, w + 2))
         if w > MAX_WIDTH:
             for r in range(2, len(table.rows) + 2):
-                ws.cell(row=r, column=j).alignment = WRAP
+                ws.cell(row=r, column=j).alignment = style.wrap
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(table.rows) + 1)}"
 
 
 def _title_sheet(ws: Worksheet, report: Report) -> None:
+    style = _styles()
     lang = report.lang
     rows: list[tuple[str, Any]] = [
         (t(lang, "report_kicker"), report.title),
@@ -121,20 +147,23 @@ def _title_sheet(ws: Worksheet, report: Report) -> None:
     if report.needs_yaml:
         rows.append((t(lang, "sec_needs"), report.needs_yaml))
     for i, (label, value) in enumerate(rows, start=1):
-        ws.cell(row=i, column=1, value=neutralise(label)).font = HEADER_FONT
+        ws.cell(row=i, column=1, value=neutralise(label)).font = style.header_font
         _put(ws, i, 2, value)
-        ws.cell(row=i, column=2).alignment = WRAP
+        ws.cell(row=i, column=2).alignment = style.wrap
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 100
     ws.freeze_panes = "A2"
 
 
 def _sources_sheet(ws: Worksheet, report: Report) -> None:
+    from openpyxl.utils import get_column_letter
+
+    style = _styles()
     lang = report.lang
     headers = [t(lang, k) for k in ("col_number", "col_title", "col_url", "col_publisher", "col_commit", "col_checked_on")]
     for j, name in enumerate(headers, start=1):
         c = ws.cell(row=1, column=j, value=name)
-        c.font, c.fill = HEADER_FONT, HEADER_FILL
+        c.font, c.fill = style.header_font, style.header_fill
     for i, s in enumerate(report.sources, start=2):
         _put(ws, i, 1, s.number)
         _put(ws, i, 2, s.title)
@@ -152,10 +181,11 @@ def _charts_sheet(ws: Worksheet, report: Report) -> None:
     from openpyxl.chart import BarChart as XlBarChart
     from openpyxl.chart import Reference
 
+    header_font = _styles().header_font
     row = 1
     for section in report.sections:
         for chart in section.charts:
-            ws.cell(row=row, column=1, value=neutralise(chart.title)).font = HEADER_FONT
+            ws.cell(row=row, column=1, value=neutralise(chart.title)).font = header_font
             ws.cell(row=row, column=3, value=cite_text(chart.sources) or None)
             ws.cell(row=row + 1, column=1, value=t(report.lang, "col_tool" if chart.key != "countries" else "col_country"))
             ws.cell(row=row + 1, column=2, value=neutralise(chart.unit))
@@ -175,6 +205,8 @@ def _charts_sheet(ws: Worksheet, report: Report) -> None:
 
 
 def workbook(report: Report) -> Workbook:
+    from openpyxl import Workbook
+
     wb = Workbook()
     wb.properties.title = report.title
     wb.properties.creator = t(report.lang, "report_kicker")
