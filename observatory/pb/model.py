@@ -81,6 +81,12 @@ class ApprovalGroups:
         bounds = np.searchsorted(cols, np.arange(n_projects + 1))
         return [rows[bounds[p]:bounds[p + 1]] for p in range(n_projects)]
 
+    @cached_property
+    def supporter_weights(self) -> list[np.ndarray]:
+        """Per project, the voter counts of its supporting groups (float64, aligned with ``project_supporters``)."""
+        w = self.weights.astype(np.float64)
+        return [w[s] for s in self.project_supporters]
+
 
 @dataclass
 class Election:

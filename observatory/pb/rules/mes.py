@@ -57,59 +57,52 @@ def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], 
     search for the next change does not have to replay this run.
     """
     sup = groups.project_supporters
-    w = groups.weights.astype(np.float64)
+    wsup = groups.supporter_weights
     b = float(b_exact)
-    budget = np.full(len(w), b)
+    budget = np.full(len(groups.weights), b)
     cost = election.cost_array
     rank = election.lexico_rank
+    approvers = election.approval_counts
     # heap of (stale rho, lexico rank, project)
-    inv = (1.0 / election.approval_counts[eligible].astype(np.float64)).tolist()
+    inv = (1.0 / approvers[eligible].astype(np.float64)).tolist()
     heap = list(zip(inv, rank[eligible].tolist(), eligible, strict=True))
     heapq.heapify(heap)
     selected: list[int] = []
     while heap:
         best = np.inf
-        evaluated: list[tuple] = []  # rho, rank, p, pi, pristine, capped supporters, weight holding money
+        evaluated: list[tuple] = []  # rho, rank, p, pi, nobody capped
         popped = []
         while heap and heap[0][0] <= best * (1 + NEAR_TIE):
             stale, r, p = heapq.heappop(heap)
-            s = sup[p]
-            bud = budget[s]
-            ws = w[s]
+            bud = budget[sup[p]]
+            ws = wsup[p]
             c = cost[p]
             avail = float(ws @ bud)
             if avail < c * (1 - NEAR_TIE):
                 continue  # unaffordable now, and budgets only fall: drop for good
             if avail < c * (1 + NEAR_TIE):
                 raise _Ambiguous
-            total_w = float(ws.sum())
-            pi = c / total_w
-            if float(bud.min()) >= pi * (1 + NEAR_TIE):  # nobody capped: the equal share
-                capped, holding, pristine = None, total_w, True
-            else:
+            pi = c / float(approvers[p])
+            nobody_capped = float(bud.min()) >= pi * (1 + NEAR_TIE)  # then everyone pays the equal share
+            if not nobody_capped:
                 pi = price(bud, ws, c)
-                capped = bud * (1 + 1e-12) < pi
-                paying = ~capped
-                holding = float(ws[paying].sum())
-                # the capped supporters hold nothing and the others clearly more than pi: rho is exactly
-                # 1 / (approvers holding money), an integer count
-                pristine = not bud[capped].any() and float(bud[paying].min()) >= pi * (1 + NEAR_TIE)
             rho = pi / c
-            evaluated.append((rho, r, p, pi, pristine, capped, holding))
+            evaluated.append((rho, r, p, pi, nobody_capped))
             popped.append((rho, r, p))
             best = min(best, rho)
         if not evaluated:
             break
         near = [e for e in evaluated if e[0] <= best * (1 + NEAR_TIE)]
         if len(near) > 1:
-            if all(e[4] for e in near):
+            ties = {e[2]: _tie_facts(budget[sup[e[2]]], wsup[e[2]], e[3], e[4]) for e in near}
+            if all(ties[e[2]][0] for e in near):
                 # rho = 1 / (approvers holding money) exactly -> most of them, then id
-                near.sort(key=lambda e: (-e[6], e[1]))
+                near.sort(key=lambda e: (-ties[e[2]][1], e[1]))
             elif _same_tie_class(election, sup, near):
                 near.sort(key=lambda e: e[1])
             else:
                 raise _Ambiguous
-        _, _, p, pi, _, capped, _ = near[0]
+        _, _, p, pi, nobody_capped = near[0]
         for item in popped:
             if item[2] != p:
                 heapq.heappush(heap, item)
@@ -117,14 +110,26 @@ def _mes_float(election: Election, groups: ApprovalGroups, eligible: list[int], 
         bud = budget[s]
         if (np.abs(bud - pi) <= pi * NEAR_TIE).any():
             raise _Ambiguous  # who is capped is uncertain: exact zeros must stay exact
-        budget[s] = bud - pi if capped is None else np.where(capped, 0.0, bud - pi)
+        budget[s] = bud - pi if nobody_capped else np.where(bud * (1 + 1e-12) < pi, 0.0, bud - pi)
         selected.append(p)
         if trace is not None:
             trace.paid.append(pi)
-            trace.pristine.append(capped is None)
-            trace.rho.append(1.0 / float(election.approval_counts[p]) if capped is None
-                             else pi / float(cost[p]) * (1 + MARGIN))
+            trace.pristine.append(nobody_capped)
+            trace.rho.append(1.0 / float(approvers[p]) if nobody_capped else pi / float(cost[p]) * (1 + MARGIN))
     return selected
+
+
+def _tie_facts(bud: np.ndarray, ws: np.ndarray, pi: float, nobody_capped: bool) -> tuple[bool, float]:
+    """Whether a near-tied candidate's rho is exactly 1 / (approvers holding money), and their weight.
+
+    True when the capped supporters hold nothing and the others clearly more than ``pi``; computed only
+    for candidates in a near-tie, since most rounds have none.
+    """
+    if nobody_capped:
+        return True, float(ws.sum())
+    capped = bud * (1 + 1e-12) < pi
+    paying = ~capped
+    return (not bud[capped].any() and float(bud[paying].min()) >= pi * (1 + NEAR_TIE)), float(ws[paying].sum())
 
 
 def _mes_exact(election: Election, groups: ApprovalGroups, eligible: list[int], b: Fraction) -> list[int]:

@@ -90,6 +90,7 @@ class ChangeFinder:
     def __init__(self, election: Election, groups: ApprovalGroups, eligible: list[int]) -> None:
         self.sup = groups.project_supporters
         self.w = groups.weights.astype(np.float64)
+        self.wsup = groups.supporter_weights
         self.g_indptr = groups.indptr
         self.g_indices = groups.indices
         self.cost = election.cost_array
@@ -123,7 +124,7 @@ class ChangeFinder:
 
     def _fails(self, t: int, seq: list[int], q: int, bud: np.ndarray, rho: float) -> bool:
         """Whether ``q``'s supporters (budgets ``bud``) may pay its cost at ``rho`` (or at all, after the end)."""
-        ws = self.w[self.sup[q]]
+        ws = self.wsup[q]
         c = float(self.cost[q])
         held = float(ws @ bud) if t == len(seq) else float(ws @ np.minimum(bud, rho * c))
         return held >= c * (1 - MARGIN) - self.slack
@@ -137,7 +138,7 @@ class ChangeFinder:
             pos = np.arange(int(lens.sum())) + np.repeat(starts - (np.cumsum(lens) - lens), lens)
             self._entries[s] = (self.g_indices[pos], lens)
         projects, lens = self._entries[s]
-        return np.bincount(projects, weights=np.repeat(self.w[self.sup[s]] * paid, lens), minlength=self.n)
+        return np.bincount(projects, weights=np.repeat(self.wsup[s] * paid, lens), minlength=self.n)
 
     # ---- replay ---------------------------------------------------------------------------------
     def replay(self, seq: list[int], x: float, left: Replay | None = None, pairs: list[Pair] | None = None,
@@ -186,7 +187,7 @@ class ChangeFinder:
                 out.pristine.append(True)
             else:
                 start = below.paid[t] if below is not None and t < len(below.paid) else 0.0
-                pi = price(bud, self.w[g], c, start)
+                pi = price(bud, self.wsup[s], c, start)
                 out.rho.append(pi / c * (1 + MARGIN))
                 out.pristine.append(False)
             out.paid.append(pi)
