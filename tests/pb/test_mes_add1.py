@@ -110,3 +110,22 @@ def test_mes_add1_equals_unit_steps_on_shared_files(file_name: str, shared_data:
         pytest.skip(f"the unit-step loop needs more than PB_ADD1_MAX_SECONDS={max_seconds:g} s here ({exc} MES "
                     "runs so far); PB_ADD1_MAX_SECONDS=0 runs it to the end")
     assert RULES["mes-add1"](e) == expected
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_prices_recorded_by_the_mes_run_match_a_replay(seed: int) -> None:
+    """The MES run's trace stands in for a replay at ``b`` in every proof: it must say the same."""
+    from observatory.pb.rules.mes_change import Replay
+
+    e = _random_election(2000 + seed)
+    groups, eligible, _ = mes_module._setup(e)
+    finder = ChangeFinder(e, groups, eligible)
+    b = e.budget / groups.n_ballots
+    for step in (0, 3, 17):
+        trace = Replay()
+        seq = mes_module._run(e, groups, eligible, b + step, trace)
+        replay = finder.replay(seq, float(b + step))
+        assert len(trace.rho) == len(seq)
+        assert trace.pristine == replay.pristine
+        assert trace.rho == pytest.approx(replay.rho, rel=1e-12)
+        assert trace.paid == pytest.approx(replay.paid, rel=1e-12)
