@@ -42,17 +42,11 @@ class _Styles:
 
 @cache
 def _styles() -> _Styles:
+    """The workbook's styles, built once on first use (they need openpyxl)."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
     return _Styles(header_font=Font(bold=True), header_fill=PatternFill("solid", fgColor="E6EDF2"),
                    link_font=Font(color="1A4F6E", underline="single"), wrap=Alignment(wrap_text=True, vertical="top"))
-
-
-def __getattr__(name: str) -> Any:
-    """``HEADER_FONT``, ``HEADER_FILL``, ``LINK_FONT`` and ``WRAP`` stay module attributes, built on first use."""
-    if name in {"HEADER_FONT", "HEADER_FILL", "LINK_FONT", "WRAP"}:
-        return getattr(_styles(), name.lower())
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def sheet_title(wanted: str, taken: set[str]) -> str:
