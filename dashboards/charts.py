@@ -2,27 +2,84 @@
 
 Readable without colour: bars carry their value as text and a fill pattern per category, lines a
 marker symbol per series and a label at their last point. Every title and axis label is passed in
-already translated; ``lang`` only sets the number separators. The "map" is a longitude/latitude
-scatter with no basemap because plotly's geo basemaps are fetched from a CDN and the dashboard must
-work offline.
+already translated; ``lang`` sets the number separators and the month names of date axes. The
+"map" is a longitude/latitude scatter with no basemap because plotly's geo basemaps are fetched from
+a CDN and the dashboard must work offline.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+from babel.dates import format_date, format_datetime
+
+from dashboards.i18n import BABEL_LOCALE
 
 SEPARATORS = {"fr": ",\u202f", "en": ".,"}  # decimal mark, then thousands separator
 PATTERNS = ("", "/", "x", ".", "\\", "+", "-", "|")
 MAP_LABELS = 12
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon")
+MAX_DATE_TICKS = 8
+MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
 
 
 def _whole_numbers(fig: go.Figure, values: pd.Series, axis: str = "y") -> None:
     """Counts get whole-number ticks (no "2.5 deployments")."""
     if pd.api.types.is_integer_dtype(values) and len(values) and values.max() <= 10:
         (fig.update_yaxes if axis == "y" else fig.update_xaxes)(dtick=1)
+
+
+def _as_dates(values: pd.Series) -> pd.Series | None:
+    """``values`` as naive timestamps when they are dates/datetimes, else None (numbers, text, years...)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        out = values
+    elif values.dtype == object and len(values.dropna()) and all(isinstance(v, dt.date) for v in values.dropna()):
+        out = pd.to_datetime(values)
+    else:
+        return None
+    return out.dt.tz_localize(None) if out.dt.tz is not None else out  # plotly draws wall-clock time
+
+
+def _localise_dates(fig: go.Figure, values: pd.Series, lang: str) -> None:
+    """Date x axis with tick and hover labels written by Babel in ``lang`` ("janv. 2024" / "Jan 2024").
+
+    Plotly translates month names only through its locale bundles, fetched from a CDN, and the
+    dashboard must work offline, so French charts would otherwise read "Jan 2024". At most
+    ``MAX_DATE_TICKS`` ticks fall on month (or year) boundaries; data points are unchanged.
+    """
+    dates = _as_dates(values)
+    if dates is None or dates.dropna().empty:
+        return
+    dates = dates.dropna()
+    locale = BABEL_LOCALE.get(lang, BABEL_LOCALE["en"])
+    first, last = dates.min(), dates.max()
+    months = (last.year - first.year) * 12 + last.month - first.month
+    step = next((m for m in MONTH_STEPS if months // m + 1 <= MAX_DATE_TICKS), MONTH_STEPS[-1])
+    ticks = [d for d in pd.date_range(first.replace(day=1).normalize(), last, freq="MS")
+             if d >= first and ((d.year * 12 + d.month - 1) % step == 0)]
+    if step >= 12:
+        text = [format_date(d, format="y", locale=locale) for d in ticks]
+    else:
+        text = [format_date(d, format="MMM y", locale=locale) for d in ticks]
+    monthly = bool((dates == dates.dt.normalize()).all() and (dates.dt.day == 1).all())
+    if len(ticks) < 2 and not monthly:  # about a month of daily data: label (up to 8 of) the days themselves
+        days = sorted(dates.dt.normalize().unique())
+        ticks = [pd.Timestamp(d) for d in days[:: -(-len(days) // MAX_DATE_TICKS)]]
+        text = [format_date(d, format="d MMM y", locale=locale) for d in ticks]
+    fig.update_xaxes(tickmode="array", tickvals=[d.to_pydatetime() for d in ticks], ticktext=text)
+    timed = bool((dates != dates.dt.normalize()).any())
+    for trace in fig.data:  # hover: the same date, written by Babel, in place of plotly's English one
+        if trace.type != "scatter" or trace.x is None or trace.customdata is not None:
+            continue
+        xs = pd.to_datetime(pd.Series(list(trace.x)))
+        xs = xs.dt.tz_localize(None) if xs.dt.tz is not None else xs
+        trace.customdata = [[""] if pd.isna(x) else
+                            [format_datetime(x, format="d MMM y HH:mm", locale=locale) if timed else
+                             format_date(x, format="MMM y" if monthly else "medium", locale=locale)] for x in xs]
+        trace.hovertemplate = (trace.hovertemplate or "%{x}<br>%{y}<extra></extra>").replace("%{x}", "%{customdata[0]}")
 
 
 def _finish(fig: go.Figure, title: str, lang: str, height: int = 380) -> go.Figure:
@@ -49,6 +106,7 @@ def line(df: pd.DataFrame, x: str, y: str, title: str, labels: dict[str, str], l
     """Lines with a marker symbol per series and the series name written at its last point."""
     fig = px.line(df, x=x, y=y, color=series, symbol=series, symbol_sequence=SYMBOLS, markers=True, labels=labels)
     _whole_numbers(fig, df[y])
+    _localise_dates(fig, df[x], lang)
     if series is not None and not df.empty:
         last = df.sort_values(x).groupby(series, sort=False).tail(1)
         for row in last.itertuples(index=False):
@@ -63,6 +121,7 @@ def sparkline(df: pd.DataFrame, x: str, y: str, lang: str) -> go.Figure:
     if not df.empty:
         fig.add_annotation(x=df[x].iloc[-1], y=df[y].iloc[-1], text=str(df[y].iloc[-1]), showarrow=False,
                            xanchor="left", xshift=6)
+    _localise_dates(fig, df[x], lang)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(height=90, margin={"l": 0, "r": 40, "t": 0, "b": 0}, showlegend=False,
@@ -103,6 +162,7 @@ def histogram(df: pd.DataFrame, x: str, title: str, labels: dict[str, str], lang
               color: str | None = None) -> go.Figure:
     fig = px.histogram(df, x=x, color=color, pattern_shape=color, pattern_shape_sequence=PATTERNS,
                        labels=labels, text_auto=True, barmode="group")
+    _localise_dates(fig, df[x], lang)
     return _finish(fig, title, lang)
 
 
@@ -111,4 +171,5 @@ def scatter(df: pd.DataFrame, x: str, y: str, title: str, labels: dict[str, str]
     fig = px.scatter(df, x=x, y=y, text=text, symbol=symbol, color=symbol, symbol_sequence=SYMBOLS, labels=labels)
     if text:
         fig.update_traces(textposition="top center")
+    _localise_dates(fig, df[x], lang)
     return _finish(fig, title, lang)

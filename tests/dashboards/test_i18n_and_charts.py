@@ -92,6 +92,45 @@ def test_line_chart_labels_each_series_at_its_end():
     assert len({trace.marker.symbol for trace in fig.data}) == 2
 
 
+@pytest.fixture
+def monthly() -> pd.DataFrame:
+    """Fourteen months, Nov 2023 to Dec 2024, as DuckDB returns ``date_trunc('month', ...)::DATE``."""
+    months = pd.date_range("2023-11-01", "2024-12-01", freq="MS")
+    return pd.DataFrame({"month": months.date, "proposals": range(len(months))})
+
+
+@pytest.mark.parametrize("lang,months,not_months", [("fr", {"janv.", "mars"}, {"Jan", "Mar"}),
+                                                     ("en", {"Jan", "Mar"}, {"janv.", "mars"})])
+def test_date_axis_months_are_written_in_the_chart_language(monthly, lang, months, not_months):
+    fig = charts.line(monthly, "month", "proposals", "Per month", {}, lang)
+    axis = fig.layout.xaxis
+    assert axis.tickmode == "array" and 2 <= len(axis.ticktext) <= charts.MAX_DATE_TICKS
+    words = {text.split()[0] for text in axis.ticktext}
+    assert months <= words and not words & not_months, axis.ticktext
+    assert "janv. 2024" in axis.ticktext if lang == "fr" else "Jan 2024" in axis.ticktext
+    ticks = pd.to_datetime(list(axis.tickvals))
+    assert ticks.min() >= pd.Timestamp("2023-11-01") and ticks.max() <= pd.Timestamp("2024-12-01")
+    assert list(fig.data[0].y) == list(monthly["proposals"]), "data unchanged"
+    assert "%{customdata[0]}" in fig.data[0].hovertemplate
+    assert fig.data[0].customdata[2][0] == ("janv. 2024" if lang == "fr" else "Jan 2024")
+
+
+def test_date_axis_of_timestamps_and_sparklines_in_french():
+    history = pd.DataFrame({"fetched_at": pd.date_range("2022-02-15 08:00", periods=30, freq="7D", tz="UTC"),
+                            "stars": range(30), "tool": ["A", "B"] * 15})
+    for fig in (charts.line(history, "fetched_at", "stars", "Stars", {}, "fr", series="tool"),
+                charts.sparkline(history, "fetched_at", "stars", "fr")):
+        texts = fig.layout.xaxis.ticktext
+        assert texts and any(t.startswith(("févr.", "mars", "avr.", "mai", "juin", "juil.")) for t in texts), texts
+        ticks = pd.to_datetime(list(fig.layout.xaxis.tickvals))
+        assert ticks.min() >= pd.Timestamp("2022-02-15") and ticks.max() <= pd.Timestamp("2022-09-06")
+
+
+def test_numeric_years_keep_plotly_ticks():
+    df = pd.DataFrame({"year": [2019, 2020], "n": [1, 2]})
+    assert charts.line(df, "year", "n", "Per year", {}, "fr").layout.xaxis.ticktext is None
+
+
 def test_point_map_needs_no_basemap_and_labels_points():
     df = pd.DataFrame({"country": ["FR", "ES", "XX"], "deployments": [3, 2, 1], "latitude": [46.0, 40.0, None],
                        "longitude": [2.0, -3.0, None], "label": ["FR (3)", "ES (2)", "XX (1)"]})
