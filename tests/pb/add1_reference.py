@@ -19,8 +19,10 @@ class TooSlow(Exception):
     """The unit-step loop ran past its time allowance."""
 
 
-def add1_by_unit_steps(election: Election, max_seconds: float = 0) -> tuple[list[int], int]:
-    """Selection and number of MES runs; ``max_seconds`` > 0 caps the loop's time (``TooSlow``)."""
+def add1_by_unit_steps(election: Election, max_seconds: float = 0, exact: bool = False) -> tuple[list[int], int]:
+    """Selection and number of MES runs; ``max_seconds`` > 0 caps the loop's time (``TooSlow``);
+    ``exact`` runs MES in ``Fraction`` arithmetic at every step (small elections only)."""
+    run = mes_module._mes_exact if exact else mes_module._run
     deadline = time.monotonic() + max_seconds if max_seconds > 0 else None
     groups, eligible, free = mes_module._setup(election)
     if groups.n_ballots == 0:
@@ -30,7 +32,7 @@ def add1_by_unit_steps(election: Election, max_seconds: float = 0) -> tuple[list
         steps += 1
         if deadline is not None and time.monotonic() > deadline:
             raise TooSlow(steps)
-        outcome = free + mes_module._run(election, groups, eligible, b)
+        outcome = free + run(election, groups, eligible, b)
         if total_cost(election, outcome) > election.budget:
             return previous, steps
         if mes_module._exhaustive(election, outcome, eligible):

@@ -108,24 +108,10 @@ def _random_approval(seed: int, n_projects: int, n_voters: int, budget: int) -> 
 @pytest.mark.parametrize("seed", range(12))
 def test_mes_add1_skips_only_budgets_that_repeat_the_outcome(seed: int) -> None:
     """The proven jumps must return what pabutools' unit steps return (exact MES at every step)."""
-    import importlib
-
-    from observatory.pb.rules.base import total_cost
-
-    mes_module = importlib.import_module("observatory.pb.rules.mes")  # the package re-exports the function
+    from tests.pb.add1_reference import add1_by_unit_steps
 
     e = _random_approval(seed, 9, 7, 1000)
-    groups, eligible, free = mes_module._setup(e)
-    b, previous = e.budget / groups.n_ballots, list(free)
-    while True:
-        outcome = free + mes_module._mes_exact(e, groups, eligible, b)
-        if total_cost(e, outcome) > e.budget:
-            expected = previous
-            break
-        if mes_module._exhaustive(e, outcome, eligible):
-            expected = outcome
-            break
-        b, previous = b + 1, outcome
+    expected, _ = add1_by_unit_steps(e, exact=True)
     assert RULES["mes-add1"](e) == expected
     assert RULES["mes-add1"](e) == expected  # second call served from the election's cache
 

@@ -107,7 +107,6 @@ class ChangeFinder:
                                                       if p < len(self.sup) else (None, p), p)
                                    for p in range(self.n)], dtype=np.int64)
         self._entries: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # winner -> its groups' ballot entries
-        self.replays = 0  # replays made (for benchmarks)
 
     # ---- pieces -------------------------------------------------------------------------------
     def _can_compete(self, t: int, seq: list[int], rho: float, pristine: bool, q: np.ndarray) -> np.ndarray:
@@ -150,7 +149,6 @@ class ChangeFinder:
         the replay stops after their last round. ``below``, a replay at a larger budget, gives each
         price a lower bound to start from.
         """
-        self.replays += 1
         out = Replay()
         budget = np.full(len(self.w), x)
         open_ = self.eligible.copy()
