@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboards import data
 from dashboards.i18n import t, t_or
+from observatory.analytics import licences as lic
 from observatory.queries import QUERIES, MissingData
 
 # Which command fills each table (shown in empty states).
@@ -153,3 +154,69 @@ def translated(df: pd.DataFrame, column: str, prefix: str) -> pd.DataFrame:
     out = df.copy()
     out[column] = [t_or(f"{prefix}.{v}", str(v)) for v in out[column]]
     return out
+
+
+def licence_card(tool: dict, catalogue: dict[str, lic.LicenceFacts], lang: str) -> None:
+    """A tool's licence, its family and what it obliges a city to do (compare columns, tool page)."""
+    expl = lic.explain(str(tool["licence_spdx"]), lang, catalogue)
+    st.subheader(plain(tool["name"]))
+    st.markdown(f"**{t('compare.licence_label')}** `{tool['licence_spdx']}`")
+    st.markdown(f"{t('compare.family_label')} **{t('common.family.' + expl.family)}**")
+    flags = [t("compare.osi_yes") if expl.osi_approved else t("compare.osi_no")]
+    if expl.network_clause:
+        flags.append(t("compare.network_clause"))
+    st.caption(" · ".join(flags))
+    st.info(expl.obligations)
+    description = tool.get(f"description_{lang}") or tool.get("description_en")
+    if isinstance(description, str):
+        st.caption(plain(description))
+
+
+def tool_page_link(tool_id: str, lang: str) -> str:
+    """Relative link to a tool's page, keeping the language (for LinkColumn cells)."""
+    return f"./tool?id={tool_id}&lang={lang}&page=tool"
+
+
+def tool_link_column() -> st.column_config.LinkColumn:
+    return st.column_config.LinkColumn(t("common.tool_page"), display_text=t("common.open_tool_page"))
+
+
+def _picked_country(event: object) -> str | None:
+    """The country of the marker the user clicked (plotly selection event), if any."""
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    for point in points:
+        custom = point.get("customdata") if isinstance(point, dict) else None
+        if custom:
+            return str(custom[0])
+    return None
+
+
+def country_map_with_table(counts: pd.DataFrame, rows: pd.DataFrame, key: str, title: str, lang: str) -> None:
+    """A shaded world map of ``counts`` (country, deployments); clicking a country filters ``rows`` below."""
+    from dashboards import geomap, urlstate  # the map module reads the shipped outlines on first use
+
+    country_key = f"{key}_country"
+    options = ["-", *sorted(counts["country"].dropna())]
+    urlstate.bind(country_key, "country", options=options)
+    event = st.plotly_chart(
+        geomap.country_map(counts, "deployments", title,
+                           {"title": t("common.deployments"), "none": t("common.none")},
+                           t("common.map_hover"), selected=st.session_state.get(country_key)),
+        key=f"chart_{key}", on_select="rerun", selection_mode="points", config={"displaylogo": False})
+    clicked = _picked_country(event)
+    if clicked in options and st.session_state.get(f"{key}_last_click") != clicked:
+        st.session_state[f"{key}_last_click"] = clicked
+        st.session_state[country_key] = clicked
+    country = st.selectbox(t("common.country_filter"), options=options, key=country_key,
+                           format_func=lambda c: t("common.all_countries", lang) if c == "-" else c)
+    shown = rows if country in (None, "-") else rows[rows["country"] == country]
+    st.caption(t("common.map_shown", n=len(shown), total=len(rows)))
+    columns = [c for c in ("organisation", "organisation_type", "country", "region", "started_year", "url",
+                           "source_url") if c in shown.columns]
+    st.dataframe(shown[columns], hide_index=True, key=f"df_{key}", column_config={
+        "organisation": t("common.organisation"), "organisation_type": t("common.organisation_type"),
+        "country": t("common.country"), "region": t("common.region"),
+        "started_year": st.column_config.NumberColumn(t("common.year"), format="%d"),
+        "url": st.column_config.LinkColumn(t("common.site")),
+        "source_url": st.column_config.LinkColumn(t("common.source"))})
+    download_buttons(shown, f"{key}_deployments", key)

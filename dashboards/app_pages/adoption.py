@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, data
+from dashboards import charts, data, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_number, fmt_percent, t
 from observatory.analytics import adoption
@@ -15,6 +15,7 @@ HEALTH_METRICS: tuple[str, ...] = ("stars", "forks", "open_issues", "contributor
 
 
 def _over_time(deployments, lang: str) -> None:
+    urlstate.bind("adoption_by", "by", options=adoption.GROUPINGS)
     by = st.radio(t("adoption.group_by"), options=list(adoption.GROUPINGS), horizontal=True, key="adoption_by",
                   format_func=lambda g: t(f"adoption.by_{g}", lang))
     counts = adoption.live_deployments_by(deployments, by)
@@ -85,6 +86,7 @@ def _health(lang: str) -> None:
     if history.empty:
         ui.empty_state("observatory collect")
         return
+    urlstate.bind("adoption_metric", "metric", options=HEALTH_METRICS)
     metric = st.selectbox(t("adoption.metric"), options=list(HEALTH_METRICS), key="adoption_metric",
                           format_func=lambda m: t(f"adoption.metric_{m}", lang))
     labels = {"fetched_at": t("common.date"), metric: t(f"adoption.metric_{metric}"), "tool": t("common.tool")}

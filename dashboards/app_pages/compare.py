@@ -5,26 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data
+from dashboards import charts, data, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_date, fmt_number, t
 from observatory.analytics import licences as lic
 from observatory.queries import MissingData
-
-
-def _licence_column(tool: dict, catalogue: dict[str, lic.LicenceFacts], lang: str) -> None:
-    expl = lic.explain(str(tool["licence_spdx"]), lang, catalogue)
-    st.subheader(ui.plain(tool["name"]))
-    st.markdown(f"**{t('compare.licence_label')}** `{tool['licence_spdx']}`")
-    st.markdown(f"{t('compare.family_label')} **{t('common.family.' + expl.family)}**")
-    flags = [t("compare.osi_yes") if expl.osi_approved else t("compare.osi_no")]
-    if expl.network_clause:
-        flags.append(t("compare.network_clause"))
-    st.caption(" · ".join(flags))
-    st.info(expl.obligations)
-    description = tool.get(f"description_{lang}") or tool.get("description_en")
-    if isinstance(description, str):
-        st.caption(ui.plain(description))
 
 
 def _features(tool_ids: list[str], names: dict[str, str], lang: str) -> None:
@@ -125,6 +110,7 @@ def render() -> None:
         return
     names = dict(zip(tools["tool_id"], tools["name"], strict=True))
     most_deployed = [i for i in data.query("deployments_by_tool")["tool_id"] if i in names][:2]
+    urlstate.bind("compare_tools", "tools", "list", options=names)
     chosen = st.multiselect(t("compare.pick"), options=list(names), default=most_deployed or list(names)[:2],
                             placeholder=t("common.placeholder"), max_selections=4,
                             format_func=lambda i: names[i], key="compare_tools", help=t("compare.pick_help"))
@@ -135,7 +121,7 @@ def render() -> None:
     rows = tools.set_index("tool_id").loc[chosen].reset_index().to_dict("records")
     for col, tool in zip(st.columns(len(rows)), rows, strict=True):
         with col:
-            _licence_column(tool, catalogue, lang)
+            ui.licence_card(tool, catalogue, lang)
     history = data.query("licence_events", tool_ids=chosen)
     st.subheader(t("compare.licence_history"))
     if history.empty:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import components as ui
-from dashboards import data
+from dashboards import data, urlstate
 from dashboards.i18n import current_lang, fmt_date, fmt_number, t
 from observatory.sqlguard import RefusedQuery
 
@@ -36,9 +36,12 @@ def _catalogue(lang: str) -> None:
 def _browser(lang: str) -> None:
     st.subheader(t("data.browse"))
     tables = data.tables()
+    urlstate.bind("data_table", "table", options=tables)
     table = st.selectbox(t("data.table"), options=tables, key="data_table",
                          index=tables.index("tools") if "tools" in tables else 0)
     c1, c2 = st.columns(2)
+    urlstate.bind("data_column", "column", options=["-"] + data.columns(table))
+    urlstate.bind("data_contains", "contains")
     column = c1.selectbox(t("data.column"), options=["-"] + data.columns(table), key="data_column",
                           format_func=lambda c: t("data.any_column", lang) if c == "-" else c)
     contains = c2.text_input(t("data.contains"), key="data_contains", help=t("data.contains_help"),
@@ -55,6 +58,7 @@ def _browser(lang: str) -> None:
 def _console() -> None:
     st.subheader(t("data.console"))
     st.caption(t("data.console_help", rows=CONSOLE_MAX_ROWS, seconds=CONSOLE_MAX_SECONDS))
+    urlstate.bind("data_sql", "q")
     with st.form("data_console_form"):
         sql = st.text_area(t("data.sql"), value="SELECT tool_id, name, licence_spdx FROM tools", key="data_sql",
                            height=120)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data
+from dashboards import charts, data, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_number, fmt_percent, t, t_or
 from observatory.queries import MissingData
@@ -35,6 +35,7 @@ def _pick_edition(editions: pd.DataFrame) -> str | None:
     filters = [c for c in FILTER_COLUMNS if c in editions.columns]
     for col, name in zip(st.columns(max(1, len(filters))), filters, strict=False):
         values = sorted(editions[name].dropna().astype(str).unique())
+        urlstate.bind(f"pb_filter_{name}", name, "list", options=values)
         picked = col.multiselect(t(f"pb.filter_{name}"), options=values, key=f"pb_filter_{name}",
                                  placeholder=t("common.placeholder"))
         if picked:
@@ -43,6 +44,7 @@ def _pick_edition(editions: pd.DataFrame) -> str | None:
         st.info(t("pb.no_match"))
         return None
     labels = {r["edition_id"]: _edition_label(r) for r in shown.to_dict("records")}
+    urlstate.bind("pb_edition", "edition", options=labels)
     return st.selectbox(t("pb.edition"), options=list(labels), format_func=labels.get, key="pb_edition")
 
 
@@ -69,6 +71,7 @@ def _rules(outcomes: pd.DataFrame, lang: str) -> None:
     table = outcomes.drop(columns=[c for c in ("selected",) if c in outcomes.columns])
     failed = outcomes[outcomes["error"].notna()] if "error" in outcomes.columns else outcomes.iloc[0:0]
     if metrics:
+        urlstate.bind("pb_metric", "metric", options=metrics)
         metric = st.selectbox(t("pb.metric"), options=metrics, key="pb_metric",
                               format_func=lambda m: _metric_label(m, lang))
         label = _metric_label(metric, lang)
