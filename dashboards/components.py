@@ -156,10 +156,11 @@ def translated(df: pd.DataFrame, column: str, prefix: str) -> pd.DataFrame:
     return out
 
 
-def licence_card(tool: dict, catalogue: dict[str, lic.LicenceFacts], lang: str) -> None:
+def licence_card(tool: dict, catalogue: dict[str, lic.LicenceFacts], lang: str, with_name: bool = True) -> None:
     """A tool's licence, its family and what it obliges a city to do (compare columns, tool page)."""
     expl = lic.explain(str(tool["licence_spdx"]), lang, catalogue)
-    st.subheader(plain(tool["name"]))
+    if with_name:
+        st.subheader(plain(tool["name"]))
     st.markdown(f"**{t('compare.licence_label')}** `{tool['licence_spdx']}`")
     st.markdown(f"{t('compare.family_label')} **{t('common.family.' + expl.family)}**")
     flags = [t("compare.osi_yes") if expl.osi_approved else t("compare.osi_no")]
@@ -168,7 +169,7 @@ def licence_card(tool: dict, catalogue: dict[str, lic.LicenceFacts], lang: str) 
     st.caption(" · ".join(flags))
     st.info(expl.obligations)
     description = tool.get(f"description_{lang}") or tool.get("description_en")
-    if isinstance(description, str):
+    if with_name and isinstance(description, str):
         st.caption(plain(description))
 
 

@@ -30,20 +30,22 @@ def _identity(tool: dict, lang: str) -> None:
              (t("common.status_label"), t(f"common.status.{tool.get('status') or 'unknown'}"))]
     shown = [(label, value) for label, value in facts if isinstance(value, str | int | float) and pd.notna(value)]
     for col, (label, value) in zip(st.columns(len(shown)), shown, strict=True):
-        col.metric(label, value if isinstance(value, str) else fmt_number(value, lang))
+        col.metric(label, value if isinstance(value, str) else str(int(value)))  # a year, not a quantity
     links = [(t("tool.homepage"), tool.get("homepage")), (t("tool.repository"), tool.get("repo_url"))]
     st.markdown(" · ".join(f"[{label}]({url})" for label, url in links if isinstance(url, str) and url))
 
 
 def _licence(tool: dict, lang: str) -> None:
     catalogue = lic.catalogue_from_rows(data.query("licences").to_dict("records"))
-    ui.licence_card(tool, catalogue, lang)
+    st.subheader(t("tool.licence"))
+    ui.licence_card(tool, catalogue, lang, with_name=False)
     history = data.query("licence_events", tool_ids=[tool["tool_id"]])
     st.markdown(f"**{t('compare.licence_history')}**")
     if history.empty:
         st.caption(t("tool.no_licence_change"))
         return
-    shown = history.assign(date=[fmt_date(d, lang) for d in history["date"]])[
+    shown = history.assign(date=[fmt_date(d, lang) for d in history["date"]],
+                           from_spdx=history["from_spdx"].fillna(t("tool.no_licence_before")))[
         ["date", "from_spdx", "to_spdx", "note", "evidence_url"]]
     st.dataframe(shown, hide_index=True, key="tool_history", column_config={
         "date": t("common.date"), "from_spdx": t("tool.from_licence"), "to_spdx": t("tool.to_licence"),
