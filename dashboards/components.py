@@ -221,3 +221,39 @@ def country_map_with_table(counts: pd.DataFrame, rows: pd.DataFrame, key: str, t
         "url": st.column_config.LinkColumn(t("common.site")),
         "source_url": st.column_config.LinkColumn(t("common.source"))})
     download_buttons(shown, f"{key}_deployments", key)
+
+
+def facets(df: pd.DataFrame, columns: dict[str, str], key: str, lang: str,
+           value_labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Multi-select facets with counts ("Decidim (515)"); each count applies the other facets' choices.
+
+    ``columns`` maps a column to its label; ``value_labels`` maps a column to a catalogue prefix that
+    translates its coded values (``common.status`` for ``status``). Choices live in the URL.
+    """
+    from dashboards import urlstate
+
+    value_labels = value_labels or {}
+    keys = {c: f"{key}_facet_{c}" for c in columns}
+    for column, widget in keys.items():
+        urlstate.bind(widget, column, "list", options=sorted(df[column].dropna().astype(str).unique()))
+
+    def chosen_except(skip: str | None) -> pd.DataFrame:
+        out = df
+        for column, widget in keys.items():
+            picked = st.session_state.get(widget) or []
+            if column != skip and picked:
+                out = out[out[column].astype(str).isin(picked)]
+        return out
+
+    for col, (column, label) in zip(st.columns(len(columns)), columns.items(), strict=True):
+        counts = chosen_except(column)[column].dropna().astype(str).value_counts()
+        options = sorted(df[column].dropna().astype(str).unique(), key=lambda v: (-counts.get(v, 0), v))
+        prefix = value_labels.get(column)
+
+        def label_of(value: str, counts: pd.Series = counts, prefix: str | None = prefix) -> str:
+            name = t_or(f"{prefix}.{value}", value, lang) if prefix else value
+            return f"{name} ({counts.get(value, 0)})"
+
+        col.multiselect(label, options=options, key=keys[column], format_func=label_of,
+                        placeholder=t("common.placeholder", lang))
+    return chosen_except(None)

@@ -20,6 +20,7 @@ if str(APP_DIR.parent) not in sys.path:  # `streamlit run dashboards/streamlit_a
 
 from dashboards import urlstate  # noqa: E402
 from dashboards.i18n import DEFAULT_LANG, LANGS, t  # noqa: E402
+from dashboards.search import sidebar_search  # noqa: E402
 
 FAVICON = APP_DIR / "static" / "favicon.png"  # a local file: an emoji or icon name is fetched from a CDN
 HOME_PAGE = "overview"
@@ -93,6 +94,7 @@ def main() -> None:
              for p in PAGES}
     home = st.Page(lambda: _router(pages), title=t("nav.overview"), url_path="home", default=True)
     current = st.navigation([home, *pages.values()], position="hidden")
+    sidebar_search(pages, lang)
     _sidebar_links(pages, lang)
     current.run()
     if current.url_path:  # the router itself has switched away

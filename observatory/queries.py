@@ -131,6 +131,33 @@ QUERIES: dict[str, Query] = {
         ("deployments", "tools"),
         "Live deployments per tool.",
     ),
+    "search_tools": Query(
+        """
+        SELECT tool_id, name, licence_spdx, status FROM tools
+        WHERE name ILIKE '%' || $q || '%' OR tool_id ILIKE '%' || $q || '%' OR maintainer ILIKE '%' || $q || '%'
+        ORDER BY lower(name) LIMIT $limit
+        """,
+        ("tools",),
+        "Tools whose name, id or maintainer contains the text (the sidebar search).",
+    ),
+    "search_features": Query(
+        """
+        SELECT feature_id, label_en, label_fr FROM features
+        WHERE label_en ILIKE '%' || $q || '%' OR label_fr ILIKE '%' || $q || '%' OR feature_id ILIKE '%' || $q || '%'
+        ORDER BY feature_id LIMIT $limit
+        """,
+        ("features",),
+        "Features whose label contains the text.",
+    ),
+    "search_deployments": Query(
+        """
+        SELECT d.tool_id, t.name AS tool, d.organisation, d.country, d.region FROM deployments d JOIN tools t USING (tool_id)
+        WHERE d.organisation ILIKE '%' || $q || '%' OR d.region ILIKE '%' || $q || '%' OR d.country = upper($q)
+        ORDER BY d.organisation LIMIT $limit
+        """,
+        ("deployments", "tools"),
+        "Deployments whose organisation or place contains the text (or whose country code is the text).",
+    ),
     "table_meta": Query(
         "SELECT * FROM table_meta ORDER BY table_name",
         ("table_meta",),

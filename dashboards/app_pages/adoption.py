@@ -38,17 +38,17 @@ def _over_time(deployments, lang: str) -> None:
 
 
 def _map(lang: str) -> None:
-    by_country = ui.fetch("deployments_by_country")
-    if by_country is None:
+    st.subheader(t("adoption.where"))
+    deployments = ui.fetch("deployments")
+    if deployments is None:
         return
-    by_country = by_country.assign(label=[f"{c} ({n})" for c, n in zip(by_country["country"],
-                                                                        by_country["deployments"], strict=True)])
-    labels = {"longitude": t("common.longitude"), "latitude": t("common.latitude"),
-              "deployments": t("common.deployments")}
-    fig = charts.point_map(by_country, "deployments", "label", t("adoption.chart_map"), labels, lang)
-    alt = t("overview.map_alt", summary=", ".join(by_country["label"].head(15)))
-    st.caption(alt)
-    ui.chart(fig, by_country.drop(columns=["label"]), "adoption_map", alt=alt, note=t("overview.map_note"))
+    live = deployments[deployments["removed_on"].isna()]
+    shown = ui.facets(live, {"tool": t("common.tool"), "country": t("common.country"),
+                             "organisation_type": t("common.organisation_type")}, "adoption", lang,
+                      value_labels={"organisation_type": "adoption.org"})
+    counts = shown.groupby("country").size().rename("deployments").reset_index()
+    title = t("adoption.map_title", n=fmt_number(len(shown), lang), countries=fmt_number(len(counts), lang))
+    ui.country_map_with_table(counts, shown, "adoption_map", title, lang)
 
 
 def _probes(lang: str) -> None:
