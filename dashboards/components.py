@@ -119,7 +119,7 @@ def data_expander(df: pd.DataFrame, key: str, sources: list[str] | None = None, 
     with st.expander(t("common.data_and_sources")):
         if note:
             st.caption(note)
-        st.dataframe(df, hide_index=True, key=f"df_{key}")
+        table(df, hide_index=True, key=f"df_{key}")
         urls = sources if sources is not None else sources_of(df)
         if urls:
             st.markdown(f"**{t('common.sources')}**")
@@ -214,7 +214,7 @@ def country_map_with_table(counts: pd.DataFrame, rows: pd.DataFrame, key: str, t
     st.caption(t("common.map_shown", n=len(shown), total=len(rows)))
     columns = [c for c in ("organisation", "organisation_type", "country", "region", "started_year", "url",
                            "source_url") if c in shown.columns]
-    st.dataframe(shown[columns], hide_index=True, key=f"df_{key}", column_config={
+    table(shown[columns], hide_index=True, key=f"df_{key}", column_config={
         "organisation": t("common.organisation"), "organisation_type": t("common.organisation_type"),
         "country": t("common.country"), "region": t("common.region"),
         "started_year": st.column_config.NumberColumn(t("common.year"), format="%d"),
@@ -257,3 +257,22 @@ def facets(df: pd.DataFrame, columns: dict[str, str], key: str, lang: str,
         col.multiselect(label, options=options, key=keys[column], format_func=label_of,
                         placeholder=t("common.placeholder", lang))
     return chosen_except(None)
+
+
+MISSING = "–"  # what an unknown value looks like in every table (never "None" or "nan")
+
+
+def table(df: pd.DataFrame, key: str | None = None, column_config: dict | None = None, **kwargs: object) -> None:
+    """``st.dataframe`` with human column headers and a dash for unknown values.
+
+    A column without a label of its own takes ``columns.<name>`` from the catalogue, so no table shows a
+    snake_case identifier as a header; identifiers without an entry keep their name (and the French-page
+    test points them out).
+    """
+    config: dict = dict(column_config or {})
+    for column in df.columns:
+        if column not in config:
+            label = t_or(f"columns.{column}", "")
+            if label:
+                config[column] = label
+    st.dataframe(df, key=key, column_config=config, placeholder=MISSING, **kwargs)

@@ -199,7 +199,7 @@ QUERIES: dict[str, Query] = {
         WITH latest AS (
             SELECT * FROM deployment_probes
             QUALIFY row_number() OVER (PARTITION BY deployment_id ORDER BY probed_at DESC) = 1)
-        SELECT d.tool_id, t.name AS tool, coalesce(p.platform_version, '?') AS platform_version, count(*) AS instances
+        SELECT d.tool_id, t.name AS tool, p.platform_version, count(*) AS instances
         FROM latest p JOIN deployments d USING (deployment_id) JOIN tools t ON t.tool_id = d.tool_id
         WHERE list_contains($tool_ids, d.tool_id)
         GROUP BY ALL ORDER BY t.name, instances DESC

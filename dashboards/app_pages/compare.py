@@ -23,11 +23,11 @@ def _features(tool_ids: list[str], names: dict[str, str], lang: str) -> None:
     matrix = claims.pivot_table(index="feature", columns="tool", values="evidence", aggfunc="first").fillna("—")
     matrix = matrix.reindex(columns=[names[i] for i in tool_ids if names[i] in matrix.columns])
     matrix.index.name, matrix.columns.name = t("compare.feature_col"), None
-    st.dataframe(matrix, key="compare_matrix")
+    ui.table(matrix, key="compare_matrix")
     st.caption(t("compare.features_note"))
     long = claims[["tool", "feature", "evidence", "source_url", "source_commit", "note", "checked_on"]]
     with st.expander(t("common.data_and_sources")):
-        st.dataframe(long, hide_index=True, key="compare_claims",
+        ui.table(long, hide_index=True, key="compare_claims",
                      column_config={"source_url": st.column_config.LinkColumn(t("common.source"))})
         ui.download_buttons(long, "tool_features", "compare_features")
 
@@ -81,6 +81,7 @@ def _deployments(tool_ids: list[str], lang: str) -> None:
     if versions.empty:
         ui.empty_state("observatory collect")
         return
+    versions = versions.assign(platform_version=versions["platform_version"].fillna(t("compare.version_unknown")))
     labels = {"platform_version": t("common.version"), "instances": t("common.instances"), "tool": t("common.tool")}
     fig = charts.bar(versions, "platform_version", "instances", t("compare.chart_versions"), labels, lang,
                      pattern="tool")
@@ -128,7 +129,7 @@ def render() -> None:
         st.caption(t("compare.no_licence_change"))
     else:
         shown = history.assign(date=[fmt_date(d, lang) for d in history["date"]])
-        st.dataframe(shown[["tool", "date", "from_spdx", "to_spdx", "note", "evidence_url"]], hide_index=True,
+        ui.table(shown[["tool", "date", "from_spdx", "to_spdx", "note", "evidence_url"]], hide_index=True,
                      key="compare_history",
                      column_config={"evidence_url": st.column_config.LinkColumn(t("common.source"))})
     _features(chosen, names, lang)

@@ -26,7 +26,7 @@ def _catalogue(lang: str) -> None:
                      "checked_on": fmt_date(info.get("checked_on"), lang),
                      "loaded_at": fmt_date(info.get("loaded_at"), lang)})
     table = pd.DataFrame(rows)
-    st.dataframe(table, hide_index=True, key="data_catalogue", column_config={
+    ui.table(table, hide_index=True, key="data_catalogue", column_config={
         "table_name": t("data.col_table"), "rows": st.column_config.NumberColumn(t("data.col_rows"), format="localized"),
         "title": t("data.col_title"), "licence": t("data.col_licence"), "source": t("data.col_source"),
         "checked_on": t("data.col_checked_on"), "loaded_at": t("data.col_loaded_at")})
@@ -50,7 +50,7 @@ def _browser(lang: str) -> None:
     rows = data.table_rows(table, column, contains, limit=PREVIEW_ROWS + 1)
     st.caption(t("data.preview", shown=fmt_number(min(len(rows), PREVIEW_ROWS), lang))
                + (" " + t("data.preview_more") if len(rows) > PREVIEW_ROWS else ""))
-    st.dataframe(rows.head(PREVIEW_ROWS), hide_index=True, key="data_preview")
+    ui.table(rows.head(PREVIEW_ROWS), hide_index=True, key="data_preview")
     st.caption(t("data.download_all"))
     ui.download_buttons(lambda: data.table_rows(table, column, contains), f"{table}_filtered", "data_rows")
 
@@ -78,7 +78,7 @@ def _console() -> None:
     frame = pd.DataFrame(result.rows, columns=result.columns)
     if result.truncated:
         st.warning(t("data.truncated", rows=int(max_rows)))
-    st.dataframe(frame, hide_index=True, key="data_console_result")
+    ui.table(frame, hide_index=True, key="data_console_result")
     ui.download_buttons(frame, "query", "data_console")
 
 

@@ -60,7 +60,7 @@ def render() -> None:
     shown_tools = ui.facets(catalogue_tools, {"licence_family": t("common.licence_family"),
                                               "status": t("common.status_label")}, "overview", lang,
                             value_labels={"licence_family": "common.family", "status": "common.status"})
-    st.dataframe(shown_tools[["name", "page", "licence_spdx", "licence_family", "status", "maintainer",
+    ui.table(shown_tools[["name", "page", "licence_spdx", "licence_family", "status", "maintainer",
                               "origin_country"]].assign(
                      licence_family=[t(f"common.family.{f}") for f in shown_tools["licence_family"]],
                      status=[t(f"common.status.{s or 'unknown'}") for s in shown_tools["status"].fillna("unknown")]),
@@ -78,7 +78,7 @@ def render() -> None:
             checked_on=[fmt_date(v, lang) for v in meta["checked_on"]],
             loaded_at=[fmt_date(v, lang) for v in meta["loaded_at"]],
         )[["table_name", "title", "rows", "licence", "source", "checked_on", "loaded_at"]]
-        st.dataframe(shown, hide_index=True, column_config={
+        ui.table(shown, hide_index=True, column_config={
             "table_name": t("data.col_table"), "title": t("data.col_title"), "rows": t("data.col_rows"),
             "licence": t("data.col_licence"), "source": t("data.col_source"),
             "checked_on": t("data.col_checked_on"), "loaded_at": t("data.col_loaded_at")})

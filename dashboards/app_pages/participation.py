@@ -122,7 +122,7 @@ def render() -> None:
     _comments(instance_id, definitions, lang)
     _meetings(instance_id, definitions, lang)
     with st.expander(t("participation.definitions")):
-        st.dataframe(definitions, hide_index=True, key="participation_definitions")
+        ui.table(definitions, hide_index=True, key="participation_definitions")
 
 
 render()

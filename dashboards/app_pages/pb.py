@@ -112,7 +112,7 @@ def _rules(outcomes: pd.DataFrame, lang: str) -> None:
             fig.update_yaxes(tickformat=".0%", dtick=None)
         ui.chart(fig, table, "pb_rules", alt=t("pb.chart_rules_alt"), note=t("pb.rules_note"))
     else:
-        st.dataframe(table, hide_index=True, key="pb_rules_table")
+        ui.table(table, hide_index=True, key="pb_rules_table")
     for row in failed.to_dict("records"):
         st.caption(t(f"pb.unavailable.{_unavailable(row['error'])}", rule=rule_name(row["rule"], lang)))
     with st.expander(t("pb.rule_explanations")):
@@ -141,7 +141,7 @@ def _winners(outcomes: pd.DataFrame, edition_id: str, lang: str) -> None:
         keep = [c for c in PROJECT_COLUMNS if c in projects.columns]
         matrix = projects[keep].astype({"project_id": str}).merge(matrix, on="project_id", how="right")
     st.caption(t("pb.winners_note", n=len(rules)))
-    st.dataframe(matrix, hide_index=True, key="pb_matrix",
+    ui.table(matrix, hide_index=True, key="pb_matrix",
                  column_config={c: t(f"pb.col_{c}") for c in PROJECT_COLUMNS if c in matrix.columns})
     ui.download_buttons(matrix, f"pb_{edition_id}_winners", "pb_winners")
 
@@ -176,7 +176,7 @@ def _what_changes(outcomes: pd.DataFrame, edition_id: str, lang: str) -> None:
         with col:
             st.markdown(f"**{t('pb.only_in', rule=rule_name(rule, lang), n=len(ids))}**")
             rows = projects[projects["project_id"].isin(ids)][keep]
-            st.dataframe(rows, hide_index=True, key=f"pb_only_{rule}_{col is c1}",
+            ui.table(rows, hide_index=True, key=f"pb_only_{rule}_{col is c1}",
                          column_config={c: t(f"pb.col_{c}") for c in keep})
     if "voters_with_funded_share" in chosen.columns:
         reached = chosen.assign(rule=[rule_name(r, lang) for r in chosen["rule"]]).astype(
@@ -204,7 +204,7 @@ def _groups(edition_id: str, lang: str) -> None:
     pivot = chosen.pivot_table(index="group_value", columns="rule", values="funded_share", aggfunc="first")
     pivot.index.name, pivot.columns.name = t_or(f"pb.group_{kind}", kind, lang), None
     st.caption(t("pb.groups_note"))
-    st.dataframe(pivot.map(lambda v: fmt_percent(v, lang)), key="pb_groups_table")
+    ui.table(pivot.map(lambda v: fmt_percent(v, lang)), key="pb_groups_table")
     ui.data_expander(chosen, "pb_groups")
 
 

@@ -47,7 +47,7 @@ def _licence(tool: dict, lang: str) -> None:
     shown = history.assign(date=[fmt_date(d, lang) for d in history["date"]],
                            from_spdx=history["from_spdx"].fillna(t("tool.no_licence_before")))[
         ["date", "from_spdx", "to_spdx", "note", "evidence_url"]]
-    st.dataframe(shown, hide_index=True, key="tool_history", column_config={
+    ui.table(shown, hide_index=True, key="tool_history", column_config={
         "date": t("common.date"), "from_spdx": t("tool.from_licence"), "to_spdx": t("tool.to_licence"),
         "note": t("tool.note"), "evidence_url": st.column_config.LinkColumn(t("common.source"))})
 
@@ -60,7 +60,7 @@ def _features(tool: dict, lang: str) -> None:
         return
     shown = claims.assign(feature=claims[f"label_{lang}"].fillna(claims["feature_id"]),
                           evidence=[t(f"common.evidence.{e}") for e in claims["evidence_level"]])
-    st.dataframe(shown[["feature", "evidence", "source_url", "checked_on"]], hide_index=True, key="tool_features",
+    ui.table(shown[["feature", "evidence", "source_url", "checked_on"]], hide_index=True, key="tool_features",
                  column_config={"feature": t("compare.feature_col"), "evidence": t("tool.evidence"),
                                 "source_url": st.column_config.LinkColumn(t("common.source")),
                                 "checked_on": st.column_config.DateColumn(t("tool.checked_on"))})
