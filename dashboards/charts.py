@@ -20,7 +20,6 @@ from dashboards.i18n import BABEL_LOCALE
 
 SEPARATORS = {"fr": ",\u202f", "en": ".,"}  # decimal mark, then thousands separator
 PATTERNS = ("", "/", "x", ".", "\\", "+", "-", "|")
-MAP_LABELS = 12
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon")
 MAX_DATE_TICKS = 8
 MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
@@ -127,20 +126,6 @@ def sparkline(df: pd.DataFrame, x: str, y: str, lang: str) -> go.Figure:
     fig.update_layout(height=90, margin={"l": 0, "r": 40, "t": 0, "b": 0}, showlegend=False,
                       separators=SEPARATORS.get(lang, SEPARATORS["en"]))
     return fig
-
-
-def point_map(df: pd.DataFrame, size: str, text: str, title: str, labels: dict[str, str], lang: str) -> go.Figure:
-    """Bubbles at (longitude, latitude), each labelled with its text (e.g. country code and count)."""
-    located = df.dropna(subset=["latitude", "longitude"])
-    labelled = set(located.nlargest(MAP_LABELS, size).index)  # the rest stay readable in the hover and text alternative
-    located = located.assign(**{text: [v if i in labelled else "" for i, v in zip(located.index, located[text],
-                                                                                  strict=True)]})
-    fig = px.scatter(located, x="longitude", y="latitude", size=size, text=text, size_max=40, labels=labels,
-                     hover_name="country" if "country" in located.columns else None, hover_data={size: True})
-    fig.update_traces(textposition="top center", marker={"line": {"width": 1, "color": "black"}})
-    fig.update_xaxes(range=[-180, 180], zeroline=False)
-    fig.update_yaxes(range=[-60, 80], zeroline=False, scaleanchor="x", scaleratio=1)
-    return _finish(fig, title, lang, height=420)
 
 
 def stacked_contributions(ranking: pd.DataFrame, weights: dict[str, float], criteria_labels: dict[str, str],

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboards import data
 from dashboards.i18n import t, t_or
+from observatory.analytics import licences as lic
 from observatory.queries import QUERIES, MissingData
 
 # Which command fills each table (shown in empty states).
@@ -118,7 +119,7 @@ def data_expander(df: pd.DataFrame, key: str, sources: list[str] | None = None, 
     with st.expander(t("common.data_and_sources")):
         if note:
             st.caption(note)
-        st.dataframe(df, hide_index=True, key=f"df_{key}")
+        table(df, hide_index=True, key=f"df_{key}")
         urls = sources if sources is not None else sources_of(df)
         if urls:
             st.markdown(f"**{t('common.sources')}**")
@@ -153,3 +154,125 @@ def translated(df: pd.DataFrame, column: str, prefix: str) -> pd.DataFrame:
     out = df.copy()
     out[column] = [t_or(f"{prefix}.{v}", str(v)) for v in out[column]]
     return out
+
+
+def licence_card(tool: dict, catalogue: dict[str, lic.LicenceFacts], lang: str, with_name: bool = True) -> None:
+    """A tool's licence, its family and what it obliges a city to do (compare columns, tool page)."""
+    expl = lic.explain(str(tool["licence_spdx"]), lang, catalogue)
+    if with_name:
+        st.subheader(plain(tool["name"]))
+    st.markdown(f"**{t('compare.licence_label')}** `{tool['licence_spdx']}`")
+    st.markdown(f"{t('compare.family_label')} **{t('common.family.' + expl.family)}**")
+    flags = [t("compare.osi_yes") if expl.osi_approved else t("compare.osi_no")]
+    if expl.network_clause:
+        flags.append(t("compare.network_clause"))
+    st.caption(" · ".join(flags))
+    st.info(expl.obligations)
+    description = tool.get(f"description_{lang}") or tool.get("description_en")
+    if with_name and isinstance(description, str):
+        st.caption(plain(description))
+
+
+def tool_page_link(tool_id: str, lang: str) -> str:
+    """Relative link to a tool's page, keeping the language (for LinkColumn cells)."""
+    return f"./tool?id={tool_id}&lang={lang}&page=tool"
+
+
+def tool_link_column() -> st.column_config.LinkColumn:
+    return st.column_config.LinkColumn(t("common.tool_page"), display_text=t("common.open_tool_page"))
+
+
+def _picked_country(event: object) -> str | None:
+    """The country of the marker the user clicked (plotly selection event), if any."""
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    for point in points:
+        custom = point.get("customdata") if isinstance(point, dict) else None
+        if custom:
+            return str(custom[0])
+    return None
+
+
+def country_map_with_table(counts: pd.DataFrame, rows: pd.DataFrame, key: str, title: str, lang: str) -> None:
+    """A shaded world map of ``counts`` (country, deployments); clicking a country filters ``rows`` below."""
+    from dashboards import geomap, urlstate  # the map module reads the shipped outlines on first use
+
+    country_key = f"{key}_country"
+    options = ["-", *sorted(counts["country"].dropna())]
+    urlstate.bind(country_key, "country", options=options)
+    event = st.plotly_chart(
+        geomap.country_map(counts, "deployments", title,
+                           {"title": t("common.deployments"), "none": t("common.none")},
+                           t("common.map_hover"), selected=st.session_state.get(country_key)),
+        key=f"chart_{key}", on_select="rerun", selection_mode="points", config={"displaylogo": False})
+    clicked = _picked_country(event)
+    if clicked in options and st.session_state.get(f"{key}_last_click") != clicked:
+        st.session_state[f"{key}_last_click"] = clicked
+        st.session_state[country_key] = clicked
+    country = st.selectbox(t("common.country_filter"), options=options, key=country_key,
+                           format_func=lambda c: t("common.all_countries", lang) if c == "-" else c)
+    shown = rows if country in (None, "-") else rows[rows["country"] == country]
+    st.caption(t("common.map_shown", n=len(shown), total=len(rows)))
+    columns = [c for c in ("organisation", "organisation_type", "country", "region", "started_year", "url",
+                           "source_url") if c in shown.columns]
+    table(shown[columns], hide_index=True, key=f"df_{key}", column_config={
+        "organisation": t("common.organisation"), "organisation_type": t("common.organisation_type"),
+        "country": t("common.country"), "region": t("common.region"),
+        "started_year": st.column_config.NumberColumn(t("common.year"), format="%d"),
+        "url": st.column_config.LinkColumn(t("common.site")),
+        "source_url": st.column_config.LinkColumn(t("common.source"))})
+    download_buttons(shown, f"{key}_deployments", key)
+
+
+def facets(df: pd.DataFrame, columns: dict[str, str], key: str, lang: str,
+           value_labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Multi-select facets with counts ("Decidim (515)"); each count applies the other facets' choices.
+
+    ``columns`` maps a column to its label; ``value_labels`` maps a column to a catalogue prefix that
+    translates its coded values (``common.status`` for ``status``). Choices live in the URL.
+    """
+    from dashboards import urlstate
+
+    value_labels = value_labels or {}
+    keys = {c: f"{key}_facet_{c}" for c in columns}
+    for column, widget in keys.items():
+        urlstate.bind(widget, column, "list", options=sorted(df[column].dropna().astype(str).unique()))
+
+    def chosen_except(skip: str | None) -> pd.DataFrame:
+        out = df
+        for column, widget in keys.items():
+            picked = st.session_state.get(widget) or []
+            if column != skip and picked:
+                out = out[out[column].astype(str).isin(picked)]
+        return out
+
+    for col, (column, label) in zip(st.columns(len(columns)), columns.items(), strict=True):
+        counts = chosen_except(column)[column].dropna().astype(str).value_counts()
+        options = sorted(df[column].dropna().astype(str).unique(), key=lambda v: (-counts.get(v, 0), v))
+        prefix = value_labels.get(column)
+
+        def label_of(value: str, counts: pd.Series = counts, prefix: str | None = prefix) -> str:
+            name = t_or(f"{prefix}.{value}", value, lang) if prefix else value
+            return f"{name} ({counts.get(value, 0)})"
+
+        col.multiselect(label, options=options, key=keys[column], format_func=label_of,
+                        placeholder=t("common.placeholder", lang))
+    return chosen_except(None)
+
+
+MISSING = "–"  # what an unknown value looks like in every table (never "None" or "nan")
+
+
+def table(df: pd.DataFrame, key: str | None = None, column_config: dict | None = None, **kwargs: object) -> None:
+    """``st.dataframe`` with human column headers and a dash for unknown values.
+
+    A column without a label of its own takes ``columns.<name>`` from the catalogue, so no table shows a
+    snake_case identifier as a header; identifiers without an entry keep their name (and the French-page
+    test points them out).
+    """
+    config: dict = dict(column_config or {})
+    for column in df.columns:
+        if column not in config:
+            label = t_or(f"columns.{column}", "")
+            if label:
+                config[column] = label
+    st.dataframe(df, key=key, column_config=config, placeholder=MISSING, **kwargs)

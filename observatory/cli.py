@@ -35,6 +35,10 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 
+# Viewer toolbar (no deploy button, no developer menu); URL-seeded widgets keep their link's value silently.
+DASHBOARD_SERVER_FLAGS: tuple[str, ...] = ("--client.toolbarMode", "viewer",
+                                           "--global.disableWidgetStateDuplicationWarning", "true")
+
 DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="DuckDB file (default: $OBSERVATORY_DB, else ~/.local/share/civic-tech-observatory/observatory.duckdb)"),
@@ -190,7 +194,7 @@ def dashboard(
     entry = REPO_ROOT / "dashboards" / "streamlit_app.py"
     env = {**os.environ, "OBSERVATORY_DB": str(settings.db_path)}
     cmd = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.port", str(port), "--server.address", address,
-           "--browser.gatherUsageStats", "false", "--server.headless", "true"]
+           "--browser.gatherUsageStats", "false", "--server.headless", "true", *DASHBOARD_SERVER_FLAGS]
     console.print(f"dashboard on http://localhost:{port} (database {settings.db_path})")
     raise typer.Exit(subprocess.call(cmd, env=env))
 

@@ -131,6 +131,33 @@ QUERIES: dict[str, Query] = {
         ("deployments", "tools"),
         "Live deployments per tool.",
     ),
+    "search_tools": Query(
+        """
+        SELECT tool_id, name, licence_spdx, status FROM tools
+        WHERE name ILIKE '%' || $q || '%' OR tool_id ILIKE '%' || $q || '%' OR maintainer ILIKE '%' || $q || '%'
+        ORDER BY lower(name) LIMIT $limit
+        """,
+        ("tools",),
+        "Tools whose name, id or maintainer contains the text (the sidebar search).",
+    ),
+    "search_features": Query(
+        """
+        SELECT feature_id, label_en, label_fr FROM features
+        WHERE label_en ILIKE '%' || $q || '%' OR label_fr ILIKE '%' || $q || '%' OR feature_id ILIKE '%' || $q || '%'
+        ORDER BY feature_id LIMIT $limit
+        """,
+        ("features",),
+        "Features whose label contains the text.",
+    ),
+    "search_deployments": Query(
+        """
+        SELECT d.tool_id, t.name AS tool, d.organisation, d.country, d.region FROM deployments d JOIN tools t USING (tool_id)
+        WHERE d.organisation ILIKE '%' || $q || '%' OR d.region ILIKE '%' || $q || '%' OR d.country = upper($q)
+        ORDER BY d.organisation LIMIT $limit
+        """,
+        ("deployments", "tools"),
+        "Deployments whose organisation or place contains the text (or whose country code is the text).",
+    ),
     "table_meta": Query(
         "SELECT * FROM table_meta ORDER BY table_name",
         ("table_meta",),
@@ -172,7 +199,7 @@ QUERIES: dict[str, Query] = {
         WITH latest AS (
             SELECT * FROM deployment_probes
             QUALIFY row_number() OVER (PARTITION BY deployment_id ORDER BY probed_at DESC) = 1)
-        SELECT d.tool_id, t.name AS tool, coalesce(p.platform_version, '?') AS platform_version, count(*) AS instances
+        SELECT d.tool_id, t.name AS tool, p.platform_version, count(*) AS instances
         FROM latest p JOIN deployments d USING (deployment_id) JOIN tools t ON t.tool_id = d.tool_id
         WHERE list_contains($tool_ids, d.tool_id)
         GROUP BY ALL ORDER BY t.name, instances DESC

@@ -28,7 +28,7 @@ def render() -> None:
         if sources.empty:
             ui.empty_state("observatory build")
         else:
-            st.dataframe(sources, hide_index=True, key="about_sources",
+            ui.table(sources, hide_index=True, key="about_sources",
                          column_config={"url": st.column_config.LinkColumn(t("common.source"))})
     st.header(t("about.cite"))
     st.code(t("about.citation"), language=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, data
+from dashboards import charts, data, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_number, fmt_percent, t
 from observatory.analytics import adoption
@@ -15,6 +15,7 @@ HEALTH_METRICS: tuple[str, ...] = ("stars", "forks", "open_issues", "contributor
 
 
 def _over_time(deployments, lang: str) -> None:
+    urlstate.bind("adoption_by", "by", options=adoption.GROUPINGS)
     by = st.radio(t("adoption.group_by"), options=list(adoption.GROUPINGS), horizontal=True, key="adoption_by",
                   format_func=lambda g: t(f"adoption.by_{g}", lang))
     counts = adoption.live_deployments_by(deployments, by)
@@ -37,17 +38,17 @@ def _over_time(deployments, lang: str) -> None:
 
 
 def _map(lang: str) -> None:
-    by_country = ui.fetch("deployments_by_country")
-    if by_country is None:
+    st.subheader(t("adoption.where"))
+    deployments = ui.fetch("deployments")
+    if deployments is None:
         return
-    by_country = by_country.assign(label=[f"{c} ({n})" for c, n in zip(by_country["country"],
-                                                                        by_country["deployments"], strict=True)])
-    labels = {"longitude": t("common.longitude"), "latitude": t("common.latitude"),
-              "deployments": t("common.deployments")}
-    fig = charts.point_map(by_country, "deployments", "label", t("adoption.chart_map"), labels, lang)
-    alt = t("overview.map_alt", summary=", ".join(by_country["label"].head(15)))
-    st.caption(alt)
-    ui.chart(fig, by_country.drop(columns=["label"]), "adoption_map", alt=alt, note=t("overview.map_note"))
+    live = deployments[deployments["removed_on"].isna()]
+    shown = ui.facets(live, {"tool": t("common.tool"), "country": t("common.country"),
+                             "organisation_type": t("common.organisation_type")}, "adoption", lang,
+                      value_labels={"organisation_type": "adoption.org"})
+    counts = shown.groupby("country").size().rename("deployments").reset_index()
+    title = t("adoption.map_title", n=fmt_number(len(shown), lang), countries=fmt_number(len(counts), lang))
+    ui.country_map_with_table(counts, shown, "adoption_map", title, lang)
 
 
 def _probes(lang: str) -> None:
@@ -85,6 +86,7 @@ def _health(lang: str) -> None:
     if history.empty:
         ui.empty_state("observatory collect")
         return
+    urlstate.bind("adoption_metric", "metric", options=HEALTH_METRICS)
     metric = st.selectbox(t("adoption.metric"), options=list(HEALTH_METRICS), key="adoption_metric",
                           format_func=lambda m: t(f"adoption.metric_{m}", lang))
     labels = {"fetched_at": t("common.date"), metric: t(f"adoption.metric_{metric}"), "tool": t("common.tool")}

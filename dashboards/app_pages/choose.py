@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, data
+from dashboards import charts, data, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_number, t
 from observatory.analytics import chooser
@@ -18,16 +18,22 @@ def _questionnaire(features: dict[str, str]) -> chooser.Needs:
     st.subheader(t("choose.needs"))
     c1, c2 = st.columns(2)
     with c1:
+        urlstate.bind("choose_processes", "processes", "list", options=features)
         processes = st.multiselect(t("choose.processes"), options=list(features), format_func=features.get,
                                    placeholder=t("common.placeholder"),
                                    key="choose_processes", help=t("choose.processes_help"))
+        urlstate.bind("choose_hosting", "hosting", options=chooser.HOSTING_CHOICES)
         hosting = st.radio(t("choose.hosting"), options=list(chooser.HOSTING_CHOICES), index=2,
                            format_func=lambda h: t(f"choose.hosting_{h}", lang), key="choose_hosting",
                            help=t("choose.hosting_help"))
+        urlstate.bind("choose_languages", "languages", "list", options=LANGUAGE_CHOICES)
         languages = st.multiselect(t("choose.languages"), options=list(LANGUAGE_CHOICES), key="choose_languages",
                                    placeholder=t("common.placeholder"),
                                    format_func=lambda c: t(f"choose.lang_{c}", lang), help=t("choose.languages_help"))
     with c2:
+        urlstate.bind("choose_osi", "osi", "bool")
+        urlstate.bind("choose_network", "network_copyleft", "bool")
+        urlstate.bind("choose_budget", "budget", "float")
         must_be_osi = st.checkbox(t("choose.must_be_osi"), value=True, key="choose_osi", help=t("choose.osi_help"))
         network_ok = st.checkbox(t("choose.network_ok"), value=True, key="choose_network",
                                  help=t("choose.network_help"))

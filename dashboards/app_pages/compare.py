@@ -5,26 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data
+from dashboards import charts, data, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_date, fmt_number, t
 from observatory.analytics import licences as lic
 from observatory.queries import MissingData
-
-
-def _licence_column(tool: dict, catalogue: dict[str, lic.LicenceFacts], lang: str) -> None:
-    expl = lic.explain(str(tool["licence_spdx"]), lang, catalogue)
-    st.subheader(ui.plain(tool["name"]))
-    st.markdown(f"**{t('compare.licence_label')}** `{tool['licence_spdx']}`")
-    st.markdown(f"{t('compare.family_label')} **{t('common.family.' + expl.family)}**")
-    flags = [t("compare.osi_yes") if expl.osi_approved else t("compare.osi_no")]
-    if expl.network_clause:
-        flags.append(t("compare.network_clause"))
-    st.caption(" · ".join(flags))
-    st.info(expl.obligations)
-    description = tool.get(f"description_{lang}") or tool.get("description_en")
-    if isinstance(description, str):
-        st.caption(ui.plain(description))
 
 
 def _features(tool_ids: list[str], names: dict[str, str], lang: str) -> None:
@@ -38,11 +23,11 @@ def _features(tool_ids: list[str], names: dict[str, str], lang: str) -> None:
     matrix = claims.pivot_table(index="feature", columns="tool", values="evidence", aggfunc="first").fillna("—")
     matrix = matrix.reindex(columns=[names[i] for i in tool_ids if names[i] in matrix.columns])
     matrix.index.name, matrix.columns.name = t("compare.feature_col"), None
-    st.dataframe(matrix, key="compare_matrix")
+    ui.table(matrix, key="compare_matrix")
     st.caption(t("compare.features_note"))
     long = claims[["tool", "feature", "evidence", "source_url", "source_commit", "note", "checked_on"]]
     with st.expander(t("common.data_and_sources")):
-        st.dataframe(long, hide_index=True, key="compare_claims",
+        ui.table(long, hide_index=True, key="compare_claims",
                      column_config={"source_url": st.column_config.LinkColumn(t("common.source"))})
         ui.download_buttons(long, "tool_features", "compare_features")
 
@@ -96,6 +81,7 @@ def _deployments(tool_ids: list[str], lang: str) -> None:
     if versions.empty:
         ui.empty_state("observatory collect")
         return
+    versions = versions.assign(platform_version=versions["platform_version"].fillna(t("compare.version_unknown")))
     labels = {"platform_version": t("common.version"), "instances": t("common.instances"), "tool": t("common.tool")}
     fig = charts.bar(versions, "platform_version", "instances", t("compare.chart_versions"), labels, lang,
                      pattern="tool")
@@ -125,6 +111,7 @@ def render() -> None:
         return
     names = dict(zip(tools["tool_id"], tools["name"], strict=True))
     most_deployed = [i for i in data.query("deployments_by_tool")["tool_id"] if i in names][:2]
+    urlstate.bind("compare_tools", "tools", "list", options=names)
     chosen = st.multiselect(t("compare.pick"), options=list(names), default=most_deployed or list(names)[:2],
                             placeholder=t("common.placeholder"), max_selections=4,
                             format_func=lambda i: names[i], key="compare_tools", help=t("compare.pick_help"))
@@ -135,14 +122,14 @@ def render() -> None:
     rows = tools.set_index("tool_id").loc[chosen].reset_index().to_dict("records")
     for col, tool in zip(st.columns(len(rows)), rows, strict=True):
         with col:
-            _licence_column(tool, catalogue, lang)
+            ui.licence_card(tool, catalogue, lang)
     history = data.query("licence_events", tool_ids=chosen)
     st.subheader(t("compare.licence_history"))
     if history.empty:
         st.caption(t("compare.no_licence_change"))
     else:
         shown = history.assign(date=[fmt_date(d, lang) for d in history["date"]])
-        st.dataframe(shown[["tool", "date", "from_spdx", "to_spdx", "note", "evidence_url"]], hide_index=True,
+        ui.table(shown[["tool", "date", "from_spdx", "to_spdx", "note", "evidence_url"]], hide_index=True,
                      key="compare_history",
                      column_config={"evidence_url": st.column_config.LinkColumn(t("common.source"))})
     _features(chosen, names, lang)

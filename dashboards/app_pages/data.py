@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import components as ui
-from dashboards import data
+from dashboards import data, urlstate
 from dashboards.i18n import current_lang, fmt_date, fmt_number, t
 from observatory.sqlguard import RefusedQuery
 
@@ -26,7 +26,7 @@ def _catalogue(lang: str) -> None:
                      "checked_on": fmt_date(info.get("checked_on"), lang),
                      "loaded_at": fmt_date(info.get("loaded_at"), lang)})
     table = pd.DataFrame(rows)
-    st.dataframe(table, hide_index=True, key="data_catalogue", column_config={
+    ui.table(table, hide_index=True, key="data_catalogue", column_config={
         "table_name": t("data.col_table"), "rows": st.column_config.NumberColumn(t("data.col_rows"), format="localized"),
         "title": t("data.col_title"), "licence": t("data.col_licence"), "source": t("data.col_source"),
         "checked_on": t("data.col_checked_on"), "loaded_at": t("data.col_loaded_at")})
@@ -36,9 +36,12 @@ def _catalogue(lang: str) -> None:
 def _browser(lang: str) -> None:
     st.subheader(t("data.browse"))
     tables = data.tables()
+    urlstate.bind("data_table", "table", options=tables)
     table = st.selectbox(t("data.table"), options=tables, key="data_table",
                          index=tables.index("tools") if "tools" in tables else 0)
     c1, c2 = st.columns(2)
+    urlstate.bind("data_column", "column", options=["-"] + data.columns(table))
+    urlstate.bind("data_contains", "contains")
     column = c1.selectbox(t("data.column"), options=["-"] + data.columns(table), key="data_column",
                           format_func=lambda c: t("data.any_column", lang) if c == "-" else c)
     contains = c2.text_input(t("data.contains"), key="data_contains", help=t("data.contains_help"),
@@ -47,7 +50,7 @@ def _browser(lang: str) -> None:
     rows = data.table_rows(table, column, contains, limit=PREVIEW_ROWS + 1)
     st.caption(t("data.preview", shown=fmt_number(min(len(rows), PREVIEW_ROWS), lang))
                + (" " + t("data.preview_more") if len(rows) > PREVIEW_ROWS else ""))
-    st.dataframe(rows.head(PREVIEW_ROWS), hide_index=True, key="data_preview")
+    ui.table(rows.head(PREVIEW_ROWS), hide_index=True, key="data_preview")
     st.caption(t("data.download_all"))
     ui.download_buttons(lambda: data.table_rows(table, column, contains), f"{table}_filtered", "data_rows")
 
@@ -55,6 +58,7 @@ def _browser(lang: str) -> None:
 def _console() -> None:
     st.subheader(t("data.console"))
     st.caption(t("data.console_help", rows=CONSOLE_MAX_ROWS, seconds=CONSOLE_MAX_SECONDS))
+    urlstate.bind("data_sql", "q")
     with st.form("data_console_form"):
         sql = st.text_area(t("data.sql"), value="SELECT tool_id, name, licence_spdx FROM tools", key="data_sql",
                            height=120)
@@ -74,7 +78,7 @@ def _console() -> None:
     frame = pd.DataFrame(result.rows, columns=result.columns)
     if result.truncated:
         st.warning(t("data.truncated", rows=int(max_rows)))
-    st.dataframe(frame, hide_index=True, key="data_console_result")
+    ui.table(frame, hide_index=True, key="data_console_result")
     ui.download_buttons(frame, "query", "data_console")
 
 

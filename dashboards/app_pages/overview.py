@@ -45,15 +45,29 @@ def render() -> None:
 
     by_country = ui.fetch("deployments_by_country")
     if by_country is not None:
-        by_country = by_country.assign(label=[f"{c} ({n})" for c, n in zip(by_country["country"],
-                                                                            by_country["deployments"], strict=True)])
-        labels = {"longitude": t("common.longitude"), "latitude": t("common.latitude"),
-                  "deployments": t("common.deployments")}
-        fig = charts.point_map(by_country, "deployments", "label", t("overview.chart_map"), labels, lang)
-        alt = t("overview.map_alt", summary=", ".join(by_country["label"].head(15)))
+        from dashboards import geomap
+
+        fig = geomap.country_map(by_country, "deployments", t("overview.chart_map"),
+                                 {"title": t("common.deployments"), "none": t("common.none")}, t("common.map_hover"))
+        alt = t("overview.map_alt", summary=", ".join(f"{c} ({n})" for c, n in zip(
+            by_country["country"].head(15), by_country["deployments"].head(15), strict=True)))
         st.caption(alt)
-        ui.chart(fig, by_country.drop(columns=["label"]), "overview_map", alt=alt,
-                 sources=ui.sources_of(deployments), note=t("overview.map_note"))
+        ui.chart(fig, by_country, "overview_map", alt=alt, sources=ui.sources_of(deployments),
+                 note=t("overview.map_note"))
+
+    st.subheader(t("overview.tools_table"))
+    catalogue_tools = named.assign(page=[ui.tool_page_link(i, lang) for i in named["tool_id"]])
+    shown_tools = ui.facets(catalogue_tools, {"licence_family": t("common.licence_family"),
+                                              "status": t("common.status_label")}, "overview", lang,
+                            value_labels={"licence_family": "common.family", "status": "common.status"})
+    ui.table(shown_tools[["name", "page", "licence_spdx", "licence_family", "status", "maintainer",
+                              "origin_country"]].assign(
+                     licence_family=[t(f"common.family.{f}") for f in shown_tools["licence_family"]],
+                     status=[t(f"common.status.{s or 'unknown'}") for s in shown_tools["status"].fillna("unknown")]),
+                 hide_index=True, key="overview_tools", column_config={
+                     "name": t("common.tool"), "page": ui.tool_link_column(), "licence_spdx": t("common.licence"),
+                     "licence_family": t("common.licence_family"), "status": t("common.status_label"),
+                     "maintainer": t("tool.maintainer"), "origin_country": t("tool.origin")})
 
     st.subheader(t("overview.freshness"))
     meta = ui.fetch("table_meta")
@@ -64,7 +78,7 @@ def render() -> None:
             checked_on=[fmt_date(v, lang) for v in meta["checked_on"]],
             loaded_at=[fmt_date(v, lang) for v in meta["loaded_at"]],
         )[["table_name", "title", "rows", "licence", "source", "checked_on", "loaded_at"]]
-        st.dataframe(shown, hide_index=True, column_config={
+        ui.table(shown, hide_index=True, column_config={
             "table_name": t("data.col_table"), "title": t("data.col_title"), "rows": t("data.col_rows"),
             "licence": t("data.col_licence"), "source": t("data.col_source"),
             "checked_on": t("data.col_checked_on"), "loaded_at": t("data.col_loaded_at")})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, data
+from dashboards import charts, data, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_number, fmt_percent, t
 
@@ -112,6 +112,7 @@ def render() -> None:
         return
     names = {r["instance_id"]: f"{r['name'] or r['instance_id']} ({' '.join(v for v in (r['platform'], r['platform_version']) if isinstance(v, str) and v)})"
              for r in instances.to_dict("records")}
+    urlstate.bind("participation_instance", "instance", options=names)
     instance_id = st.selectbox(t("participation.instance"), options=list(names), format_func=names.get,
                                key="participation_instance")
     definitions = data.query("metric_definitions")
@@ -121,7 +122,7 @@ def render() -> None:
     _comments(instance_id, definitions, lang)
     _meetings(instance_id, definitions, lang)
     with st.expander(t("participation.definitions")):
-        st.dataframe(definitions, hide_index=True, key="participation_definitions")
+        ui.table(definitions, hide_index=True, key="participation_definitions")
 
 
 render()

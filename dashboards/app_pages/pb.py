@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data
+from dashboards import charts, data, urlstate
 from dashboards import components as ui
-from dashboards.i18n import current_lang, fmt_number, fmt_percent, t, t_or
+from dashboards.i18n import BABEL_LOCALE, current_lang, fmt_number, fmt_percent, t, t_or
 from observatory.queries import MissingData
 
 FILTER_COLUMNS: tuple[str, ...] = ("country", "city", "year", "vote_type")
@@ -35,6 +35,7 @@ def _pick_edition(editions: pd.DataFrame) -> str | None:
     filters = [c for c in FILTER_COLUMNS if c in editions.columns]
     for col, name in zip(st.columns(max(1, len(filters))), filters, strict=False):
         values = sorted(editions[name].dropna().astype(str).unique())
+        urlstate.bind(f"pb_filter_{name}", name, "list", options=values)
         picked = col.multiselect(t(f"pb.filter_{name}"), options=values, key=f"pb_filter_{name}",
                                  placeholder=t("common.placeholder"))
         if picked:
@@ -43,7 +44,36 @@ def _pick_edition(editions: pd.DataFrame) -> str | None:
         st.info(t("pb.no_match"))
         return None
     labels = {r["edition_id"]: _edition_label(r) for r in shown.to_dict("records")}
+    urlstate.bind("pb_edition", "edition", options=labels)
+    if st.session_state.get("pb_edition") not in labels:
+        default, reason = default_edition(shown, current_lang())
+        st.session_state["pb_edition"] = default
+        st.caption(t("pb.default_edition", reason=reason))
     return st.selectbox(t("pb.edition"), options=list(labels), format_func=labels.get, key="pb_edition")
+
+
+def default_edition(editions: pd.DataFrame, lang: str) -> tuple[str, str]:
+    """The user's country's most recent edition (country of the interface language), else the largest."""
+    import pycountry
+
+    territory = BABEL_LOCALE[lang].split("_")[-1]
+    country = pycountry.countries.get(alpha_2=territory)
+    mine = editions[editions["country"] == country.name] if country is not None else editions.iloc[0:0]
+    if not mine.empty:
+        latest = mine.sort_values(["year", "n_voters"], ascending=False, na_position="last").iloc[0]
+        return str(latest["edition_id"]), t("pb.default_country", country=country.name)
+    largest = editions.sort_values("n_voters", ascending=False).iloc[0]
+    return str(largest["edition_id"]), t("pb.default_largest")
+
+
+def rule_name(code: str, lang: str) -> str:
+    """A rule in words ("Method of Equal Shares"), its code when a new rule has no name yet."""
+    return t_or(f"pb.rule_name.{code}", code, lang)
+
+
+def _unavailable(error: str) -> str:
+    kind = str(error).split(":", 1)[0]
+    return {"RuleNotApplicable": "not_applicable", "RuleTimeout": "timeout"}.get(kind, "other")
 
 
 def _facts(edition: dict, lang: str) -> None:
@@ -69,10 +99,12 @@ def _rules(outcomes: pd.DataFrame, lang: str) -> None:
     table = outcomes.drop(columns=[c for c in ("selected",) if c in outcomes.columns])
     failed = outcomes[outcomes["error"].notna()] if "error" in outcomes.columns else outcomes.iloc[0:0]
     if metrics:
+        urlstate.bind("pb_metric", "metric", options=metrics)
         metric = st.selectbox(t("pb.metric"), options=metrics, key="pb_metric",
                               format_func=lambda m: _metric_label(m, lang))
         label = _metric_label(metric, lang)
         ok = table[table["rule"].isin(set(table["rule"]) - set(failed["rule"]))].astype({metric: float})
+        ok = ok.assign(rule=[rule_name(r, lang) for r in ok["rule"]])
         fig = charts.bar(ok, "rule", metric, t("pb.chart_rules", metric=label), {"rule": t("pb.rule"), metric: label},
                          lang, pattern="rule")
         if metric.endswith("_share"):
@@ -80,9 +112,13 @@ def _rules(outcomes: pd.DataFrame, lang: str) -> None:
             fig.update_yaxes(tickformat=".0%", dtick=None)
         ui.chart(fig, table, "pb_rules", alt=t("pb.chart_rules_alt"), note=t("pb.rules_note"))
     else:
-        st.dataframe(table, hide_index=True, key="pb_rules_table")
+        ui.table(table, hide_index=True, key="pb_rules_table")
     for row in failed.to_dict("records"):
-        st.caption(t("pb.rule_failed", rule=row["rule"], error=ui.plain(row["error"])))
+        st.caption(t(f"pb.unavailable.{_unavailable(row['error'])}", rule=rule_name(row["rule"], lang)))
+    with st.expander(t("pb.rule_explanations")):
+        for code in outcomes["rule"]:
+            st.markdown(f"**{rule_name(code, lang)}** — {t_or(f'pb.rule_explain.{code}', '', lang)}")
+        st.caption(t("pb.method_note"))
 
 
 def _winners(outcomes: pd.DataFrame, edition_id: str, lang: str) -> None:
@@ -99,15 +135,58 @@ def _winners(outcomes: pd.DataFrame, edition_id: str, lang: str) -> None:
     ids = sorted(set().union(*winners.values()) | set(projects.get("project_id", pd.Series(dtype=str)).astype(str)))
     matrix = pd.DataFrame({"project_id": ids})
     for rule in rules:
-        matrix[rule] = ["✓" if p in winners[rule] else "" for p in ids]
+        matrix[rule_name(rule, lang)] = ["✓" if p in winners[rule] else "" for p in ids]
     matrix[t("pb.funded_by")] = [sum(p in winners[r] for r in rules) for p in ids]
     if not projects.empty and "project_id" in projects.columns:
         keep = [c for c in PROJECT_COLUMNS if c in projects.columns]
         matrix = projects[keep].astype({"project_id": str}).merge(matrix, on="project_id", how="right")
     st.caption(t("pb.winners_note", n=len(rules)))
-    st.dataframe(matrix, hide_index=True, key="pb_matrix",
+    ui.table(matrix, hide_index=True, key="pb_matrix",
                  column_config={c: t(f"pb.col_{c}") for c in PROJECT_COLUMNS if c in matrix.columns})
     ui.download_buttons(matrix, f"pb_{edition_id}_winners", "pb_winners")
+
+
+def _what_changes(outcomes: pd.DataFrame, edition_id: str, lang: str) -> None:
+    """Projects one rule funds and another does not, with cost and votes; voters reached by each rule."""
+    chosen = outcomes[[isinstance(s, list | tuple | np.ndarray) for s in outcomes["selected"]]]
+    if len(chosen) < 2:
+        return
+    st.subheader(t("pb.changes"))
+    st.caption(t("pb.changes_intro"))
+    rules = list(chosen["rule"])
+    first = "greedy" if "greedy" in rules else rules[0]
+    second = "mes-add1-greedy" if "mes-add1-greedy" in rules else rules[-1]
+    c1, c2 = st.columns(2)
+    urlstate.bind("pb_rule_a", "rule_a", options=rules)
+    urlstate.bind("pb_rule_b", "rule_b", options=rules)
+    st.session_state.setdefault("pb_rule_a", first)
+    st.session_state.setdefault("pb_rule_b", second)
+    rule_a = c1.selectbox(t("pb.rule_a"), rules, key="pb_rule_a", format_func=lambda r: rule_name(r, lang))
+    rule_b = c2.selectbox(t("pb.rule_b"), rules, key="pb_rule_b", format_func=lambda r: rule_name(r, lang))
+    selected = {r: {str(p) for p in s} for r, s in zip(chosen["rule"], chosen["selected"], strict=True)}
+    try:
+        projects = data.query("pb_projects", edition_id=edition_id).astype({"project_id": str})
+    except MissingData:
+        projects = pd.DataFrame({"project_id": sorted(selected[rule_a] | selected[rule_b])})
+    keep = [c for c in PROJECT_COLUMNS if c in projects.columns]
+    only_a, only_b = selected[rule_a] - selected[rule_b], selected[rule_b] - selected[rule_a]
+    if not only_a and not only_b:
+        st.info(t("pb.same"))
+    for col, rule, ids in ((c1, rule_a, only_a), (c2, rule_b, only_b)):
+        with col:
+            st.markdown(f"**{t('pb.only_in', rule=rule_name(rule, lang), n=len(ids))}**")
+            rows = projects[projects["project_id"].isin(ids)][keep]
+            ui.table(rows, hide_index=True, key=f"pb_only_{rule}_{col is c1}",
+                         column_config={c: t(f"pb.col_{c}") for c in keep})
+    if "voters_with_funded_share" in chosen.columns:
+        reached = chosen.assign(rule=[rule_name(r, lang) for r in chosen["rule"]]).astype(
+            {"voters_with_funded_share": float})
+        label = t("pb.metric_voters_with_funded_share")
+        fig = charts.bar(reached, "rule", "voters_with_funded_share", t("pb.voters_reached"),
+                         {"rule": t("pb.rule"), "voters_with_funded_share": label}, lang, horizontal=True)
+        fig.update_traces(texttemplate="%{x:.1%}")
+        fig.update_xaxes(tickformat=".0%")
+        ui.chart(fig, reached[["rule", "voters_with_funded_share"]], "pb_reached", alt=t("pb.voters_reached_alt"))
 
 
 def _groups(edition_id: str, lang: str) -> None:
@@ -125,7 +204,7 @@ def _groups(edition_id: str, lang: str) -> None:
     pivot = chosen.pivot_table(index="group_value", columns="rule", values="funded_share", aggfunc="first")
     pivot.index.name, pivot.columns.name = t_or(f"pb.group_{kind}", kind, lang), None
     st.caption(t("pb.groups_note"))
-    st.dataframe(pivot.map(lambda v: fmt_percent(v, lang)), key="pb_groups_table")
+    ui.table(pivot.map(lambda v: fmt_percent(v, lang)), key="pb_groups_table")
     ui.data_expander(chosen, "pb_groups")
 
 
@@ -173,6 +252,7 @@ def render() -> None:
         ui.empty_state("observatory pb import")
     else:
         _rules(outcomes, lang)
+        _what_changes(outcomes, edition_id, lang)
         _winners(outcomes, edition_id, lang)
         _groups(edition_id, lang)
     _summary(lang)

@@ -89,7 +89,7 @@ def _exposure_section(key: tuple[str, float], row: pd.Series, lang: str) -> None
             t("research.median_exposure"): [round(b.busy_median_exposure, 2), round(b.quiet_median_exposure, 2)],
         })
         st.subheader(t("research.busy_quiet"))
-        st.dataframe(table, hide_index=True, key="research_busy_table")
+        ui.table(table, hide_index=True, key="research_busy_table")
         st.caption(t("research.mann_whitney", p=f"{b.p_value:.3g}"))
         ui.data_expander(table, "research_busy", sources=[row["source_url"]])
 
@@ -136,7 +136,7 @@ def _budget_section(key: tuple[str, float], lang: str) -> None:
     ui.chart(fig, projects.drop(columns=["label"]), "research_budget_projects", alt=t("research.chart_budget_alt"),
              sources=sorted(set(projects["source_url"])) + list(assumption.sources if assumption else ()))
     st.subheader(t("research.per_budget"))
-    st.dataframe(per_budget, hide_index=True, key="research_per_budget")
+    ui.table(per_budget, hide_index=True, key="research_per_budget")
     ui.data_expander(per_budget, "research_per_budget_data",
                      sources=sorted(set(projects["source_url"])) + list(assumption.sources if assumption else ()))
     if rules.empty:

@@ -20,6 +20,7 @@ import pytest
 
 from dashboards.i18n import t
 from dashboards.streamlit_app import APP_DIR, available_pages
+from observatory.cli import DASHBOARD_SERVER_FLAGS
 
 pytestmark = pytest.mark.e2e
 
@@ -82,7 +83,7 @@ def server(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     port, log = _free_port(), tmp_path_factory.mktemp("st") / "server.log"
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_DIR / "streamlit_app.py"), "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"]
+           "--server.fileWatcherType", "none", *DASHBOARD_SERVER_FLAGS]
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=REPO,
                                 env={**os.environ, "OBSERVATORY_DB": str(sample_db)})
@@ -107,6 +108,7 @@ def test_every_page_in_both_languages_in_a_real_browser(server: tuple[str, Path]
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 2400})
+            outside = _record_outside_requests(page)
             page.goto(base + "/")
             page.wait_for_selector(IDLE, timeout=60_000)
             for lang in ("fr", "en"):
@@ -117,8 +119,9 @@ def test_every_page_in_both_languages_in_a_real_browser(server: tuple[str, Path]
                     page.get_by_role("option", name=t("nav.lang_en", "en")).click()
                     page.wait_for_selector(IDLE, timeout=60_000)
                     expect(page.get_by_role("heading", name=t("overview.title", "en")).first).to_be_visible()
-                for spec in available_pages():
-                    link = page.locator('[data-testid="stSidebarNav"] a', has_text=t(spec.title_key, lang)).first
+                for spec in [p for p in available_pages() if p.in_nav]:
+                    link = page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]',
+                                        has_text=t(spec.title_key, lang)).first
                     link.click()  # in-app navigation keeps the session (and its language)
                     stem = Path(spec.file).stem
                     title = t(f"{stem}.title", lang)
@@ -129,6 +132,56 @@ def test_every_page_in_both_languages_in_a_real_browser(server: tuple[str, Path]
                         page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
                     expect(page.get_by_test_id("stException")).to_have_count(0)
                     page.screenshot(path=str(SCREENSHOTS / f"{stem}_{lang}.png"), full_page=True)
+            assert not outside, f"requests left localhost: {sorted(set(outside))[:10]}"
+        finally:
+            browser.close()
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+
+
+def _record_outside_requests(page) -> list[str]:
+    """Every request the page makes to a host other than this machine (favicon, fonts, map tiles...)."""
+    from urllib.parse import urlparse
+
+    outside: list[str] = []
+
+    def check(request) -> None:
+        host = urlparse(request.url).hostname
+        if request.url.startswith(("data:", "blob:")) or host in {"127.0.0.1", "localhost", "::1"}:
+            return
+        outside.append(request.url)
+
+    page.on("request", check)
+    return outside
+
+
+def test_a_shared_link_restores_language_page_and_choices(server: tuple[str, Path], sample_db: Path) -> None:
+    """Open a link in a fresh browser: the language, the page, the chosen tools and the tool page come back."""
+    from playwright.sync_api import expect, sync_playwright
+
+    base, log = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROME_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1600})
+            outside = _record_outside_requests(page)
+            page.goto(base + "/?page=compare&lang=en&tools=decidim,smallpb")
+            _settle(page)
+            expect(page.get_by_role("heading", name=t("compare.title", "en")).first).to_be_visible()
+            tags = page.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]')
+            assert sorted(tags.nth(i).get_attribute("aria-label") or "" for i in range(tags.count())) == \
+                ["Decidim", "Small PB"]
+            assert "tools=decidim%2Csmallpb" in page.url or "tools=decidim,smallpb" in page.url, page.url
+            page.goto(base + "/tool?id=decidim&lang=fr")
+            _settle(page)
+            expect(page.get_by_role("heading", name="Decidim").first).to_be_visible()
+            expect(page.get_by_text(t("tool.deployments", "fr")).first).to_be_visible()
+            page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
+            page.screenshot(path=str(SCREENSHOTS / "tool_fr.png"), full_page=True)
+            page.goto(base + "/overview?lang=fr")
+            _settle(page)
+            expect(page.get_by_role("heading", name=t("overview.title", "fr")).first).to_be_visible()
+            expect(page.get_by_text("Page not found")).to_have_count(0)
+            assert not outside, f"requests left localhost: {sorted(set(outside))[:10]}"
         finally:
             browser.close()
     assert "Traceback" not in log.read_text(encoding="utf-8")

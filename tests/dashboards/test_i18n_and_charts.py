@@ -131,12 +131,50 @@ def test_numeric_years_keep_plotly_ticks():
     assert charts.line(df, "year", "n", "Per year", {}, "fr").layout.xaxis.ticktext is None
 
 
-def test_point_map_needs_no_basemap_and_labels_points():
-    df = pd.DataFrame({"country": ["FR", "ES", "XX"], "deployments": [3, 2, 1], "latitude": [46.0, 40.0, None],
-                       "longitude": [2.0, -3.0, None], "label": ["FR (3)", "ES (2)", "XX (1)"]})
-    fig = charts.point_map(df, "deployments", "label", "Map", {}, "en")
-    assert not any(trace.type.startswith("scattergeo") for trace in fig.data)
-    assert list(fig.data[0].text) == ["FR (3)", "ES (2)"]
+def _fetches_plotly_topojson(fig) -> bool:
+    """plotly.js fetches its world TopoJSON from a CDN when a geo trace has a location mode or a base
+    layer is shown (the ``show<layer>`` flags); the offline map must trigger neither."""
+    layout = fig.layout.geo
+    layers = ("showland", "showocean", "showlakes", "showrivers", "showcountries", "showsubunits")
+    # plotly.js defaults: the geo is visible and shows coastlines; a trace with locations gets a location mode.
+    shown = layout.visible is not False and (layout.showcoastlines is not False
+                                             or any(getattr(layout, name) for name in layers))
+    located = any(getattr(trace, "locationmode", None) or getattr(trace, "locations", None) is not None
+                  for trace in fig.data)
+    return shown or located
+
+
+def test_country_map_is_drawn_from_shipped_outlines_without_the_plotly_cdn():
+    import plotly.express as px
+
+    from dashboards import geomap
+
+    counts = pd.DataFrame({"country": ["FR", "ES", "BR"], "deployments": [150, 3, 1]})
+    fig = geomap.country_map(counts, "deployments", "Map", {"title": "n", "none": "none"}, "%{customdata[0]}")
+    assert not _fetches_plotly_topojson(fig)
+    control = px.choropleth(counts, locations="country", color="deployments")  # plotly's own way: needs the CDN
+    assert _fetches_plotly_topojson(control)
+    markers = next(tr for tr in fig.data if tr.name == geomap.MARKER_TRACE)
+    assert sorted(c[0] for c in markers.customdata) == ["BR", "ES", "FR"]
+    by_bin = {tr.name: tr for tr in fig.data if tr.name != geomap.MARKER_TRACE}
+    assert set(by_bin) == {"none", "1", "2–5", "101+"}  # FR in 101+, ES in 2–5, BR in 1, the rest in none
+    assert all(tr.fill == "toself" for tr in by_bin.values())
+
+
+def test_shipped_outlines_cover_the_deployment_countries(built_db):
+    import duckdb
+
+    from dashboards import geomap
+
+    con = duckdb.connect(str(built_db), read_only=True)
+    try:
+        countries = {r[0] for r in con.execute("SELECT DISTINCT country FROM deployments WHERE country IS NOT NULL")
+                     .fetchall()}
+    finally:
+        con.close()
+    missing = countries - set(geomap.shapes())
+    # 1:110m outlines leave out micro-states; they still count in every table, just not on the map.
+    assert len(missing) <= max(3, len(countries) // 10), sorted(missing)
 
 
 def test_stacked_contributions_split_the_score():

@@ -1,0 +1,103 @@
+"""One tool, everything known about it: what it is for, licence and history, features, deployments, sources.
+
+Opened as ``?page=tool&id=<tool_id>`` (every tool name in the dashboard links here); the picker at the
+top changes the ``id`` in the URL so the page can be shared.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import components as ui
+from dashboards import data, geomap, urlstate
+from dashboards.i18n import current_lang, fmt_date, fmt_number, t
+from observatory.analytics import licences as lic
+
+
+def _pick(tools: pd.DataFrame) -> dict:
+    names = dict(zip(tools["tool_id"], tools["name"], strict=True))
+    urlstate.bind("tool_id", "id", options=names)
+    st.session_state.setdefault("tool_id", next(iter(names)))
+    tool_id = st.selectbox(t("tool.pick"), options=list(names), format_func=names.get, key="tool_id")
+    return tools[tools["tool_id"] == tool_id].iloc[0].to_dict()
+
+
+def _identity(tool: dict, lang: str) -> None:
+    facts = [(t("tool.maintainer"), tool.get("maintainer")), (t("tool.origin"), tool.get("origin_country")),
+             (t("tool.language"), tool.get("programming_language")),
+             (t("tool.first_release"), tool.get("first_release_year")),
+             (t("common.status_label"), t(f"common.status.{tool.get('status') or 'unknown'}"))]
+    shown = [(label, value) for label, value in facts if isinstance(value, str | int | float) and pd.notna(value)]
+    for col, (label, value) in zip(st.columns(len(shown)), shown, strict=True):
+        col.metric(label, value if isinstance(value, str) else str(int(value)))  # a year, not a quantity
+    links = [(t("tool.homepage"), tool.get("homepage")), (t("tool.repository"), tool.get("repo_url"))]
+    st.markdown(" · ".join(f"[{label}]({url})" for label, url in links if isinstance(url, str) and url))
+
+
+def _licence(tool: dict, lang: str) -> None:
+    catalogue = lic.catalogue_from_rows(data.query("licences").to_dict("records"))
+    st.subheader(t("tool.licence"))
+    ui.licence_card(tool, catalogue, lang, with_name=False)
+    history = data.query("licence_events", tool_ids=[tool["tool_id"]])
+    st.markdown(f"**{t('compare.licence_history')}**")
+    if history.empty:
+        st.caption(t("tool.no_licence_change"))
+        return
+    shown = history.assign(date=[fmt_date(d, lang) for d in history["date"]],
+                           from_spdx=history["from_spdx"].fillna(t("tool.no_licence_before")))[
+        ["date", "from_spdx", "to_spdx", "note", "evidence_url"]]
+    ui.table(shown, hide_index=True, key="tool_history", column_config={
+        "date": t("common.date"), "from_spdx": t("tool.from_licence"), "to_spdx": t("tool.to_licence"),
+        "note": t("tool.note"), "evidence_url": st.column_config.LinkColumn(t("common.source"))})
+
+
+def _features(tool: dict, lang: str) -> None:
+    st.subheader(t("compare.features"))
+    claims = data.query("tool_features", tool_ids=[tool["tool_id"]])
+    if claims.empty:
+        st.caption(t("tool.no_features"))
+        return
+    shown = claims.assign(feature=claims[f"label_{lang}"].fillna(claims["feature_id"]),
+                          evidence=[t(f"common.evidence.{e}") for e in claims["evidence_level"]])
+    ui.table(shown[["feature", "evidence", "source_url", "checked_on"]], hide_index=True, key="tool_features",
+                 column_config={"feature": t("compare.feature_col"), "evidence": t("tool.evidence"),
+                                "source_url": st.column_config.LinkColumn(t("common.source")),
+                                "checked_on": st.column_config.DateColumn(t("tool.checked_on"))})
+
+
+def _deployments(tool: dict, lang: str) -> None:
+    st.subheader(t("tool.deployments"))
+    deployments = data.query("deployments")
+    mine = deployments[(deployments["tool_id"] == tool["tool_id"]) & deployments["removed_on"].isna()]
+    if mine.empty:
+        st.caption(t("tool.no_deployments"))
+        return
+    counts = mine.groupby("country").size().rename("deployments").reset_index()
+    title = t("tool.map_title", n=fmt_number(len(mine), lang), countries=fmt_number(len(counts), lang))
+    ui.country_map_with_table(counts, mine, "tool_map", title, lang)
+
+
+def render() -> None:
+    lang = current_lang()
+    if not ui.page_guard():
+        return
+    tools = ui.fetch("tools")
+    if tools is None:
+        return
+    tool = _pick(tools)
+    st.title(ui.plain(tool["name"]))
+    description = tool.get(f"description_{lang}") or tool.get("description_en")
+    if isinstance(description, str):
+        st.write(ui.plain(description))
+    _identity(tool, lang)
+    _licence(tool, lang)
+    _features(tool, lang)
+    _deployments(tool, lang)
+    st.subheader(t("common.sources"))
+    st.text("\n".join(sorted({u for u in (tool.get("source_url"), tool.get("licence_evidence_url"))
+                              if isinstance(u, str)})))
+    st.caption(t("tool.map_source", source=geomap.source_note()))
+
+
+render()
