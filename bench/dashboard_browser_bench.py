@@ -1,0 +1,144 @@
+"""Time every dashboard page in a real browser: from the click on its sidebar link to the page finished.
+
+Starts the real Streamlit server on a free local port, drives Debian's Chromium with Playwright and,
+for each page, measures the time from the click to the page being finished: the script idle, the
+number of elements stable for 300 ms, and every plotly chart drawn. "Cold" is the first visit of each
+page after the server started (caches empty); "warm" is the median of the next ``--repeat`` visits.
+The first page of a fresh start is timed from ``goto`` on the root URL.
+
+Usage: ``python bench/dashboard_browser_bench.py [--db PATH] [--repeat 5] [--lang fr]``. Without
+``--db`` the database named by OBSERVATORY_DB is used, else one is built from ``datasets/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+IDLE = ('[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+        '[data-test-script-state="notRunning"]')
+STABLE_MS = 300
+
+
+def _database(db: str | None) -> Path:
+    if db or os.environ.get("OBSERVATORY_DB"):
+        return Path(db or os.environ["OBSERVATORY_DB"])
+    from observatory.config import load_settings
+    from observatory.datasets import build_database
+
+    path = Path(tempfile.mkdtemp()) / "bench.duckdb"
+    build_database(path, load_settings().datasets_dir)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(db: Path) -> tuple[subprocess.Popen, str]:
+    from observatory.cli import DASHBOARD_SERVER_FLAGS
+
+    port = _free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboards" / "streamlit_app.py"),
+           "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *DASHBOARD_SERVER_FLAGS]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO,
+                            env={**os.environ, "OBSERVATORY_DB": str(db)})
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(base + "/_stcore/health", timeout=2).read() == b"ok":
+                return proc, base
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("streamlit did not start")
+
+
+def _finished(page) -> None:
+    """Idle script, element count unchanged for STABLE_MS, every chart drawn."""
+    last = -1
+    while True:
+        page.wait_for_selector(IDLE, timeout=120_000)
+        count = page.locator('[data-testid="stElementContainer"]').count()
+        if count == last:
+            break
+        last = count
+        page.wait_for_timeout(STABLE_MS)
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    for i in range(charts.count()):
+        charts.nth(i).locator(".main-svg").first.wait_for(timeout=60_000)
+
+
+def _time(action, page) -> float:
+    start = time.perf_counter()
+    action()
+    _finished(page)
+    return time.perf_counter() - start - STABLE_MS / 1000  # the last stability wait is not rendering
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--lang", default="fr", choices=("fr", "en"))
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    from dashboards.i18n import t
+    from dashboards.streamlit_app import available_pages
+
+    db = _database(args.db)
+    proc, base = _start(db)
+    pages = [p for p in available_pages() if p.in_nav]
+    cold: dict[str, float] = {}
+    warm: dict[str, list[float]] = {p.url_path: [] for p in pages}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1600})
+            first = _time(lambda: page.goto(f"{base}/?lang={args.lang}"), page)
+            for round_ in range(args.repeat + 1):
+                for spec in pages:
+                    link = page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]',
+                                        has_text=t(spec.title_key, args.lang)).first
+                    seconds = _time(link.click, page)
+                    if round_ == 0:
+                        cold[spec.url_path] = seconds
+                    else:
+                        warm[spec.url_path].append(seconds)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(15)
+    print(f"first page of a fresh start (goto /): {first * 1000:.0f} ms")
+    print("| page | cold (ms) | warm median (ms) | warm max (ms) |")
+    print("|---|---|---|---|")
+    for spec in pages:
+        runs = warm[spec.url_path]
+        print(f"| {spec.url_path} | {cold[spec.url_path] * 1000:.0f} | {statistics.median(runs) * 1000:.0f} | "
+              f"{max(runs) * 1000:.0f} |")
+    medians = [statistics.median(r) for r in warm.values()]
+    print(f"warm median over pages: {statistics.median(medians) * 1000:.0f} ms; "
+          f"slowest page warm median: {max(medians) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
