@@ -30,8 +30,9 @@ def _over_time(deployments, lang: str) -> None:
         ui.empty_state("observatory build")
         return
     labels = {"year": t("common.year"), "deployments": t("common.deployments"), by: t(f"adoption.by_{by}")}
-    fig = charts.line(series, "year", "deployments", t("adoption.chart_over_time"), labels, lang, series=by)
     dated = int(deployments["started_year"].notna().sum())
+    title = t("adoption.chart_over_time_subset", dated=fmt_number(dated, lang), total=fmt_number(len(deployments), lang))
+    fig = charts.line(series, "year", "deployments", title, labels, lang, series=by)
     st.caption(t("adoption.coverage", dated=fmt_number(dated, lang), total=fmt_number(len(deployments), lang)))
     ui.chart(fig, series, "adoption_over_time", alt=t("adoption.chart_over_time_alt"),
              sources=ui.sources_of(deployments), note=t("adoption.over_time_note"))

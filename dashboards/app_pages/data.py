@@ -26,8 +26,10 @@ def _catalogue(lang: str) -> None:
                      "checked_on": fmt_date(info.get("checked_on"), lang),
                      "loaded_at": fmt_date(info.get("loaded_at"), lang)})
     table = pd.DataFrame(rows)
-    ui.table(table, hide_index=True, key="data_catalogue", column_config={
-        "table_name": t("data.col_table"), "rows": st.column_config.NumberColumn(t("data.col_rows"), format="localized"),
+    # Row counts written by Babel in the interface language (a "localized" column follows the browser's locale).
+    shown = table.assign(rows=[fmt_number(n, lang) for n in table["rows"]]) if len(table) else table
+    ui.table(shown, hide_index=True, key="data_catalogue", column_config={
+        "table_name": t("data.col_table"), "rows": t("data.col_rows"),
         "title": t("data.col_title"), "licence": t("data.col_licence"), "source": t("data.col_source"),
         "checked_on": t("data.col_checked_on"), "loaded_at": t("data.col_loaded_at")})
     ui.download_buttons(table, "tables", "data_catalogue", formats=("csv",))
