@@ -45,10 +45,11 @@ def no_database() -> None:
     st.code("observatory build", language="bash")
 
 
-def fetch(name: str, **params: object) -> pd.DataFrame | None:
-    """A named query's result, or None after showing which command to run (missing DB, table or rows)."""
+def fetch(source: str | data.Loader, *args: object, **params: object) -> pd.DataFrame | None:
+    """Rows of a named query (``fetch("tools")``) or a loader (``fetch(data.pb_outcomes, edition_id)``), or
+    None after saying which command fills them (missing database, missing table, no rows)."""
     try:
-        df = data.query(name, **params)
+        df = data.query(source, **params) if isinstance(source, str) else source(*args)
     except data.NoDatabase:
         no_database()
         return None
@@ -56,7 +57,7 @@ def fetch(name: str, **params: object) -> pd.DataFrame | None:
         empty_state(command_for(exc.tables))
         return None
     if df.empty:
-        empty_state(command_for(QUERIES[name].tables))
+        empty_state(command_for(QUERIES[source].tables if isinstance(source, str) else source.tables))
         return None
     return df
 

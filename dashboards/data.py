@@ -10,6 +10,7 @@ thread-safe across Streamlit sessions. Results are ``st.cache_data`` wrappers ov
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -120,23 +121,53 @@ def sensitivity(needs: chooser.Needs, weights: dict[str, float]) -> pd.DataFrame
     return _sensitivity(_db_key(), needs, tuple(sorted(weights.items())))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _pb_call(key: tuple[str, float], function: str, args: tuple[object, ...]) -> pd.DataFrame:
-    api = importlib.import_module("observatory.pb.api")  # on first use: the rules pull in numpy/scipy
+@dataclass(frozen=True)
+class Loader:
+    """A typed read of the database beyond the named queries: which function, and which tables it needs
+    (so an empty state can name the command that fills them)."""
 
-    cursor = _connection(*key).cursor()  # the API may execute directly: give it its own cursor
+    module: str
+    function: str
+    tables: tuple[str, ...]
+
+    def __call__(self, *args: object) -> pd.DataFrame:
+        return _call(_db_key(), self.module, self.function, args, self.tables)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _call(key: tuple[str, float], module: str, function: str, args: tuple[object, ...],
+          tables: tuple[str, ...]) -> pd.DataFrame:
+    """The one caching policy of loaders: per database file and version, per function and arguments."""
+    target = getattr(importlib.import_module(module), function)  # imported on first use (numpy, scipy...)
+    cursor = _connection(*key).cursor()  # loaders may execute directly: each gets its own cursor
     try:
-        result = getattr(api, function)(cursor, *args)
-    except duckdb.CatalogException as exc:  # the PB migration or import has not run on this database
-        raise queries.MissingData(function, ["pb_editions", "pb_outcomes"]) from exc
+        result = target(cursor, *args)
+    except duckdb.CatalogException as exc:  # the migration or import that creates the table has not run
+        raise queries.MissingData(function, list(tables)) from exc
     finally:
         cursor.close()
-    return result if isinstance(result, pd.DataFrame) else pd.DataFrame(result)
+    return result if isinstance(result, pd.DataFrame) else pd.DataFrame({"value": list(result)})
 
 
-def pb(function: str, *args: object) -> pd.DataFrame:
-    """Call ``observatory.pb.api.<function>(con, *args)`` (list_editions, outcomes, cross_edition_summary)."""
-    return _pb_call(_db_key(), function, args)
+_PB = ("pb_editions", "pb_outcomes")
+pb_editions = Loader("observatory.pb.api", "list_editions", _PB)
+pb_outcomes = Loader("observatory.pb.api", "outcomes", _PB)
+pb_outcome_groups = Loader("observatory.pb.api", "outcome_groups", ("pb_outcome_groups",))
+pb_summary = Loader("observatory.pb.api", "cross_edition_summary", _PB)
+proposal_datasets = Loader("observatory.participation.queries", "proposal_datasets", ("proposals",))
+proposals = Loader("observatory.participation.queries", "proposals", ("proposals",))
+budget_instances = Loader("observatory.participation.queries", "budget_instances", ("budget_projects",))
+budget_projects = Loader("observatory.participation.queries", "budget_projects", ("budget_projects",))
+
+
+def computed(function, *args: object):  # noqa: ANN001, ANN201
+    """A pure analysis of loaded frames, cached like the loads (the research page's figures)."""
+    return _computed(f"{function.__module__}.{function.__qualname__}", function, *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _computed(name: str, _function, *args: object):  # noqa: ANN001, ANN202
+    return _function(*args)  # keyed by ``name`` and the arguments; the function itself is not hashed
 
 
 def report(tools: list[str], lang: str, fmt: str, needs: chooser.Needs | None = None) -> bytes:

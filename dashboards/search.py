@@ -25,7 +25,7 @@ def _safe(loader, *args: object, **params: object) -> pd.DataFrame:
 
 
 def _pb_editions(q: str) -> pd.DataFrame:
-    editions = _safe(data.pb, "list_editions")
+    editions = _safe(data.pb_editions)
     if editions.empty:
         return editions
     text = editions[["edition_id", "unit", "subunit", "instance", "country"]].fillna("").astype(str).agg(" ".join, axis=1)

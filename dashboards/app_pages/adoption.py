@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, data, urlstate
+from dashboards import charts, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_number, fmt_percent, t
 from observatory.analytics import adoption
-from observatory.queries import MissingData
 
 HEALTH_METRICS: tuple[str, ...] = ("stars", "forks", "open_issues", "contributors", "commits_last_52w",
                                    "releases_last_year")
@@ -54,13 +53,8 @@ def _map(lang: str) -> None:
 
 def _probes(lang: str) -> None:
     st.subheader(t("adoption.liveness"))
-    try:
-        probes = data.query("latest_probes")
-    except MissingData as exc:
-        ui.empty_state(ui.command_for(exc.tables))
-        return
-    if probes.empty:
-        ui.empty_state("observatory collect")
+    probes = ui.fetch("latest_probes")
+    if probes is None:
         return
     live = adoption.liveness(probes)
     live = live.assign(share_label=[fmt_percent(v, lang) for v in live["share_reachable"]])
@@ -79,13 +73,8 @@ def _probes(lang: str) -> None:
 
 def _health(lang: str) -> None:
     st.subheader(t("adoption.health"))
-    try:
-        history = data.query("all_snapshot_history")
-    except MissingData as exc:
-        ui.empty_state(ui.command_for(exc.tables))
-        return
-    if history.empty:
-        ui.empty_state("observatory collect")
+    history = ui.fetch("all_snapshot_history")
+    if history is None:
         return
     urlstate.bind("adoption_metric", "metric", options=HEALTH_METRICS)
     metric = st.selectbox(t("adoption.metric"), options=list(HEALTH_METRICS), key="adoption_metric",

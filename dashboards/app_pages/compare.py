@@ -9,7 +9,6 @@ from dashboards import charts, data, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_date, fmt_number, t
 from observatory.analytics import licences as lic
-from observatory.queries import MissingData
 
 
 def _features(tool_ids: list[str], names: dict[str, str], lang: str) -> None:
@@ -34,15 +33,10 @@ def _features(tool_ids: list[str], names: dict[str, str], lang: str) -> None:
 
 def _health(tool_ids: list[str], lang: str) -> None:
     st.subheader(t("compare.health"))
-    try:
-        latest = data.query("latest_snapshots", tool_ids=tool_ids)
-        history = data.query("snapshot_history", tool_ids=tool_ids)
-    except MissingData as exc:
-        ui.empty_state(ui.command_for(exc.tables))
+    latest = ui.fetch("latest_snapshots", tool_ids=tool_ids)
+    if latest is None:
         return
-    if latest.empty:
-        ui.empty_state("observatory collect")
-        return
+    history = data.query("snapshot_history", tool_ids=tool_ids)
     cols = st.columns(len(latest))
     for col, row in zip(cols, latest.to_dict("records"), strict=True):
         with col:
@@ -73,13 +67,8 @@ def _deployments(tool_ids: list[str], lang: str) -> None:
         labels = {"tool": t("common.tool"), "deployments": t("common.deployments")}
         fig = charts.bar(per_tool, "tool", "deployments", t("compare.chart_deployments"), labels, lang, pattern="tool")
         ui.chart(fig, per_tool, "compare_deployments", alt=t("compare.chart_deployments_alt"))
-    try:
-        versions = data.query("platform_versions", tool_ids=tool_ids)
-    except MissingData as exc:
-        ui.empty_state(ui.command_for(exc.tables))
-        return
-    if versions.empty:
-        ui.empty_state("observatory collect")
+    versions = ui.fetch("platform_versions", tool_ids=tool_ids)
+    if versions is None:
         return
     versions = versions.assign(platform_version=versions["platform_version"].fillna(t("compare.version_unknown")))
     labels = {"platform_version": t("common.version"), "instances": t("common.instances"), "tool": t("common.tool")}

@@ -191,9 +191,9 @@ def _what_changes(outcomes: pd.DataFrame, edition_id: str, lang: str) -> None:
 
 def _groups(edition_id: str, lang: str) -> None:
     try:
-        groups = data.pb("outcome_groups", edition_id)
-    except (MissingData, AttributeError):
-        return
+        groups = data.pb_outcome_groups(edition_id)
+    except MissingData:
+        return  # an optional section: no empty state when the table is not there
     if groups.empty:
         return
     st.subheader(t("pb.groups"))
@@ -210,13 +210,8 @@ def _groups(edition_id: str, lang: str) -> None:
 
 def _summary(lang: str) -> None:
     st.subheader(t("pb.summary"))
-    try:
-        summary = data.pb("cross_edition_summary")
-    except MissingData as exc:
-        ui.empty_state(ui.command_for(exc.tables))
-        return
-    if summary.empty:
-        ui.empty_state("observatory pb import")
+    summary = ui.fetch(data.pb_summary)
+    if summary is None:
         return
     x, y = "extra_budget_share", "extra_supports_share"
     if {x, y} <= set(summary.columns):
@@ -235,19 +230,14 @@ def render() -> None:
     ui.page_header("pb")
     if not ui.page_guard():
         return
-    try:
-        editions = data.pb("list_editions")
-    except MissingData as exc:
-        ui.empty_state(ui.command_for(exc.tables))
-        return
-    if editions.empty:
-        ui.empty_state("observatory pb import")
+    editions = ui.fetch(data.pb_editions)
+    if editions is None:
         return
     edition_id = _pick_edition(editions)
     if edition_id is None:
         return
     _facts(editions[editions["edition_id"] == edition_id].iloc[0].to_dict(), lang)
-    outcomes = data.pb("outcomes", edition_id)
+    outcomes = data.pb_outcomes(edition_id)
     if outcomes.empty:
         ui.empty_state("observatory pb import")
     else:

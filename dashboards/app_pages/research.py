@@ -8,59 +8,34 @@ import streamlit as st
 from dashboards import components as ui
 from dashboards import data
 from dashboards.i18n import current_lang, fmt_number, fmt_percent, t
-from observatory.participation import figures, queries, research
+from observatory.participation import figures, research
 from observatory.participation.analysis.concentration import THRESHOLDS
+from observatory.queries import MissingData
 
 IMPORT_COMMAND = "observatory import consul-csv PATH ; observatory import decidim-open-data PATH"
 
 
-def _key() -> tuple[str, float]:
-    path = data.db_path()
-    return str(path), path.stat().st_mtime
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _datasets(key: tuple[str, float]) -> pd.DataFrame:
-    return queries.proposal_datasets(data.connection().cursor())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _proposals(key: tuple[str, float], instance_id: str, source_url: str) -> pd.DataFrame:
-    return queries.proposals(data.connection().cursor(), instance_id, source_url)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _budget_instances(key: tuple[str, float]) -> list[str]:
-    return queries.budget_instances(data.connection().cursor())
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _budget_projects(key: tuple[str, float], instance_id: str) -> pd.DataFrame:
-    return queries.budget_projects(data.connection().cursor(), instance_id)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _exposure(key: tuple[str, float], instance_id: str, source_url: str, platform: str, page_size: int):  # noqa: ANN202
-    return research.exposure_analysis(_proposals(key, instance_id, source_url), platform, page_size)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _budgets(key: tuple[str, float], instance_id: str):  # noqa: ANN202
-    return research.budget_analysis(_budget_projects(key, instance_id), instance_id)
+def _has_budgets() -> bool:
+    try:
+        data.budget_instances()
+    except MissingData:
+        return False
+    return True
 
 
 def _limits() -> None:
     st.info(t("research.limits"), icon="⚖️")
 
 
-def _exposure_section(key: tuple[str, float], row: pd.Series, lang: str) -> None:
+def _exposure_section(row: pd.Series, lang: str) -> None:
     st.header(t("research.exposure"))
     listing = research.LISTING_DEFAULTS[row["platform"]]
     page_size = st.number_input(t("research.page_size"), min_value=1, max_value=100, value=listing.page_size,
                                 key="research_page_size")
     st.caption(t("research.assumption", platform=row["platform"], size=listing.page_size,
                  order=listing.default_order, newest=listing.newest_first_order))
-    result = _exposure(key, row["instance_id"], row["source_url"], row["platform"], int(page_size))
+    result = data.computed(research.exposure_analysis, data.proposals(row["instance_id"], row["source_url"]),
+                           row["platform"], int(page_size))
     if result.sample_only:
         st.warning(t("research.sample_only", coverage=fmt_percent(result.coverage, lang)), icon="⚠️")
     else:
@@ -94,9 +69,9 @@ def _exposure_section(key: tuple[str, float], row: pd.Series, lang: str) -> None
         ui.data_expander(table, "research_busy", sources=[row["source_url"]])
 
 
-def _concentration_section(key: tuple[str, float], row: pd.Series, lang: str) -> None:
+def _concentration_section(row: pd.Series, lang: str) -> None:
     st.header(t("research.concentration"))
-    proposals = _proposals(key, row["instance_id"], row["source_url"])
+    proposals = data.proposals(row["instance_id"], row["source_url"])
     summary, bins = research.concentration_analysis(proposals, row["instance_id"])
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("research.gini"), fmt_number(summary.gini, lang, decimals=3))
@@ -116,15 +91,15 @@ def _concentration_section(key: tuple[str, float], row: pd.Series, lang: str) ->
              sources=[row["source_url"], *(threshold.sources if threshold else ())])
 
 
-def _budget_section(key: tuple[str, float], lang: str) -> None:
+def _budget_section(lang: str) -> None:
     st.header(t("research.budgets"))
-    instances = _budget_instances(key)
+    instances = list(data.budget_instances()["value"]) if _has_budgets() else []
     if not instances:
         ui.empty_state("observatory import decidim-open-data PATH")
         return
     instance_id = st.selectbox(t("research.budget_instance"), instances, key="research_budget_instance")
-    projects = _budget_projects(key, instance_id)
-    per_budget, rules, assumption = _budgets(key, instance_id)
+    projects = data.budget_projects(instance_id)
+    per_budget, rules, assumption = data.computed(research.budget_analysis, projects, instance_id)
     labels_by_budget = dict(zip(per_budget["budget_id"].astype(str), per_budget["label"], strict=True))
     projects = projects.assign(label=projects["budget_id"].astype(str).map(labels_by_budget))
     if assumption is not None:
@@ -160,17 +135,16 @@ def render() -> None:
     if not ui.page_guard():
         return
     _limits()
-    key = _key()
-    datasets = _datasets(key).sort_values("proposals", ascending=False, kind="stable").reset_index(drop=True)
+    datasets = data.proposal_datasets().sort_values("proposals", ascending=False, kind="stable").reset_index(drop=True)
     if datasets.empty:
         ui.empty_state(IMPORT_COMMAND)
     else:
         names = {i: f"{r.instance_id} — {r.source_url} ({r.proposals})" for i, r in enumerate(datasets.itertuples())}
         choice = st.selectbox(t("research.dataset"), list(names), format_func=names.get, key="research_dataset")
         row = datasets.iloc[choice]
-        _exposure_section(key, row, lang)
-        _concentration_section(key, row, lang)
-    _budget_section(key, lang)
+        _exposure_section(row, lang)
+        _concentration_section(row, lang)
+    _budget_section(lang)
 
 
 render()

@@ -160,6 +160,10 @@ class _FakePbApi:
                              "budget_share": [0.9, 0.95, 1.0], "voters_with_funded_share": [0.6, 0.64, 0.7]})
 
     @staticmethod
+    def outcome_groups(con, edition_id):
+        return pd.DataFrame(columns=["edition_id", "rule", "group_kind", "group_value", "funded_share"])
+
+    @staticmethod
     def cross_edition_summary(con):
         return pd.DataFrame({"edition_id": ["pl_warszawa_2026", "fr_paris_2024"], "greedy_share": [0.9, 0.8],
                              "optimal_share": [0.95, 0.85]})
