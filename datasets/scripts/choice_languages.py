@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import io
 import json
 import re
 import subprocess
@@ -33,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from observatory.checks_choice import language_tag_problem
 
 PLURAL_KEYS = {"zero", "one", "two", "few", "many", "other"}
 I18NEXT_PLURAL = re.compile(r"_(zero|one|two|few|many|other|plural)$")
@@ -275,7 +276,9 @@ def language_tag(locale: str, aliases: dict[str, str]) -> str:
     parts = re.split(r"[_-]", locale)
     out = [parts[0].lower()]
     for part in parts[1:]:
-        if len(part) == 4 and part.isalpha():
+        if part.lower() == "latin":
+            out.append("Latn")
+        elif len(part) == 4 and part.isalpha():
             out.append(part.title())
         elif part.isalpha():
             out.append(part.upper())
@@ -331,6 +334,10 @@ def shares(layout: Layout, files: FileSet, warn: Callable[[str], None]) -> dict[
     out: dict[str, float] = {}
     for locale, entries in by_lang.items():
         tag = language_tag(locale, layout.aliases)
+        problem = language_tag_problem(tag)
+        if problem:
+            warn(f"{layout.tool_id}: locale {locale!r} left out: {problem}")
+            continue
         if locale == layout.source:
             share = 1.0
         else:
