@@ -170,10 +170,25 @@ def test_language_tags() -> None:
 
 def test_readers_for_other_formats() -> None:
     assert cl.read_php_array(b"<?php return ['save' => 'Speichern', 'x' => '', \"a\" => \"b\"];") == {
-        "save": True, "x": False, "a": True}
+        "save": "Speichern", "x": "", "a": "b"}
     assert cl.read_properties(b"# c\nkey.a = Hola\nkey.b =\nkey.c = one \\\n  two\n") == {
-        "key.a": True, "key.b": False, "key.c": True}
-    assert cl.read_js_assign(b's.agree = "Oui";\ns.pass = "";\n') == {"agree": True, "pass": False}
-    assert cl.read_ts_object(b'const t = {\n  common: {\n    goBack: "Revenir",\n    more:\n      "Plus",\n    empty: "",\n  },\n}\n') == {
-        "common.goBack": True, "common.more": True, "common.empty": False}
-    assert cl.read_json(b'{"a": {"b_one": "x", "b_other": "y"}, "c": ""}') == {"a.b": True, "c": False}
+        "key.a": "Hola", "key.b": "", "key.c": "one two"}
+    assert cl.read_js_assign(b's.agree = "Oui";\ns.pass = "";\n') == {"agree": "Oui", "pass": ""}
+    assert cl.read_ts_object(b'const t = {\n  common: {\n    goBack: "Revenir",\n    more:\n      "Plus",\n'
+                             b'    empty: "",\n  },\n}\n') == {
+        "common.goBack": "Revenir", "common.more": "Plus", "common.empty": ""}
+    assert cl.read_json(b'{"a": {"b_one": "x", "b_other": "y"}, "c": ""}') == {"a.b": "x\ny", "c": ""}
+
+
+def test_source_text_fallback_is_not_a_translation(tmp_path: Path) -> None:
+    """Translation platforms export missing strings as the English text. Here one sentence is translated,
+    one is a copy of the English (not translated) and 'OK' is too short to need translating (counted):
+    2 of 3. Control: counting non-empty values would call the file complete."""
+    en = '{"welcome": "Welcome to the platform", "ok": "OK", "vote": "Cast your vote"}'
+    so = '{"welcome": "Ku soo dhawow", "ok": "OK", "vote": "Cast your vote"}'
+    commit = commit_files(tmp_path / "snaps" / "example+civic", {"i18n/en.json": en, "i18n/so.json": so}, "c")
+    layout = cl.Layout("civic", "example/civic", commit, "json", r"^i18n/(?P<lang>[a-z]{2})\.json$", "en", "i18n")
+    rows = _shares(cl.compute([layout], tmp_path / "snaps", None, "2026-12-03", False, lambda m: None))
+    assert rows[("civic", "so")] == pytest.approx(2 / 3, abs=1e-4)
+    naive = sum(1 for v in cl.read_json(so.encode()).values() if v) / 3
+    assert naive == 1.0
