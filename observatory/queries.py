@@ -42,7 +42,7 @@ QUERIES: dict[str, Query] = {
         SELECT t.tool_id, t.name, t.licence_spdx, l.family AS licence_family, l.osi_approved, l.network_clause,
                t.status, t.first_release_year, t.origin_country, t.maintainer, t.programming_language,
                t.homepage, t.repo_url, t.description_en, t.description_fr, t.source_url, t.checked_on,
-               t.licence_evidence_url, t.source_commit
+               t.licence_evidence_url, t.source_commit, t.open_source, t.status_evidence_url
         FROM tools t LEFT JOIN licences l ON l.spdx_id = split_part(t.licence_spdx, ' ', 1)
         ORDER BY lower(t.name)
         """,
@@ -130,6 +130,38 @@ QUERIES: dict[str, Query] = {
         """,
         ("deployments", "tools"),
         "Live deployments per tool.",
+    ),
+    "tool_profiles": Query(
+        """
+        SELECT p.*, t.name AS tool FROM tool_profiles p JOIN tools t USING (tool_id)
+        WHERE list_contains($tool_ids, p.tool_id) ORDER BY t.name
+        """,
+        ("tool_profiles", "tools"),
+        "Plain-language profile of the chosen tools (what it is for, who runs it, what it costs), FR and EN.",
+    ),
+    "tool_offers": Query(
+        """
+        SELECT o.*, t.name AS tool FROM offers o JOIN tools t USING (tool_id)
+        WHERE list_contains($tool_ids, o.tool_id) ORDER BY t.name, o.kind, o.provider
+        """,
+        ("offers", "tools"),
+        "Hosted offers, support contracts and training for the chosen tools: provider, hosting country, price.",
+    ),
+    "tool_accessibility": Query(
+        """
+        SELECT a.*, t.name AS tool FROM accessibility a JOIN tools t USING (tool_id)
+        WHERE list_contains($tool_ids, a.tool_id) ORDER BY t.name, a.standard
+        """,
+        ("accessibility", "tools"),
+        "Published accessibility statements (WCAG, RGAA, EN 301 549, BITV) of the chosen tools.",
+    ),
+    "tool_languages": Query(
+        """
+        SELECT l.*, t.name AS tool FROM tool_languages l JOIN tools t USING (tool_id)
+        WHERE list_contains($tool_ids, l.tool_id) ORDER BY t.name, l.share_translated DESC, l.language_code
+        """,
+        ("tool_languages", "tools"),
+        "Interface languages of the chosen tools with the share of the interface translated (from locale files).",
     ),
     "search_tools": Query(
         """

@@ -11,8 +11,9 @@ import streamlit as st
 
 from dashboards import components as ui
 from dashboards import data, geomap, urlstate
-from dashboards.i18n import current_lang, fmt_date, fmt_number, t
+from dashboards.i18n import current_lang, fmt_date, fmt_number, fmt_percent, t
 from observatory.analytics import licences as lic
+from observatory.queries import MissingData
 
 
 def _pick(tools: pd.DataFrame) -> dict:
@@ -66,6 +67,89 @@ def _features(tool: dict, lang: str) -> None:
                                 "checked_on": st.column_config.DateColumn(t("tool.checked_on"))})
 
 
+def _optional(name: str, tool_id: str) -> pd.DataFrame:
+    """Rows of a per-tool query, empty when the table is not in this database (an older build)."""
+    try:
+        return data.query(name, tool_ids=[tool_id])
+    except MissingData:
+        return pd.DataFrame()
+
+
+def _profile(tool: dict, lang: str) -> None:
+    profile = _optional("tool_profiles", tool["tool_id"])
+    if profile.empty:
+        description = tool.get(f"description_{lang}") or tool.get("description_en")
+        if isinstance(description, str):
+            st.write(ui.plain(description))
+        return
+    row = profile.iloc[0]
+    st.write(ui.plain(row[f"summary_{lang}"]))
+    c1, c2 = st.columns(2)
+    c1.markdown(f"**{t('tool.runs_it')}**  \n{ui.plain(row[f'runs_it_{lang}'])}")
+    c2.markdown(f"**{t('tool.cost')}**  \n{ui.plain(row[f'cost_{lang}'])}")
+    st.caption(t("tool.profile_source", url=row["source_url"]))
+
+
+def _offers(tool: dict, lang: str) -> None:
+    st.subheader(t("tool.offers"))
+    offers = _optional("tool_offers", tool["tool_id"])
+    if offers.empty:
+        st.caption(t("tool.no_offers"))
+        return
+    unknown = t("tool.not_stated")
+    shown = offers.assign(
+        kind=[t(f"tool.offer_kind.{k}") for k in offers["kind"]],
+        hosting_countries=offers["hosting_countries"].fillna(unknown).str.replace(";", ", "),
+        eu_hosting=[unknown if pd.isna(v) else t("tool.yes") if v else t("tool.no") for v in offers["eu_hosting"]],
+        price=[fmt_number(v, lang) + " €" if pd.notna(v) else (t("tool.price_on_request") if not pub else unknown)
+               for v, pub in zip(offers["price_from_eur_per_year"], offers["price_public"], strict=True)],
+        languages_supported=offers["languages_supported"].fillna(unknown).str.replace(";", ", "))
+    ui.table(shown[["provider", "kind", "hosting_countries", "eu_hosting", "price", "languages_supported",
+                    "source_url"]], hide_index=True, key="tool_offers", column_config={
+        "provider": t("tool.provider"), "kind": t("tool.offer_kind"), "hosting_countries": t("tool.hosting_countries"),
+        "eu_hosting": t("tool.eu_hosting"), "price": t("tool.price_from"),
+        "languages_supported": t("tool.support_languages"),
+        "source_url": st.column_config.LinkColumn(t("common.source"))})
+
+
+def _accessibility(tool: dict, lang: str) -> None:
+    st.subheader(t("tool.accessibility"))
+    statements = _optional("tool_accessibility", tool["tool_id"])
+    if statements.empty:
+        st.caption(t("tool.no_accessibility"))
+        return
+    shown = statements.assign(conformance=[t(f"tool.conformance.{c}") for c in statements["conformance"]],
+                              audited_on=[fmt_date(d, lang) for d in statements["audited_on"]])
+    ui.table(shown[["standard", "level", "conformance", "audited_on", "statement_url"]], hide_index=True,
+             key="tool_accessibility", column_config={
+                 "standard": t("tool.standard"), "level": t("tool.level"), "conformance": t("tool.conformance"),
+                 "audited_on": t("tool.audited_on"), "statement_url": st.column_config.LinkColumn(t("tool.statement"))})
+
+
+def _languages(tool: dict, lang: str) -> None:
+    st.subheader(t("tool.languages"))
+    languages = _optional("tool_languages", tool["tool_id"])
+    if languages.empty:
+        st.caption(t("tool.no_languages"))
+        return
+    from babel import Locale, UnknownLocaleError
+
+    def name(code: str) -> str:
+        try:
+            return Locale.parse(code.replace("-", "_")).get_display_name(lang) or code
+        except (ValueError, UnknownLocaleError):
+            return code
+
+    complete = languages[languages["share_translated"] >= 0.9]
+    st.write(t("tool.languages_summary", n=len(languages), complete=len(complete)))
+    shown = languages.assign(language=[name(c) for c in languages["language_code"]],
+                             share=[fmt_percent(v, lang) for v in languages["share_translated"]])
+    ui.table(shown[["language", "language_code", "share", "source_url"]], hide_index=True, key="tool_languages",
+             column_config={"language": t("tool.language_name"), "language_code": t("tool.language_code"),
+                            "share": t("tool.share_translated"),
+                            "source_url": st.column_config.LinkColumn(t("common.source"))})
+
+
 def _deployments(tool: dict, lang: str) -> None:
     st.subheader(t("tool.deployments"))
     deployments = data.query("deployments")
@@ -87,12 +171,15 @@ def render() -> None:
         return
     tool = _pick(tools)
     st.title(ui.plain(tool["name"]))
-    description = tool.get(f"description_{lang}") or tool.get("description_en")
-    if isinstance(description, str):
-        st.write(ui.plain(description))
+    if pd.notna(tool.get("open_source")) and not tool["open_source"]:
+        st.warning(t("tool.proprietary"))
+    _profile(tool, lang)
     _identity(tool, lang)
     _licence(tool, lang)
     _features(tool, lang)
+    _offers(tool, lang)
+    _accessibility(tool, lang)
+    _languages(tool, lang)
     _deployments(tool, lang)
     st.subheader(t("common.sources"))
     st.text("\n".join(sorted({u for u in (tool.get("source_url"), tool.get("licence_evidence_url"))
