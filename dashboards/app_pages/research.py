@@ -11,7 +11,7 @@ from dashboards.i18n import current_lang, fmt_number, fmt_percent, t
 from observatory.participation import figures, queries, research
 from observatory.participation.analysis.concentration import THRESHOLDS
 
-IMPORT_COMMAND = "observatory import consul-csv PATH ; observatory import decidim-open-data PATH"
+IMPORT_COMMAND = "observatory import consul-csv PATH --instance HOST ; observatory import decidim-open-data PATH"
 
 
 def _key() -> tuple[str, float]:
