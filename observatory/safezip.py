@@ -99,8 +99,9 @@ class BoundedArchive:
         if info.flag_bits & 0x1:
             raise BadData("encrypted ZIP member", where, "decrypt the archive and import its files")
         if self.read_bytes + info.file_size > limits.max_bytes:
-            raise BadData(f"ZIP member expands to {info.file_size:,} bytes; with the members read before it "
-                          f"that passes the limit of {limits.max_bytes:,} bytes", where, limits.how_to_raise())
+            before = f" (after {self.read_bytes:,} bytes of other members)" if self.read_bytes else ""
+            raise BadData(f"ZIP member expands to {info.file_size:,} bytes{before}, past the limit of "
+                          f"{limits.max_bytes:,} bytes", where, limits.how_to_raise())
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR_BYTES and ratio > limits.max_ratio:
             raise BadData(f"ZIP member compression ratio {ratio:,.0f}:1 is beyond the limit of "

@@ -71,7 +71,8 @@ def _raise_for_failures(report: ImportReport, path: Path, strict: bool) -> None:
         error = BadUsage if first.usage else BadData
         more = f"; {len(failed)} of {len(report.files)} files failed, nothing written from them" if len(failed) > 1 \
             else "; nothing written from it"
-        todo = "pass --instance HOST" if first.usage else (
+        todo = "pass --instance with the host this file comes from, e.g. --instance decide.madrid.es" \
+            if first.usage else (
             "fix the file, or import with --lenient to skip bad rows" if strict else "fix the file")
         raise error(f"{first.failed}{more}", None, todo)
     if not any(f.unchanged or f.written for f in report.files):

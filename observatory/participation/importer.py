@@ -138,6 +138,10 @@ def iter_sources(path: Path, limits: ArchiveLimits | None = None) -> Iterator[So
     except OSError as exc:
         yield Source(label, b"", failed=f"{label}: cannot read the file ({exc.strerror or exc})")
         return
+    if data.startswith(b"PK\x03\x04"):  # a ZIP whose end (central directory) is missing: cut short in transfer
+        yield Source(label, b"", failed=f"{label}: damaged or truncated ZIP archive (its directory at the end is "
+                                        "missing)")
+        return
     yield Source(label, data)
 
 
@@ -208,7 +212,7 @@ def import_source(con: duckdb.DuckDBPyConnection, source: Source, platform: str 
     report.kind, report.instance_id = kind.name, ctx.instance_id
     conflict = _platform_conflict(con, ctx.instance_id, kind.platform)
     if conflict:
-        report.failed, report.usage = f"{source.label}: {conflict}", instance_id is not None
+        report.failed, report.usage = f"{source.label}: {conflict}", True
         return report
     instance = Instance(instance_id=ctx.instance_id, platform=kind.platform, base_url=f"https://{ctx.instance_id}",
                         source_url=ctx.source_url, checked_on=checked_on, platform_version=ctx.platform_version)
@@ -227,8 +231,7 @@ def _platform_conflict(con: duckdb.DuckDBPyConnection, instance_id: str, platfor
     row = con.execute("SELECT platform FROM instances WHERE instance_id = ?", [instance_id]).fetchone()
     if row is None or row[0] == platform:
         return None
-    return (f"{instance_id} is stored as a {row[0]} instance but this is a {platform} export; "
-            f"nothing written (pass the --instance this file comes from)")
+    return f"{instance_id} is stored as a {row[0]} instance but this is a {platform} export"
 
 
 def _is_current(known: FileRecord, sha: str, platform: str | None, instance_id: str | None, strict: bool) -> bool:
@@ -296,7 +299,6 @@ def _context(source: Source, kind: formats.ExportKind, first_row: dict[str, str]
     if resolved is None:
         # no default: filing rows under a guessed instance overwrote that instance's rows with the same ids
         raise ImportFailed(f"{source.label}: cannot tell which instance this export comes from (neither its "
-                           "file name nor its URLs name a host); pass --instance HOST, e.g. --instance decide.madrid.es",
-                           usage=True)
+                           "file name nor its URLs name a host)", usage=True)
     return SourceContext(instance_id=resolved, platform=kind.platform, source_url=f"file:{source.label}",
                          checked_on=checked_on, platform_version=kind.version_hint(columns))

@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 
 from observatory.pb import pabulib
-from observatory.pb.api import DEFAULT_RULE_TIME_LIMIT_S, compare
+from observatory.pb.limits import DEFAULT_RULE_TIME_LIMIT_S
 from observatory.pb.model import Election
 from observatory.pb.rules import RULES
 
@@ -146,6 +146,8 @@ def _import_one(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, sou
         with _maybe_transaction(con, own):
             _record_failure(con, edition_id, file_name, refusal)
         return FileResult(file_name, edition_id, "failed", n_problems=len(parsed.problems), error=str(refusal))
+    from observatory.pb.api import compare  # pandas: paid only by files that parse and get written
+
     election = parsed.election
     outcome = compare(election, rules, limit_s) if compute_outcomes else None
     with _maybe_transaction(con, own):
