@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ from rich.table import Table
 from observatory.config import load_settings
 from observatory.errors import BadData, BadUsage, ObservatoryError
 from observatory.participation import queries
+from observatory.participation.context import host_of
 from observatory.participation.importer import ImportReport, import_path
 from observatory.safezip import (
     DEFAULT_MAX_BYTES,
@@ -48,6 +50,7 @@ research_app = typer.Typer(help="Participation research: listing-order exposure,
 def _run_import(path: Path, platform: str | None, instance: str | None, strict: bool, db: Path | None,
                 force: bool, zip_max_bytes: int | None, zip_max_ratio: float | None) -> None:
     try:
+        instance = canonical_instance(instance)
         limits = ArchiveLimits.resolve(zip_max_bytes, zip_max_ratio)
         if not path.exists():
             raise BadUsage("no such file or folder", str(path), "check the path")
@@ -61,6 +64,21 @@ def _run_import(path: Path, platform: str | None, instance: str | None, strict: 
         # one line, as the CLI's top-level handler prints it
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(exc.exit_code) from None
+
+
+_HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+
+
+def canonical_instance(value: str | None) -> str | None:
+    """``--instance`` as the instance id every other source uses (the lower-case host name): a URL or a
+    host is accepted; anything else would file rows under a key no collector or file ever matches."""
+    if value is None:
+        return None
+    host = host_of(value if "://" in value else f"//{value.strip()}")
+    if not host or not _HOST.fullmatch(host.rstrip(".")):
+        raise BadUsage(f"--instance {value!r} is not a host name", "--instance",
+                       "give the instance's host, e.g. --instance decide.madrid.es")
+    return host.rstrip(".")
 
 
 def _raise_for_failures(report: ImportReport, path: Path, strict: bool) -> None:

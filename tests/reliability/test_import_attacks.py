@@ -175,6 +175,8 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("decidim-file-under-a-consul-instance",
            lambda d: ["import", "decidim-open-data", "--instance", MADRID, str(d / "decidim/proposals.csv")],
            2, "consul instance"),
+    Attack("instance-not-a-host", lambda d: ["import", "any", "--instance", "Decide Madrid",
+                                             str(d / "other-city/proposals.csv")], 2, "host"),
     Attack("folder-without-csv", lambda d: ["import", "any", str(d / "no-csv")], 2, "no-csv"),
     Attack("missing-path", lambda d: ["import", "any", str(d / "nowhere.csv")], 2, "nowhere.csv"),
     Attack("fifo-named-csv", lambda d: ["import", "any", "--instance", MADRID, str(d / "pipe.csv")], 2, "pipe.csv"),
