@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from observatory import checks
-from observatory.store import connect_writer, transaction
+from observatory.store import connect_writer, transaction, writer
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -243,11 +243,6 @@ def build_database(db_path: Path, datasets_dir: Path) -> dict[str, int]:
     if issues:
         raise DatasetError(issues)
     packages = discover_packages(datasets_dir)
-    con = connect_writer(db_path)
-    try:
-        with transaction(con):
-            counts = load_packages(con, packages)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    with writer(db_path) as con, transaction(con):  # published only when every package loaded
+        counts = load_packages(con, packages)
     return counts
