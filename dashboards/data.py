@@ -97,8 +97,13 @@ def table_rows(table: str, column: str | None = None, contains: str | None = Non
 
 
 def console_query(sql: str, max_rows: int, timeout_s: float) -> sqlguard.QueryResult:
-    """Run the SQL console's query through the shared guard (never cached: the user expects a fresh run)."""
-    return sqlguard.run_readonly_query(connection(), sql, max_rows=max_rows, timeout_s=timeout_s)
+    """Run the SQL console's query through the shared guard (never cached: the user expects a fresh run).
+
+    It runs in its own capped process, killed on time, like ``observatory sql``: one runaway expression
+    must not take the dashboard's memory or outlive its time limit.
+    """
+    path, _ = _db_key()
+    return sqlguard.run_isolated_query(path, sql, max_rows=max_rows, timeout_s=timeout_s)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
