@@ -8,10 +8,12 @@ with a hint to re-run with ``--debug``, which prints the traceback as well).
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import ParamSpec, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -23,6 +25,8 @@ except ImportError:  # pragma: no cover - older typer uses the click package
 
 from observatory.errors import EXIT_BAD_DATA, BadData, BadUsage, ObservatoryError
 
+P = ParamSpec("P")
+R = TypeVar("R")
 DEBUG_FLAG = "--debug"
 EXIT_INTERRUPTED = 130
 
@@ -99,6 +103,25 @@ class GuardedGroup(TyperGroup):
             error = as_observatory_error(exc, [w for w in (ctx.info_name, ctx.invoked_subcommand) if w][1:])
             print_error(error)
             raise typer.Exit(error.exit_code) from exc
+
+
+def guarded(command: Callable[P, R]) -> Callable[P, R]:
+    """Decorate a command so it ends in one ``error:`` line even when mounted on another app (tests)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (click_errors.ClickException, typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - turned into one line, like GuardedGroup does
+            if _debug:
+                traceback.print_exc()
+            error = as_observatory_error(exc, [command.__name__])
+            print_error(error)
+            raise typer.Exit(error.exit_code) from exc
+
+    return wrapper
 
 
 def run(app: typer.Typer, argv: Sequence[str] | None = None) -> int:

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from observatory.config import load_settings
 from observatory.errors import EXIT_BAD_USAGE, BadData, BadUsage, ObservatoryError
+from observatory.failures import guarded
 from observatory.outputs import check_output, write_output
 from observatory.reports import FORMATS, UnknownFormatError, exporter
 from observatory.reports.i18n import LANGUAGES, UnknownLanguageError, check_language
@@ -36,6 +37,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     write_output(path, data)
 
 
+@guarded
 def report_cmd(
     tools: Annotated[str, typer.Option("--tools", help="comma-separated tool ids, e.g. decidim,consul-democracy")],
     lang: Annotated[str, typer.Option("--lang", help=f"report language: {'|'.join(LANGUAGES)}")] = "en",
