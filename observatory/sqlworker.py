@@ -20,7 +20,10 @@ def _answer(kind: str, payload: object) -> None:
 def main() -> None:
     request = json.loads(sys.stdin.read())
     cap = int(request["address_space"])
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)  # never above what this process was given
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard if hard != resource.RLIM_INFINITY else cap))
     import duckdb
 
     from observatory import sqlguard

@@ -359,3 +359,27 @@ def test_a_failing_writer_publishes_nothing(workspace: Workspace) -> None:
     assert workspace.fingerprint() == before
     assert not store.working_path(workspace.db).exists()
 
+
+
+def test_the_dashboard_sees_a_published_store(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB gives a new connection to a path the database it already holds open (the old file):
+    the dashboard must let go of the old one when a writer publishes."""
+    import streamlit as st
+
+    from dashboards import data
+
+    monkeypatch.setenv("OBSERVATORY_DB", str(workspace.db))
+    st.cache_resource.clear()
+    try:
+        before = data.connection().execute("SELECT count(*) FROM tools").fetchone()[0]
+        # control: a second plain read-only connection opened while the first is open sees the old file
+        held = store.connect_readonly(workspace.db)
+        with store.writer(workspace.db) as con:
+            con.execute("DELETE FROM tools WHERE tool_id = 'decidim'")
+        stale = store.connect_readonly(workspace.db)
+        assert stale.execute("SELECT count(*) FROM tools").fetchone()[0] == before
+        stale.close()
+        held.close()
+        assert data.connection().execute("SELECT count(*) FROM tools").fetchone()[0] == before - 1
+    finally:
+        st.cache_resource.clear()
