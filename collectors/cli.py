@@ -12,13 +12,15 @@ from rich.table import Table
 
 import collectors
 from observatory.config import load_settings
-from observatory.store import writer
+from observatory.errors import BadData, BadUsage
+from observatory.store import connect_readonly, writer
 
 if TYPE_CHECKING:
     # observatory.runs (HTTP client, archive: requests) is imported inside the commands that run collectors.
     from observatory.runs import RunSummary
 
 console = Console()
+err_console = Console(stderr=True)  # progress goes to stderr, so stdout stays the result table
 DbOption = Annotated[str | None, typer.Option("--db", help="Database file (default: OBSERVATORY_DB or XDG data dir).")]
 
 
@@ -35,6 +37,16 @@ def _summary_table(title: str, summaries: list[RunSummary]) -> Table:
     return table
 
 
+def _parse_since(since: str | None) -> date | None:
+    if not since:
+        return None
+    try:
+        return date.fromisoformat(since)
+    except ValueError:
+        raise BadUsage(f"--since {since!r} is not a date", "observatory collect",
+                       "write it as YYYY-MM-DD, e.g. --since 2024-01-31") from None
+
+
 def collect_cmd(
     names: Annotated[list[str] | None, typer.Argument(help="Collectors to run (default: all).")] = None,
     since: Annotated[str | None, typer.Option(help="Only items changed since this date (YYYY-MM-DD).")] = None,
@@ -42,6 +54,7 @@ def collect_cmd(
     db: DbOption = None,
 ) -> None:
     """Run collectors against their live sources, archiving every response."""
+    from observatory.http import HttpStats
     from observatory.runs import run_collector
 
     wanted = names or collectors.names()
@@ -49,26 +62,34 @@ def collect_cmd(
         classes = [collectors.get(n) for n in wanted]
     except KeyError as exc:
         raise typer.BadParameter(str(exc.args[0])) from None
-    since_date = date.fromisoformat(since) if since else None
+    since_date = _parse_since(since)
     settings = load_settings(db)
     summaries: list[RunSummary] = []
     with writer(settings.db_path) as con, Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} items"),
-        TimeElapsedColumn(), console=console, transient=False,
+        TextColumn("{task.fields[http]}"), TimeElapsedColumn(), console=err_console, transient=False,
     ) as progress:
-        tasks = {cls.name: progress.add_task(cls.name, total=None) for cls in classes}
+        tasks = {cls.name: progress.add_task(cls.name, total=None, http="") for cls in classes}
 
         def on_progress(name: str, fetched: int) -> None:
             progress.update(tasks[name], completed=fetched)
 
         for cls in classes:
-            summary = run_collector(con, cls(endpoint), settings.archive_dir, since=since_date, progress=on_progress)
+            def on_http(event: str, stats: HttpStats, name: str = cls.name) -> None:
+                progress.update(tasks[name], http=stats.line() + (f" [{event}]" if event != "request" else ""))
+
+            summary = run_collector(con, cls(endpoint), settings.archive_dir, since=since_date, progress=on_progress,
+                                    http_progress=on_http)
             progress.update(tasks[cls.name], total=max(summary.fetched, 1), completed=max(summary.fetched, 1),
                             description=f"{cls.name} [{summary.status}]")
             summaries.append(summary)
     console.print(_summary_table("Collection runs", summaries))
-    if any(s.status == "failed" for s in summaries):
-        raise typer.Exit(code=1)
+    failed = [s for s in summaries if s.status == "failed"]
+    if failed:
+        first = failed[0].errors[0] if failed[0].errors else "no detail"
+        raise BadData(f"{len(failed)} of {len(summaries)} collector(s) failed ({failed[0].collector}: {first[:200]})",
+                      f"endpoint {endpoint}" if endpoint else "their default endpoints",
+                      "check the address and the network, then see `observatory runs`")
 
 
 def runs_cmd(limit: Annotated[int, typer.Option(help="How many runs to show.")] = 30, db: DbOption = None) -> None:
@@ -76,8 +97,15 @@ def runs_cmd(limit: Annotated[int, typer.Option(help="How many runs to show.")] 
     from observatory.runs import list_runs
 
     settings = load_settings(db)
-    with writer(settings.db_path) as con:
+    try:
+        con = connect_readonly(settings.db_path)
+    except FileNotFoundError:
+        raise BadUsage("database not found", str(settings.db_path),
+                       "run `observatory build` or `observatory collect` first") from None
+    try:
         rows = list_runs(con, limit)
+    finally:
+        con.close()
     table = Table(title="Collector runs")
     table.add_column("collector", no_wrap=True)
     table.add_column("status", no_wrap=True)

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 import duckdb
 
 from collectors.base import Collector, Item, RunContext
+from observatory.errors import ObservatoryError
 from observatory.http import FetchError
 from observatory.participation import decidim_map
 from observatory.participation.context import SourceContext, host_of
@@ -29,6 +29,7 @@ from observatory.participation.graphql import GraphQLError, pages, query
 from observatory.participation.importer import FileReport, Source, parse_source
 from observatory.participation.load import register_tables, write_records
 from observatory.participation.records import Instance, Record
+from observatory.safezip import ArchiveLimits, BoundedArchive
 
 PAGE = 50
 LOCALE = "en"
@@ -161,15 +162,21 @@ class DecidimCollector(Collector):
         url = f"{self.endpoint}/open-data/download"
         try:
             resp = ctx.client.get(url, expect=("application/zip", "application/x-zip-compressed", "application/octet-stream"))
-            archive = zipfile.ZipFile(io.BytesIO(resp.body))
-            members = [m for m in sorted(archive.namelist()) if m.lower().endswith(".csv")]
-        except (FetchError, zipfile.BadZipFile) as exc:
+            archive = BoundedArchive(io.BytesIO(resp.body), url, ArchiveLimits.resolve())  # sizes checked first
+        except (FetchError, ObservatoryError) as exc:
             ctx.fail(url, exc)
             return
         yield ctx.item("instance", self.instance_id, url, {"version": None, "name": None}, resp)
-        for member in members:
-            text = archive.read(member).decode("utf-8-sig", errors="replace")
-            yield ctx.item("open_data_csv", member, url, {"member": member, "text": text}, resp)
+        with archive:
+            for info in archive.members():
+                if not info.filename.lower().endswith(".csv"):
+                    continue
+                try:
+                    text = archive.read(info).decode("utf-8-sig", errors="replace")
+                except ObservatoryError as exc:
+                    ctx.fail(info.filename, exc)
+                    continue
+                yield ctx.item("open_data_csv", info.filename, url, {"member": info.filename, "text": text}, resp)
 
     # ---------------------------------------------------------------- load
 

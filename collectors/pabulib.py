@@ -80,4 +80,7 @@ class PabulibCollector(Collector):
         for start in range(0, len(items), BATCH):
             batch = [(i.data["file_name"], archive.load(i.archive_sha256 or ""), i.data["source_url"])
                      for i in items[start:start + BATCH]]
-            importer.import_editions(con, batch, strict=False)
+            report = importer.import_editions(con, batch, strict=False)
+            for result in report.files:  # a failed file is kept out of the tables: the run says so
+                if result.status == "failed":
+                    ctx.fail(result.file_name, result.error or "failed")

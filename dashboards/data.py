@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+import threading
 from pathlib import Path
 
 import duckdb
@@ -39,8 +40,26 @@ def _db_key() -> tuple[str, float]:
 
 
 @st.cache_resource(max_entries=1, on_release=lambda con: con.close(), show_spinner=False)
-def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
+def _cached_connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
     return connect_readonly(path)
+
+
+_opened: dict[str, float] = {}
+_opened_lock = threading.Lock()
+
+
+def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
+    """The connection for this version of the file.
+
+    Writers publish a new file by renaming it over the old one. DuckDB hands a new connection to a
+    path the database it already has open for that path, i.e. the old file, so the old connection is
+    closed first (cache cleared) whenever the file changed.
+    """
+    with _opened_lock:
+        if _opened.get(path, mtime) != mtime:
+            _cached_connection.clear()
+        _opened[path] = mtime
+        return _cached_connection(path, mtime)
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -98,8 +117,13 @@ def table_rows(table: str, column: str | None = None, contains: str | None = Non
 
 
 def console_query(sql: str, max_rows: int, timeout_s: float) -> sqlguard.QueryResult:
-    """Run the SQL console's query through the shared guard (never cached: the user expects a fresh run)."""
-    return sqlguard.run_readonly_query(connection(), sql, max_rows=max_rows, timeout_s=timeout_s)
+    """Run the SQL console's query through the shared guard (never cached: the user expects a fresh run).
+
+    It runs in its own capped process, killed on time, like ``observatory sql``: one runaway expression
+    must not take the dashboard's memory or outlive its time limit.
+    """
+    path, _ = _db_key()
+    return sqlguard.run_isolated_query(path, sql, max_rows=max_rows, timeout_s=timeout_s)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

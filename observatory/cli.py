@@ -15,22 +15,26 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from observatory import __version__, schema
+from observatory import __version__, failures, schema
 from observatory.config import REPO_ROOT, load_settings
 from observatory.datasets import DatasetError, build_database, validate_datasets
+from observatory.errors import EXIT_BAD_USAGE, BadData, BadUsage, ObservatoryError, StoreDamaged
 from observatory.exporting import FORMATS, ExportError, export_table
-from observatory.sqlguard import RefusedQuery, run_readonly_query
-from observatory.store import connect_readonly, user_tables
+from observatory.outputs import check_output
+from observatory.sqlguard import QueryTimeout, QueryTooBig, RefusedQuery, run_isolated_query
+from observatory.store import REBUILD_HINT, connect_readonly, store_error, user_tables, verify
 
 app = typer.Typer(
     name="observatory",
     help="Civic-Tech Observatory: compare open-source citizen-participation platforms from sourced facts.",
     no_args_is_help=True,
     add_completion=False,
+    cls=failures.GuardedGroup,
 )
 console = Console()
 err = Console(stderr=True)
@@ -45,9 +49,14 @@ DbOption = Annotated[
 ]
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
-    return typer.Exit(code)
+def fail(message: str, code: int = 1) -> ObservatoryError:
+    """The error to raise for ``message``; the top-level handler prints it as one ``error:`` line."""
+    return BadUsage(message) if code == EXIT_BAD_USAGE else BadData(message)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``observatory`` script: one ``error:`` line and its exit code for any failure."""
+    return failures.run(app, argv)
 
 
 @app.command()
@@ -91,29 +100,40 @@ def build(
     console.print(table)
 
 
+def _open_store(db: Path | None) -> tuple[Path, duckdb.DuckDBPyConnection]:
+    """The published database, read-only; a missing file is one line asking for ``observatory build``."""
+    path = load_settings(db).db_path
+    try:
+        return path, connect_readonly(path)
+    except FileNotFoundError as exc:
+        raise BadData("database not found", str(path),
+                      "run `observatory build` first (or give --db the right file)") from exc
+
+
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="one read-only SELECT statement")],
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table|csv|json")] = "table",
-    max_rows: Annotated[int, typer.Option(help="stop after this many rows")] = 10_000,
-    timeout: Annotated[float, typer.Option(help="seconds before the query is interrupted")] = 60.0,
+    max_rows: Annotated[int, typer.Option(help="stop after this many rows", min=1)] = 10_000,
+    timeout: Annotated[float, typer.Option(help="seconds before the query is interrupted", min=0.1)] = 60.0,
 ) -> None:
     """Run one read-only query. Writes, ATTACH, extensions, files and URLs are refused."""
     if fmt not in {"table", "csv", "json"}:
-        raise fail(f"unknown format {fmt!r}: use table, csv or json")
+        raise BadUsage(f"unknown format {fmt!r}", "--format", "use table, csv or json")
+    path = load_settings(db).db_path
     try:
-        con = connect_readonly(load_settings(db).db_path)
+        result = run_isolated_query(path, query, max_rows=max_rows, timeout_s=timeout)
     except FileNotFoundError as exc:
-        raise fail(str(exc)) from exc
-    try:
-        result = run_readonly_query(con, query, max_rows=max_rows, timeout_s=timeout)
+        raise BadData("database not found", str(path), "run `observatory build` first (or give --db the right file)") from exc
+    except QueryTimeout as exc:
+        raise BadData(str(exc), "observatory sql", "narrow the query, or give it more time with --timeout") from exc
     except RefusedQuery as exc:
-        raise fail(f"refused: {exc}", code=2) from exc
-    except Exception as exc:  # duckdb errors: bad column, bad syntax inside a SELECT...
-        raise fail(str(exc)) from exc
-    finally:
-        con.close()
+        raise BadUsage(f"refused: {exc}", "observatory sql", "ask one read-only SELECT over the tables") from exc
+    except QueryTooBig as exc:
+        raise BadData(str(exc), "observatory sql", "ask for fewer rows or columns, or aggregate") from exc
+    except duckdb.Error as exc:  # bad column, bad syntax inside a SELECT...
+        raise BadData(failures.one_line(str(exc)), "observatory sql", "check the table and column names") from exc
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -129,7 +149,7 @@ def sql(
             table.add_row(*("" if v is None else str(v) for v in row))
         console.print(table)
     if result.truncated:
-        err.print(f"[yellow]note:[/] output stopped at {max_rows} rows (--max-rows)")
+        print(f"note: output stopped at {len(result.rows)} rows (limit: {result.truncated_reason})", file=sys.stderr)
 
 
 @app.command()
@@ -137,19 +157,21 @@ def export(
     name: Annotated[str, typer.Argument(help="table or view name")],
     fmt: Annotated[str, typer.Option("--format", help="csv|parquet|json")] = "csv",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="file to write (default: NAME.FORMAT)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="overwrite an existing output file")] = False,
     db: DbOption = None,
 ) -> None:
     """Export every row of a table or view, with a NAME.FORMAT.meta.json sidecar (source, licence, date, rows)."""
     if fmt not in FORMATS:
-        raise fail(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
+        raise BadUsage(f"unknown format {fmt!r}", "--format", f"use {', '.join(FORMATS)}")
+    settings = load_settings(db)
+    target = output or Path(f"{name}.{fmt}")
+    check_output(target, settings, force)
+    check_output(target.with_name(target.name + ".meta.json"), settings, force)
+    _, con = _open_store(db)
     try:
-        con = connect_readonly(load_settings(db).db_path)
-    except FileNotFoundError as exc:
-        raise fail(str(exc)) from exc
-    try:
-        path, sidecar, rows = export_table(con, name, fmt, output or Path(f"{name}.{fmt}"))
+        path, sidecar, rows = export_table(con, name, fmt, target)
     except ExportError as exc:
-        raise fail(str(exc)) from exc
+        raise BadData(str(exc), "observatory export", "see `observatory info` for the table names") from exc
     finally:
         con.close()
     console.print(f"wrote {rows} rows to {path} (metadata: {sidecar})")
@@ -157,25 +179,25 @@ def export(
 
 @app.command()
 def info(db: DbOption = None) -> None:
-    """Schema version, row counts per table and data freshness."""
-    settings = load_settings(db)
+    """Schema version, row counts per table and data freshness; reads every block, so damage is reported."""
+    path, con = _open_store(db)
     try:
-        con = connect_readonly(settings.db_path)
-    except FileNotFoundError as exc:
-        raise fail(str(exc)) from exc
-    try:
+        counts = verify(con, path)
         version_now = schema.current_version(con)
         meta = {r[0]: r[1:] for r in con.execute(
             "SELECT table_name, licence, checked_on, loaded_at FROM table_meta").fetchall()}
-        table = Table(title=f"{settings.db_path} — schema {version_now} of {schema.latest_version()}")
+        table = Table(title=f"{path} — schema {version_now} of {schema.latest_version()}")
         for col in ("table", "rows", "checked on / loaded", "licence"):
             table.add_column(col, justify="right" if col == "rows" else "left")
         for name in user_tables(con):
-            rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            rows = counts[name] if name in counts else con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
             licence, checked, loaded = meta.get(name, (None, None, None))
             fresh = str(checked or loaded or "")
             table.add_row(name, str(rows), fresh, licence or "")
         console.print(table)
+    except duckdb.Error as exc:
+        raise store_error(exc, path) or StoreDamaged(
+            f"the database cannot be read ({failures.one_line(str(exc))})", str(path), REBUILD_HINT) from exc
     finally:
         con.close()
 

@@ -8,6 +8,7 @@ is one transaction: either every curated table is replaced, or the database is l
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from observatory import catalogue_checks, checks, corrections
-from observatory.store import connect_writer, transaction
+from observatory.store import connect_writer, transaction, writer
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -145,8 +146,13 @@ def frictionless_issues(package: DataPackage) -> list[Issue]:
     return issues
 
 
-def validate_datasets(datasets_dir: Path, con: duckdb.DuckDBPyConnection | None = None) -> list[Issue]:
-    """Every problem in every package; an empty list means the datasets can be built."""
+def validate_datasets(datasets_dir: Path, con: duckdb.DuckDBPyConnection | None = None,
+                      rehearse: bool = True) -> list[Issue]:
+    """Every problem in every package; an empty list means the datasets can be built.
+
+    ``rehearse`` also loads everything into an in-memory database; ``build`` skips that, its own load
+    being the rehearsal (all or nothing).
+    """
     packages = discover_packages(datasets_dir)
     if not packages:
         return [Issue(str(datasets_dir), None, None, "no datapackage.json found")]
@@ -156,6 +162,67 @@ def validate_datasets(datasets_dir: Path, con: duckdb.DuckDBPyConnection | None 
     issues.extend(checks.run_all(packages, _table_columns(con)))
     issues.extend(catalogue_checks.run_all(packages))
     issues.extend(corrections.check(packages))
+    if not issues:
+        issues.extend(ddl_issues(packages, rehearse))
+    return issues
+
+
+def ddl_issues(packages: list[DataPackage], rehearse: bool = True) -> list[Issue]:
+    """What the DDL would refuse at build time: values that do not cast, missing required columns/values.
+
+    Frictionless checks each CSV against its own Table Schema; this checks it against the tables it is
+    loaded into, then loads everything into an in-memory database (the build, rehearsed), so that
+    ``validate`` ok means ``build`` succeeds.
+    """
+    con = connect_writer(":memory:")
+    try:
+        columns: dict[str, dict[str, tuple[str, bool, bool]]] = {}
+        for table, column, data_type, nullable, default in con.execute(
+                "SELECT table_name, column_name, data_type, is_nullable = 'YES', column_default IS NOT NULL "
+                "FROM information_schema.columns WHERE table_schema = 'main'").fetchall():
+            columns.setdefault(table, {})[column] = (data_type, nullable, default)
+        issues: list[Issue] = []
+        for package in packages:
+            for resource in package.resources:
+                issues.extend(_resource_ddl_issues(con, resource, columns.get(resource.name, {})))
+        if issues or not rehearse:
+            return issues
+        try:
+            with transaction(con):
+                load_packages(con, packages)
+        except DatasetError as exc:
+            return exc.issues
+        return []
+    finally:
+        con.close()
+
+
+def _resource_ddl_issues(con: duckdb.DuckDBPyConnection, resource: Resource,
+                         ddl: dict[str, tuple[str, bool, bool]]) -> list[Issue]:
+    issues: list[Issue] = []
+    header, rows = resource.read_rows()
+    for column, (_type, nullable, has_default) in ddl.items():
+        if not nullable and not has_default and column not in header:
+            issues.append(Issue(resource.display_path, 1, column, f"required column missing (table {resource.name})"))
+    for column in header:
+        if column not in ddl:
+            continue  # reported by checks.check_columns
+        data_type, nullable, _ = ddl[column]
+        values = [(index, (row.get(column) or "")) for index, row in enumerate(rows, start=2)]
+        if not nullable:
+            issues.extend(Issue(resource.display_path, index, column, "required value is empty")
+                          for index, value in values if not value.strip())
+        if data_type == "VARCHAR":
+            continue
+        present = [(index, value) for index, value in values if value != ""]
+        if not present:
+            continue
+        bad = con.execute(
+            f"SELECT i, v FROM (SELECT unnest(?::INTEGER[]) AS i, unnest(?::VARCHAR[]) AS v) "
+            f"WHERE TRY_CAST(v AS {data_type}) IS NULL ORDER BY i LIMIT 20",
+            [[i for i, _ in present], [v for _, v in present]]).fetchall()
+        issues.extend(Issue(resource.display_path, index, column, f"{value!r} is not a {data_type} (table {resource.name})")
+                      for index, value in bad)
     return issues
 
 
@@ -206,9 +273,12 @@ def load_packages(con: duckdb.DuckDBPyConnection, packages: Iterable[DataPackage
             try:
                 con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM incoming_rows')
             except duckdb.Error as exc:
-                raise DatasetError([Issue(resource.display_path, None, None, f"cannot load into {table}: {exc}")]) from exc
+                message = " ".join(str(exc).split())
+                raise DatasetError([Issue(resource.display_path, None, None, f"cannot load into {table}: {message}")]) from exc
             finally:
-                con.unregister("incoming_rows")
+                # in an aborted transaction unregister fails too; its error must not replace the real one
+                with contextlib.suppress(duckdb.Error):
+                    con.unregister("incoming_rows")
             counts[table] = counts.get(table, 0) + len(frame)
             feeders.setdefault(table, []).append(resource)
     for table, resources in feeders.items():
@@ -241,16 +311,11 @@ def _record_meta(con: duckdb.DuckDBPyConnection, table: str, resources: list[Res
 
 def build_database(db_path: Path, datasets_dir: Path) -> dict[str, int]:
     """Validate, then create/migrate the database and load every package in one transaction."""
-    issues = validate_datasets(datasets_dir)
+    issues = validate_datasets(datasets_dir, rehearse=False)
     if issues:
         raise DatasetError(issues)
     packages = discover_packages(datasets_dir)
-    con = connect_writer(db_path)
-    try:
-        with transaction(con):
-            counts = load_packages(con, packages)
-            corrections.apply_to_database(con, packages)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    with writer(db_path) as con, transaction(con):  # published only when every package loaded
+        counts = load_packages(con, packages)
+        corrections.apply_to_database(con, packages)
     return counts

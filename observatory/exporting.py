@@ -13,13 +13,14 @@ from pathlib import Path
 import duckdb
 
 from observatory import schema
+from observatory.outputs import atomic_output, write_output
 from observatory.store import user_tables
 
 FORMATS = ("csv", "parquet", "json")
 
 
 class ExportError(ValueError):
-    pass
+    """The table or format asked for does not exist."""
 
 
 def table_metadata(con: duckdb.DuckDBPyConnection, name: str, rows: int) -> dict:
@@ -55,18 +56,20 @@ def export_table(con: duckdb.DuckDBPyConnection, name: str, fmt: str, out: Path)
         raise ExportError(f"no table or view named {name!r}; available: {', '.join(tables)}")
     # `name` is one of the database's own table names (checked above), never free text.
     table = con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        import pyarrow.csv as pacsv  # pyarrow is imported on use, by exports only
-
-        pacsv.write_csv(table, out)
-    elif fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        pq.write_table(table, out)
-    else:
-        frame = table.to_pandas()
-        out.write_text(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1), encoding="utf-8")
     sidecar = out.with_name(out.name + ".meta.json")
-    sidecar.write_text(json.dumps(table_metadata(con, name, table.num_rows), indent=2, ensure_ascii=False), encoding="utf-8")
+    meta = json.dumps(table_metadata(con, name, table.num_rows), indent=2, ensure_ascii=False)
+    with atomic_output(out) as tmp:  # the file appears whole, or not at all
+        if fmt == "csv":
+            import pyarrow.csv as pacsv  # pyarrow is imported on use, by exports only
+
+            pacsv.write_csv(table, tmp)
+        elif fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            pq.write_table(table, tmp)
+        else:
+            frame = table.to_pandas()
+            tmp.write_text(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1),
+                           encoding="utf-8")
+    write_output(sidecar, meta.encode("utf-8"))
     return out, sidecar, table.num_rows

@@ -57,6 +57,9 @@ class TimeoutFetchError(FetchError):
 class ConnectionFetchError(FetchError):
     kind = "connection"
 
+    #: nothing listens at the address (ECONNREFUSED): retrying will not help, so the client fails fast
+    refused = False
+
 
 class TlsFetchError(FetchError):
     kind = "tls"
@@ -203,6 +206,22 @@ class ClientConfig:
 
 
 @dataclass
+class HttpStats:
+    """What the client has done so far in this run, for progress lines while it waits."""
+
+    requests: int = 0
+    retries: int = 0
+    waits: int = 0
+    waited_s: float = 0.0
+
+    def line(self) -> str:
+        return f"{self.requests} requests, {self.retries} retries, {self.waits} waits ({self.waited_s:.0f} s)"
+
+
+ProgressHook = Callable[[str, HttpStats], None]
+
+
+@dataclass
 class _HostGate:
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_at: float = 0.0
@@ -241,6 +260,19 @@ class HttpClient:
         self.session.trust_env = False        # no proxies / netrc credentials leaking into requests
         self._gates: dict[str, _HostGate] = {}
         self._gates_lock = threading.Lock()
+        self.stats = HttpStats()
+        self.on_progress: ProgressHook | None = None  # called with an event name: request, retry, wait
+        self._refused_hosts: dict[str, str] = {}  # host -> the refusal, so later requests fail at once
+
+    def _report(self, event: str) -> None:
+        if self.on_progress is not None:
+            self.on_progress(event, self.stats)
+
+    def _sleep(self, seconds: float) -> None:
+        self.stats.waits += 1
+        self.stats.waited_s += seconds
+        self._report("wait")
+        self.clock.sleep(seconds)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -327,11 +359,13 @@ class HttpClient:
         while True:
             try:
                 resp = self._follow(method, url, clean_url, data, headers, fetched_at)
-            except (TimeoutFetchError, ConnectionFetchError):
-                if attempt >= self.config.max_retries:
+            except (TimeoutFetchError, ConnectionFetchError) as exc:
+                if attempt >= self.config.max_retries or getattr(exc, "refused", False):
                     raise
                 self._backoff(attempt, None, clean_url)
                 attempt += 1
+                self.stats.retries += 1
+                self._report("retry")
                 continue
             self._respect_rate_limit(resp, clean_url)
             if resp.status in RETRY_STATUSES:
@@ -340,6 +374,8 @@ class HttpClient:
                                           resp.status)
                 self._backoff(attempt, resp, clean_url)
                 attempt += 1
+                self.stats.retries += 1
+                self._report("retry")
                 continue
             return resp
 
@@ -354,7 +390,7 @@ class HttpClient:
         if wait > self.config.max_wait_s:
             raise HttpStatusError(clean_url, f"server asks to wait {wait:.0f}s, more than allowed",
                                   resp.status if resp else None)
-        self.clock.sleep(wait)
+        self._sleep(wait)
 
     def _respect_rate_limit(self, resp: Response, clean_url: str) -> None:
         """GitHub/GitLab style: when no request is left, wait until the reset epoch."""
@@ -372,7 +408,7 @@ class HttpClient:
         wait = max(0.0, reset_at - now_epoch) + 1.0
         if wait > self.config.max_wait_s:
             raise HttpStatusError(clean_url, f"rate limit exhausted for {wait:.0f}s", resp.status)
-        self.clock.sleep(wait)
+        self._sleep(wait)
 
     def _polite(self, url: str) -> None:
         """At most one request per ``politeness_s`` to a host, shared across threads."""
@@ -385,7 +421,7 @@ class HttpClient:
         with gate.lock:
             now = self.clock.monotonic()
             if gate.next_at > now:
-                self.clock.sleep(gate.next_at - now)
+                self._sleep(gate.next_at - now)
                 now = self.clock.monotonic()
             gate.next_at = now + gap
 
@@ -416,7 +452,14 @@ class HttpClient:
 
     def _send(self, method: str, url: str, data: bytes | None,
               headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        refused = self._refused_hosts.get(host_of(url))
+        if refused is not None:
+            error = ConnectionFetchError(url, f"refused earlier in this run, not retried ({refused})")
+            error.refused = True
+            raise error
         self._polite(url)
+        self.stats.requests += 1
+        self._report("request")
         limit = self.config.max_bytes
         try:
             with self.session.request(method, url, data=data, headers=headers, stream=True,
@@ -445,9 +488,28 @@ class HttpClient:
         except requests.exceptions.ConnectionError as exc:
             if "timed out" in str(exc).lower():
                 raise TimeoutFetchError(url, f"no answer within {self.config.timeout_s}s") from None
-            raise ConnectionFetchError(url, _short(exc)) from None
+            error = ConnectionFetchError(url, _short(exc))
+            if _is_refused(exc):
+                error.refused = True
+                self._refused_hosts[host_of(url)] = "connection refused: nothing listens there"
+            raise error from None
         except requests.exceptions.RequestException as exc:
             raise FetchError(url, _short(exc)) from None
+
+
+def _is_refused(exc: BaseException) -> bool:
+    """True when the connection was actively refused (no server at that address and port)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ConnectionRefusedError):
+            return True
+        for arg in getattr(current, "args", ()):
+            if isinstance(arg, BaseException) and _is_refused(arg):
+                return True
+        current = current.__cause__ or current.__context__ or getattr(current, "reason", None)
+    return "connection refused" in str(exc).lower()
 
 
 def _short(exc: BaseException) -> str:

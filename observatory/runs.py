@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from observatory.archive import RawArchive
-from observatory.http import ClientConfig, Clock, HttpClient, host_of, redact
+from observatory.http import ClientConfig, Clock, HttpClient, ProgressHook, host_of, redact
 from observatory.store import transaction
 
 if TYPE_CHECKING:
@@ -53,8 +53,12 @@ def run_collector(
     clock: Clock | None = None,
     config: ClientConfig | None = None,
     progress: ProgressFn | None = None,
+    http_progress: ProgressHook | None = None,
 ) -> RunSummary:
-    """Fetch live (archiving every answer), then load in one transaction; always log the run."""
+    """Fetch live (archiving every answer), then load in one transaction; always log the run.
+
+    ``http_progress`` hears every request, retry and wait of the HTTP client (for a progress line).
+    """
     clock = clock or Clock()
     started = clock.now()
     run_id = new_run_id(collector.name, started)
@@ -64,6 +68,7 @@ def run_collector(
         [run_id, collector.name, collector.version, started, collector.endpoint, since])
     archive = RawArchive(archive_dir, con)
     client = _client(collector, archive, run_id, clock, config, "live")
+    client.on_progress = http_progress
     summary = _execute(con, collector, client, run_id, started, since, progress)
     archive.flush(con)
     summary.finished_at = clock.now()

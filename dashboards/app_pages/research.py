@@ -12,7 +12,7 @@ from observatory.participation import figures, research
 from observatory.participation.analysis.concentration import THRESHOLDS
 from observatory.queries import MissingData
 
-IMPORT_COMMAND = "observatory import consul-csv PATH ; observatory import decidim-open-data PATH"
+IMPORT_COMMAND = "observatory import consul-csv PATH --instance HOST ; observatory import decidim-open-data PATH"
 
 
 def _has_budgets() -> bool:

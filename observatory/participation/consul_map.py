@@ -19,6 +19,7 @@ from observatory.participation.text import (
     junk_flag,
     parse_int,
     parse_timestamp,
+    plain_text,
     pseudonym,
 )
 
@@ -34,6 +35,12 @@ def proposal_state(retired_at: object, status: str | None = None) -> str:
 
 
 def clean_text(value: str | None) -> str | None:
+    """A plain-text field (title, summary, comment, name): stored as served."""
+    return empty_to_none(plain_text(value))
+
+
+def clean_html(value: str | None) -> str | None:
+    """A field Consul stores as HTML (a proposal's description, written in its rich-text editor)."""
     return empty_to_none(html_to_text(value))
 
 
@@ -55,7 +62,7 @@ def proposal_from_dump(get: Getter, header: list[str], ctx: SourceContext) -> Pr
     return Proposal(
         instance_id=ctx.instance_id, proposal_id=proposal_id, platform="consul", source_url=ctx.source_url,
         checked_on=ctx.checked_on, title=title,
-        body=_join(clean_text(get("summary")), clean_text(get("description"))),
+        body=_join(clean_text(get("summary")), clean_html(get("description"))),
         state=proposal_state(retired), state_raw=empty_to_none(get("retired_reason")) or ("retired" if retired else None),
         supports=parse_int(get("cached_votes_up")), comments_count=parse_int(get("comments_count")),
         published_at=parse_timestamp(get("created_at")),
@@ -143,7 +150,7 @@ def proposal_from_graphql(node: Mapping[str, Any], ctx: SourceContext) -> Propos
     return Proposal(
         instance_id=ctx.instance_id, proposal_id=str(node["id"]), platform="consul", source_url=ctx.source_url,
         checked_on=ctx.checked_on, title=title,
-        body=_join(clean_text(field(node, "summary")), clean_text(field(node, "description"))),
+        body=_join(clean_text(field(node, "summary")), clean_html(field(node, "description"))),
         state=proposal_state(retired), state_raw=field(node, "retired_reason") or ("retired" if retired else None),
         supports=field(node, "cached_votes_up"), comments_count=field(node, "comments_count"),
         published_at=parse_timestamp(field(node, "public_created_at")),

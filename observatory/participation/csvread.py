@@ -28,7 +28,13 @@ def sniff_delimiter(header_line: str) -> str:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM); Madrid's dumps are ISO-8859-1, so fall back to Latin-1."""
+    """UTF-8 (with or without BOM), UTF-16 with its BOM (spreadsheet "Unicode text"); Madrid's dumps are
+    ISO-8859-1, so anything else falls back to Latin-1."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -37,7 +43,7 @@ def decode(data: bytes) -> str:
 
 def read_rows(text: str, file_label: str) -> tuple[list[str], Iterator[CsvRow]]:
     """Header and an iterator of rows; raises ``ValueError`` on a row wider or narrower than the header."""
-    first_line = text.split("\n", 1)[0]
+    first_line = text[:65536].split("\n", 1)[0]  # never copy a whole one-line file just to sniff it
     delimiter = sniff_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=True)
     try:

@@ -15,14 +15,15 @@ from observatory.participation.context import SourceContext
 from observatory.participation.records import Budget, BudgetProject, Comment, Meeting, Proposal, Result, Space
 from observatory.participation.text import (
     empty_to_none,
-    html_to_text,
     junk_flag,
     parse_bool,
     parse_date,
     parse_float,
     parse_int,
     parse_timestamp,
+    plain_text,
     pseudonym,
+    rich_text_to_text,
     unguard,
 )
 
@@ -72,7 +73,13 @@ def translated(get: Getter, header: list[str], base: str) -> str | None:
 
 
 def clean_text(value: str | None) -> str | None:
-    return empty_to_none(html_to_text(unguard(value)))
+    """A plain-text field (title, name, comment): as served, minus Decidim's formula guard."""
+    return empty_to_none(plain_text(unguard(value)))
+
+
+def clean_body(value: str | None) -> str | None:
+    """A proposal body: HTML in some Decidim versions (0.27.2), plain text in others (see FORMAT.md §3.4)."""
+    return empty_to_none(rich_text_to_text(unguard(value)))
 
 
 # ---------------------------------------------------------------- CSV (open-data export)
@@ -87,7 +94,7 @@ def proposal_from_csv(get: Getter, header: list[str], ctx: SourceContext) -> Pro
         instance_id=ctx.instance_id, proposal_id=_required(get, "id"), platform="decidim",
         source_url=ctx.source_url, checked_on=ctx.checked_on, space_id=space,
         component_id=empty_to_none(get("component/id")), title=title,
-        body=clean_text(translated(get, header, "body")),
+        body=clean_body(translated(get, header, "body")),
         state=normalise_state(state_raw, withdrawn), state_raw=state_raw,
         supports=parse_int(get(supports_column)), comments_count=parse_int(get("comments")),
         published_at=parse_timestamp(get("published_at") or get("created_at")),
@@ -184,7 +191,7 @@ def proposal_from_graphql(node: Mapping[str, Any], ctx: SourceContext, space_id:
     return Proposal(
         instance_id=ctx.instance_id, proposal_id=str(node["id"]), platform="decidim", source_url=ctx.source_url,
         checked_on=ctx.checked_on, space_id=space_id, component_id=component_id, title=title,
-        body=clean_text(text_of(node.get("body"))), state=normalise_state(state_raw, node.get("withdrawn")),
+        body=clean_body(text_of(node.get("body"))), state=normalise_state(state_raw, node.get("withdrawn")),
         state_raw=state_raw, supports=node.get("voteCount"), comments_count=node.get("totalCommentsCount"),
         published_at=parse_timestamp(node.get("publishedAt") or node.get("createdAt")),
         author_hash=pseudonym(ctx.instance_id, author.get("id") if isinstance(author, Mapping) else None),

@@ -10,8 +10,8 @@ RowIssue = Problem  # the same file/line/field location as the Pabulib parser
 class ImportFailed(Exception):
     """A file could not be imported; nothing from it was written."""
 
-    def __init__(self, issue: RowIssue | str) -> None:
-        self.issue = issue
+    def __init__(self, issue: RowIssue | str, usage: bool = False) -> None:
+        self.issue, self.usage = issue, usage   # usage: an option is missing or wrong (e.g. --instance)
         super().__init__(str(issue))
 
 

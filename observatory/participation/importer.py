@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from observatory.errors import BadUsage, ObservatoryError
 from observatory.participation import formats
 from observatory.participation.context import SourceContext, host_of
 from observatory.participation.csvread import CsvSyntaxError, decode, read_rows
@@ -37,9 +37,9 @@ from observatory.participation.load import (
     write_records,
 )
 from observatory.participation.records import Instance, Record
+from observatory.safezip import ArchiveLimits, BoundedArchive, is_zip
 from observatory.store import transaction
 
-DEFAULT_CONSUL_INSTANCE = "decide.madrid.es"  # the only Consul fork known to publish these CSV dumps
 URL_COLUMNS = ("url", "participatory_space/url", "root_commentable_url")
 LICENCE_NOTE = "as published by the instance; see the data's PROVENANCE.md (redistribution terms unclear)"
 
@@ -56,6 +56,7 @@ class FileReport:
     failed: str | None = None     # why nothing was written (strict error, unreadable CSV)
     unchanged: bool = False       # already imported from the same bytes: neither parsed nor written
     previous_bad_rows: int = 0    # for an unchanged file: rows its stored import skipped (lenient)
+    usage: bool = False           # failed for a missing or wrong option (--instance), not for its content
 
 
 @dataclass
@@ -71,6 +72,8 @@ class ImportReport:
 class Source:
     label: str      # what errors name: 'folder/file.csv' or 'archive.zip!member.csv'
     data: bytes
+    failed: str | None = None    # could not be read (refused archive member, unreadable file)
+    skipped: str | None = None   # not read on purpose (a ZIP inside a ZIP)
 
 
 class _TrackingGetter:
@@ -112,47 +115,84 @@ def importer_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def iter_sources(path: Path) -> Iterator[Source]:
-    """Every CSV under ``path``: the file itself, the CSVs of a folder (recursively), or those of a ZIP."""
+def iter_sources(path: Path, limits: ArchiveLimits | None = None) -> Iterator[Source]:
+    """Every CSV under ``path``: the file itself, the CSVs of a folder (recursively), or those of a ZIP.
+
+    A file that cannot be read, an archive refused by its limits and a ZIP inside a ZIP come out as a
+    ``Source`` carrying why, so the other files are still imported and the report names each one.
+    """
+    limits = limits or ArchiveLimits.resolve()
     if path.is_dir():
         for child in sorted(path.rglob("*")):
             if child.is_file() and child.suffix.lower() in (".csv", ".zip"):
-                yield from iter_sources(child)
+                yield from iter_sources(child, limits)
         return
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            for member in sorted(archive.namelist()):
-                if member.lower().endswith(".csv"):
-                    yield Source(f"{path.name}!{member}", archive.read(member))
+    label = f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+    if not path.is_file():
+        raise BadUsage("not a regular file (a pipe or a device?)", str(path), "give a CSV file, a folder or a ZIP")
+    if is_zip(path):
+        yield from _archive_sources(path, limits)
         return
-    yield Source(f"{path.parent.name}/{path.name}" if path.parent.name else path.name, path.read_bytes())
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Source(label, b"", failed=f"{label}: cannot read the file ({exc.strerror or exc})")
+        return
+    if data.startswith(b"PK\x03\x04"):  # a ZIP whose end (central directory) is missing: cut short in transfer
+        yield Source(label, b"", failed=f"{label}: damaged or truncated ZIP archive (its directory at the end is "
+                                        "missing)")
+        return
+    yield Source(label, data)
+
+
+def _archive_sources(path: Path, limits: ArchiveLimits) -> Iterator[Source]:
+    try:
+        archive = BoundedArchive(path, path.name, limits)
+    except ObservatoryError as exc:
+        yield Source(path.name, b"", failed=str(exc))
+        return
+    with archive:
+        for info in archive.members():
+            label, name = f"{path.name}!{info.filename}", info.filename.lower()
+            if name.endswith(".zip"):
+                yield Source(label, b"", skipped=f"{label}: a ZIP inside a ZIP is not read; unzip it and "
+                                                 "import the folder")
+            elif name.endswith(".csv"):
+                try:
+                    yield Source(label, archive.read(info))
+                except ObservatoryError as exc:
+                    yield Source(label, b"", failed=str(exc))
 
 
 def import_path(con: duckdb.DuckDBPyConnection, path: Path, platform: str | None = None,
                 instance_id: str | None = None, strict: bool = False, checked_on: date | None = None,
-                force: bool = False) -> ImportReport:
+                force: bool = False, limits: ArchiveLimits | None = None) -> ImportReport:
     """Import every file found at ``path``; ``platform`` ('decidim' | 'consul') restricts detection.
 
     ``force`` re-imports files already stored from the same bytes (skipped otherwise, see the module doc).
+    ``limits`` bound what a ZIP may expand to (:mod:`observatory.safezip`). A path that holds no CSV or
+    ZIP at all raises :class:`BadUsage`.
     """
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file or folder")
+        raise BadUsage("no such file or folder", str(path), "check the path")
     report = ImportReport()
-    single_file = path.is_file() and not zipfile.is_zipfile(path)
-    for source in iter_sources(path):
+    single_file = path.is_file() and not is_zip(path)
+    for source in iter_sources(path, limits):
         file_report = import_source(con, source, platform, instance_id, strict, checked_on or date.today(), force)
         if single_file and file_report.skipped:
             file_report.failed, file_report.skipped = file_report.skipped, None
         report.files.append(file_report)
     if not report.files:
-        raise FileNotFoundError(f"{path}: no CSV file found")
+        raise BadUsage("no CSV or ZIP file found", str(path), "give an export file, or the folder or ZIP holding it")
     return report
 
 
 def import_source(con: duckdb.DuckDBPyConnection, source: Source, platform: str | None, instance_id: str | None,
                   strict: bool, checked_on: date, force: bool = False) -> FileReport:
     """Parse then write one file in one transaction, unless it is stored unchanged (and not ``force``)."""
-    report = FileReport(label=source.label)
+    report = FileReport(label=source.label, failed=source.failed, skipped=source.skipped)
+    if source.failed or source.skipped:
+        return report
     sha = hashlib.sha256(source.data).hexdigest()
     if not force:
         known = stored_file(con, source.label)
@@ -167,9 +207,13 @@ def import_source(con: duckdb.DuckDBPyConnection, source: Source, platform: str 
         report.skipped = str(exc)
         return report
     except ImportFailed as exc:
-        report.failed = str(exc)
+        report.failed, report.usage = str(exc), exc.usage
         return report
     report.kind, report.instance_id = kind.name, ctx.instance_id
+    conflict = _platform_conflict(con, ctx.instance_id, kind.platform)
+    if conflict:
+        report.failed, report.usage = f"{source.label}: {conflict}", True
+        return report
     instance = Instance(instance_id=ctx.instance_id, platform=kind.platform, base_url=f"https://{ctx.instance_id}",
                         source_url=ctx.source_url, checked_on=checked_on, platform_version=ctx.platform_version)
     with transaction(con):
@@ -179,6 +223,15 @@ def import_source(con: duckdb.DuckDBPyConnection, source: Source, platform: str 
         record_file(con, FileRecord(source.label, sha, importer_version(), platform, instance_id, kind.name,
                                     ctx.instance_id, report.rows_read, len(report.issues), report.written))
     return report
+
+
+def _platform_conflict(con: duckdb.DuckDBPyConnection, instance_id: str, platform: str) -> str | None:
+    """Why rows of a ``platform`` export must not go under ``instance_id`` (stored as another platform), if so:
+    its ids would overwrite that instance's rows, which belong to another id space."""
+    row = con.execute("SELECT platform FROM instances WHERE instance_id = ?", [instance_id]).fetchone()
+    if row is None or row[0] == platform:
+        return None
+    return f"{instance_id} is stored as a {row[0]} instance but this is a {platform} export"
 
 
 def _is_current(known: FileRecord, sha: str, platform: str | None, instance_id: str | None, strict: bool) -> bool:
@@ -243,9 +296,9 @@ def _context(source: Source, kind: formats.ExportKind, first_row: dict[str, str]
             resolved = host_of(first_row.get(column))
             if resolved:
                 break
-    if resolved is None and kind.platform == "consul":
-        resolved = DEFAULT_CONSUL_INSTANCE
     if resolved is None:
-        raise ImportFailed(f"{source.label}: cannot tell which instance this export comes from; pass --instance HOST")
+        # no default: filing rows under a guessed instance overwrote that instance's rows with the same ids
+        raise ImportFailed(f"{source.label}: cannot tell which instance this export comes from (neither its "
+                           "file name nor its URLs name a host)", usage=True)
     return SourceContext(instance_id=resolved, platform=kind.platform, source_url=f"file:{source.label}",
                          checked_on=checked_on, platform_version=kind.version_hint(columns))

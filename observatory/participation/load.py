@@ -123,7 +123,8 @@ def rows_still_stored(con: duckdb.DuckDBPyConnection, record: FileRecord) -> boo
         if table == "instances" or table not in _RECORD_TABLES:  # one row per instance, shared by every file
             continue
         # the table name was checked against the record types above, never taken from free text
-        row = con.execute(f"SELECT count(*) FROM {table} WHERE source_url = ?", [source_url]).fetchone()  # noqa: S608
+        row = con.execute(f"SELECT count(*) FROM {table} WHERE source_url = ? AND instance_id = ?",  # noqa: S608
+                          [source_url, record.instance_id]).fetchone()
         if row is None or row[0] < count:
             return False
     return True

@@ -1,5 +1,10 @@
 """Cleaning of the text and date values found in real exports.
 
+Plain-text fields (titles, names, comments, summaries) are stored as served, tags and all: a title that
+reads ``<script>...</script>`` is what its author typed, and escaping is the display's job (the dashboard
+never renders stored text as HTML; reports escape it). Only fields that are HTML in the source
+(descriptions written in a rich-text editor) are converted to text.
+
 Exports carry HTML in descriptions, a spreadsheet-formula guard (a leading ``'``), several date
 layouts (``dd/mm/yyyy``, ``dd/mm/yyyy HH``, Ruby's ``2017-02-07 07:58:01 UTC``, ISO 8601) and junk
 entries left by testers; each helper here handles one of these so importers and collectors agree.
@@ -17,8 +22,27 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 _BLOCK_TAGS = ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "pre"]
 
 
+def plain_text(value: str | None) -> str | None:
+    """A plain-text field as served: line ends normalised, outer blanks trimmed, nothing else touched."""
+    if value is None:
+        return None
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+_RICH_TEXT_START = re.compile(r"^\s*<(p|div|ul|ol|h[1-6]|blockquote|pre|table|br|strong|em|b|i|span|a)\b[^>]*>",
+                              re.IGNORECASE)
+
+
+def rich_text_to_text(value: str | None) -> str | None:
+    """A field that is HTML in some platform versions and plain text in others (Decidim's proposal body):
+    converted only when it reads as editor output (starts with an element tag), else kept as served."""
+    if value is not None and _RICH_TEXT_START.match(value):
+        return html_to_text(value)
+    return plain_text(value)
+
+
 def html_to_text(value: str | None) -> str | None:
-    """Plain text of an HTML fragment (tags dropped, entities decoded); text is never rendered as HTML."""
+    """Plain text of an HTML fragment (tags dropped, entities decoded), for fields that are HTML in the source."""
     if value is None:
         return None
     value = value.replace("\r\n", "\n").replace("\r", "\n")

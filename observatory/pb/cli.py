@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from observatory.config import load_settings
+from observatory.errors import BadData, BadUsage, ObservatoryError
 from observatory.pb.limits import DEFAULT_RULE_TIME_LIMIT_S
 from observatory.store import connect_readonly, writer
 
@@ -38,12 +39,30 @@ def pb_files(paths: list[Path]) -> list[Path]:
     found: dict[Path, None] = {}
     for path in paths:
         if path.is_dir():
-            found.update((p, None) for p in sorted(path.rglob("*.pb")))
+            found.update((p, None) for p in sorted(path.rglob("*.pb")) if p.is_file())
         elif path.is_file():
             found[path] = None
+        elif path.exists():
+            raise BadUsage("not a regular file (a pipe or a device?)", str(path), "give .pb files or folders")
         else:
-            raise typer.BadParameter(f"{path}: no such file or folder")
+            raise BadUsage("no such file or folder", str(path), "check the path")
+    if not found:
+        raise BadUsage("no .pb file found", ", ".join(map(str, paths)), "give .pb files or folders holding them")
     return list(found)
+
+
+def _one_line(exc: ObservatoryError) -> typer.Exit:
+    """Print the error as the CLI's top-level handler does (one line) and return the exit to raise."""
+    print(f"error: {exc}", file=sys.stderr)
+    return typer.Exit(exc.exit_code)
+
+
+def _failures_error(failed: list[tuple[str, str]], total: int, kept: str) -> BadData:
+    """The last line of a run where files failed: how many, the first one with its line and field."""
+    name, message = failed[0]
+    more = f"{len(failed)} of {total} files failed" if total > 1 else "the file failed"
+    return BadData(f"{message}", f"{more} ({', '.join(n for n, _ in failed[:5])}{', ...' if len(failed) > 5 else ''})",
+                   kept)
 
 
 def import_cmd(paths: PathsArg,
@@ -53,7 +72,18 @@ def import_cmd(paths: PathsArg,
                rules: Annotated[str | None, typer.Option(help="Comma-separated rules to precompute (default: all).")] = None,
                rule_time_limit: LimitOption = DEFAULT_RULE_TIME_LIMIT_S,
                db: DbOption = None) -> None:
-    """Load .pb files into the PB tables and precompute every rule's outcome (idempotent)."""
+    """Load .pb files into the PB tables and precompute every rule's outcome (idempotent).
+
+    A file that fails to parse, or parses with more problems than the edition already stored under its
+    name, never replaces that edition; any failed file makes the exit code 1 (lenient mode too)."""
+    try:
+        _import(paths, strict, force, rules, rule_time_limit, db)
+    except ObservatoryError as exc:
+        raise _one_line(exc) from None
+
+
+def _import(paths: list[Path], strict: bool, force: bool, rules: str | None, rule_time_limit: float,
+            db: str | None) -> None:
     from observatory.pb import pabulib
     from observatory.pb.importer import FileResult, edition_id_of, import_editions
 
@@ -61,7 +91,7 @@ def import_cmd(paths: PathsArg,
     names = _rule_list(rules)
     settings = load_settings(db)
     results = []
-    failed = 0
+    failed: list[tuple[str, str]] = []
     with writer(settings.db_path) as con, Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=err_console) as progress:
@@ -72,11 +102,11 @@ def import_cmd(paths: PathsArg,
                 report = import_editions(con, [(path.name, path.read_bytes(), None)], strict=strict, force=force,
                                          transaction=True, rules=names, rule_time_limit_s=rule_time_limit)
                 results.extend(report.files)
-                failed += len(report.by_status("failed"))
-            except pabulib.PabulibError as exc:
-                failed += 1
-                err_console.print(f"[red]failed[/red] {exc}")
-                results.append(FileResult(path.name, edition_id_of(path.name), "failed", error=str(exc)))
+                failed.extend((r.file_name, r.error or "failed") for r in report.by_status("failed"))
+            except (pabulib.PabulibError, OSError) as exc:
+                message = str(exc) if isinstance(exc, pabulib.PabulibError) else f"{path}: cannot read ({exc})"
+                failed.append((path.name, message))
+                results.append(FileResult(path.name, edition_id_of(path.name), "failed", error=message))
             progress.advance(task)
     table = Table(title=f"PB import into {settings.db_path.name}")
     for col in ("file", "status", "voters", "projects", "problems", "seconds", "error"):
@@ -85,8 +115,12 @@ def import_cmd(paths: PathsArg,
         table.add_row(r.file_name, r.status, str(r.n_voters), str(r.n_projects), str(r.n_problems),
                       f"{r.seconds:.2f}", r.error or "")
     console.print(table)
-    if failed and strict:
-        raise typer.Exit(code=1)
+    for _name, message in failed:
+        print(f"failed: {message}", file=sys.stderr)
+    if failed:
+        kept = ("nothing written from them; any edition stored under their names is kept"
+                + ("" if strict else " (lenient: the failures are listed in pb_problems)"))
+        raise _failures_error(failed, len(files), kept)
 
 
 def _rule_list(text: str | None) -> list[str] | None:
@@ -97,7 +131,7 @@ def _rule_list(text: str | None) -> list[str] | None:
     names = [r.strip() for r in text.split(",") if r.strip()]
     unknown = [r for r in names if r not in RULES]
     if unknown:
-        raise typer.BadParameter(f"unknown rule(s) {', '.join(unknown)}; known: {', '.join(RULES)}")
+        raise BadUsage(f"unknown rule(s) {', '.join(unknown)}", "--rules", f"use some of {', '.join(RULES)}")
     return names
 
 
@@ -121,19 +155,32 @@ def compare_cmd(paths: PathsArg,
                 rule_time_limit: LimitOption = DEFAULT_RULE_TIME_LIMIT_S) -> None:
     """Run rules on .pb files (no database) and print selections with their metrics."""
     if fmt not in ("table", "csv", "json"):
-        raise typer.BadParameter("--format must be table, csv or json")
+        raise _one_line(BadUsage(f"unknown format {fmt!r}", "--format", "use table, csv or json"))
     from observatory.pb import pabulib
     from observatory.pb.api import compare
 
-    names = _rule_list(rules)
+    try:
+        names = _rule_list(rules)
+        files = pb_files(paths)
+    except ObservatoryError as exc:
+        raise _one_line(exc) from None
     results = []
-    for path in pb_files(paths):
+    failed: list[tuple[str, str]] = []
+    for path in files:
         try:
             election = pabulib.parse_file(path, strict=strict).election
-        except pabulib.PabulibError as exc:
-            err_console.print(f"[red]skipped[/red] {exc}")
+        except (pabulib.PabulibError, OSError) as exc:
+            message = str(exc) if isinstance(exc, pabulib.PabulibError) else f"{path}: cannot read ({exc})"
+            print(f"failed: {message}", file=sys.stderr)
+            failed.append((path.name, message))
             continue
         results.append(_json_ready(compare(election, names, rule_time_limit)))
+    _print_comparison(results, fmt)
+    if failed:  # results of the files that parsed are printed; the exit code says some did not
+        raise _one_line(_failures_error(failed, len(files), "compared the others; fix the file"))
+
+
+def _print_comparison(results: list[dict[str, Any]], fmt: str) -> None:
     if fmt == "json":
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
         return

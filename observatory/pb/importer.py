@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 
 from observatory.pb import pabulib
-from observatory.pb.api import DEFAULT_RULE_TIME_LIMIT_S, compare
+from observatory.pb.limits import DEFAULT_RULE_TIME_LIMIT_S
 from observatory.pb.model import Election
 from observatory.pb.rules import RULES
 
@@ -139,6 +139,15 @@ def _import_one(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, sou
         with _maybe_transaction(con, own):
             _record_failure(con, edition_id, file_name, exc.problem)
         return FileResult(file_name, edition_id, "failed", error=str(exc))
+    refusal = _less_complete_than_stored(con, edition_id, file_name, parsed.problems)
+    if refusal is not None:
+        if strict:
+            raise pabulib.PabulibError(refusal)
+        with _maybe_transaction(con, own):
+            _record_failure(con, edition_id, file_name, refusal)
+        return FileResult(file_name, edition_id, "failed", n_problems=len(parsed.problems), error=str(refusal))
+    from observatory.pb.api import compare  # pandas: paid only by files that parse and get written
+
     election = parsed.election
     outcome = compare(election, rules, limit_s) if compute_outcomes else None
     with _maybe_transaction(con, own):
@@ -148,6 +157,20 @@ def _import_one(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, sou
         if outcome is not None:
             _write_outcomes(con, edition_id, outcome)
     return FileResult(file_name, edition_id, "imported", election.n_voters, election.n_projects, len(parsed.problems))
+
+
+def _less_complete_than_stored(con: duckdb.DuckDBPyConnection, edition_id: str, file_name: str,
+                               problems: list[pabulib.Problem]) -> pabulib.Problem | None:
+    """Why this parse must not replace the stored edition, if so: it has more defects than the stored one
+    (a truncated copy, ballots that disagree with its own META counts). Replacing would lose good rows."""
+    stored = con.execute("SELECT n_problems FROM pb_editions WHERE edition_id = ?", [edition_id]).fetchone()
+    if stored is None or len(problems) <= stored[0]:
+        return None
+    first = problems[0]
+    return pabulib.Problem(file_name, first.line, first.field,
+                           f"{first.message}; this file parses with {len(problems)} problem(s) where the stored "
+                           f"edition {edition_id!r} has {stored[0]}, so the stored edition is kept (fix the file, "
+                           "or import it under another file name)")
 
 
 def _delete_edition(con: duckdb.DuckDBPyConnection, edition_id: str) -> None:

@@ -154,6 +154,9 @@ def parse_string(text: str, file_name: str = "<string>", strict: bool = True) ->
     except (ValueError, ZeroDivisionError):
         report(meta_line["budget"], "budget", f"budget {meta['budget']!r} is not a number", fatal=True)
         raise  # unreachable: fatal always raises
+    if budget <= 0:
+        # every rule divides or compares by the budget: a non-positive one makes every outcome meaningless
+        report(meta_line["budget"], "budget", f"budget {meta['budget']!r} must be positive", fatal=True)
 
     # ---- PROJECTS -----------------------------------------------------------------------------
     p_start, p_lines = sections["projects"]

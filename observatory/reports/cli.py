@@ -1,13 +1,12 @@
 """``observatory report``: write a comparative report (HTML, PDF, XLSX or CSV ZIP) to a file.
 
 Exit codes: 0 written; 1 the database or an input file cannot be read; 2 bad arguments (unknown
-tool, format, language, PB edition or needs file). The file appears only when complete.
+tool, format, language, PB edition or needs file, an -o that is the database, the archive, a folder
+or an existing file without --force). The file appears only when complete.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +14,9 @@ import typer
 from rich.console import Console
 
 from observatory.config import load_settings
+from observatory.errors import EXIT_BAD_USAGE, BadData, BadUsage, ObservatoryError
+from observatory.failures import guarded
+from observatory.outputs import check_output, write_output
 from observatory.reports import FORMATS, UnknownFormatError, exporter
 from observatory.reports.i18n import LANGUAGES, UnknownLanguageError, check_language
 from observatory.reports.model import UnknownToolError, build_report
@@ -25,24 +27,17 @@ console = Console()
 err = Console(stderr=True)
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
-    return typer.Exit(code)
+def _fail(message: str, code: int) -> ObservatoryError:
+    """The error to raise; the top-level handler prints it as one ``error:`` line with ``code``."""
+    return BadUsage(message) if code == EXIT_BAD_USAGE else BadData(message)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write beside the target then rename, so a failed export never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_output(path, data)
 
 
+@guarded
 def report_cmd(
     tools: Annotated[str, typer.Option("--tools", help="comma-separated tool ids, e.g. decidim,consul-democracy")],
     lang: Annotated[str, typer.Option("--lang", help=f"report language: {'|'.join(LANGUAGES)}")] = "en",
@@ -51,6 +46,7 @@ def report_cmd(
     pb_edition: Annotated[str | None, typer.Option("--pb-edition", help="PB edition id in the database, or a .pb file")] = None,
     needs: Annotated[Path | None, typer.Option("--needs", help="needs.yaml for the chooser ranking")] = None,
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $OBSERVATORY_DB, else the data home)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="overwrite an existing output file")] = False,
 ) -> None:
     """Comparative report of tools: licences, features, health, adoption, PB outcomes, ranking, sources."""
     try:
@@ -66,11 +62,15 @@ def report_cmd(
             needs_obj = load_needs(needs)
         except FileNotFoundError as exc:
             raise _fail(f"needs file not found: {needs}", 1) from exc
+        except IsADirectoryError as exc:
+            raise BadUsage("the needs file is a folder", str(needs), "give --needs a needs.yaml file") from exc
         except ValueError as exc:
             raise _fail(str(exc), 2) from exc
     path = output or Path(f"report.{out.extension}")
+    settings = load_settings(db)
+    check_output(path, settings, force)
     try:
-        con = connect_readonly(load_settings(db).db_path)
+        con = connect_readonly(settings.db_path)
     except FileNotFoundError as exc:
         raise _fail(str(exc), 1) from exc
     try:

@@ -54,7 +54,7 @@ def recording_importer(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bytes
     def import_editions(con, files, strict=True):  # noqa: ANN001 - mirrors the importer's signature
         assert strict is False
         received.extend(files)
-        return []
+        return types.SimpleNamespace(files=[])  # an ImportReport with no file results
 
     module.import_editions = import_editions  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "observatory.pb.importer", module)

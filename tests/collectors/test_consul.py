@@ -36,7 +36,7 @@ def test_happy_path(gql, con, archive_dir, clock):
     assert props["36194"][6] == "test_entry" and props["35573"][7] == "11"
     assert con.execute("SELECT comment_id, commentable_type, commentable_id, body FROM comments ORDER BY 1").fetchall() == [
         ("17092", "Proposal", "35573", "Pero si esto está ya en el programa y es una prioridad."),
-        ("17107", "Proposal", "35574", "Muy necesario")]                 # script tag not stored
+        ("17107", "Proposal", "35574", "<script>alert(1)</script>Muy necesario")]  # plain text: stored as served
     assert con.execute("SELECT budget_id, title FROM budgets").fetchall() == [("12", "Presupuestos participativos 2025")]
     assert con.execute("SELECT project_id, budget_id, cost, selected FROM budget_projects ORDER BY 1").fetchall() == [
         ("5101", None, 120_000.0, None), ("5102", None, 450_000.0, None)]

@@ -51,7 +51,8 @@ def test_happy_path_fills_every_table(gql, con, archive_dir, clock):
     proposals = {r[0]: r[1:] for r in con.execute(
         "SELECT proposal_id, state, supports, title, space_id, component_id, platform_version FROM proposals").fetchall()}
     assert len(proposals) == 6                                   # 3 + 2 over two pages, and 1 in the assembly
-    assert proposals["1202"][:3] == ("accepted", 412, "Safe school routes")   # the <script> tag is gone
+    # a title is plain text: stored as served (the display escapes it)
+    assert proposals["1202"][:3] == ("accepted", 412, "<script>alert('x')</script>Safe school routes")
     assert proposals["1201"][0] == "published" and proposals["1201"][3:] == ("ParticipatoryProcess/79", "12", "0.27.5")
     assert proposals["3101"][1] is None                          # votes hidden: null, not zero
     assert _scalar(con, "SELECT count(*) FROM proposals WHERE instance_id = ?", [host]) == 6

@@ -82,3 +82,19 @@ def test_real_importer_on_real_files(server, con, archive_dir, clock, shared_dat
         server.add("GET", f"/download/{p.name}", Reply(200, p.read_bytes(), content_type="application/octet-stream"))
     summary = run(con, "pabulib", server.base, archive_dir, clock)
     assert summary.status == "ok" and summary.fetched == 2, summary.errors
+
+
+def test_real_importer_reports_a_bad_file_and_keeps_the_others(server, con, archive_dir, clock):
+    """A downloaded file that does not parse (budget 0 here) is a failed source of the run, not a silent row."""
+    good = (REC / "Poland_Testowo_2025.pb").read_bytes()
+    bad = good.replace(b"\nbudget;", b"\nbudget;0\nold_budget;", 1)
+    assert bad != good
+    tiles = "".join(f'<section class="tile" data-file="{n}"><a class="download" href="/download/{n}"></a></section>'
+                    for n in ("Good_2025.pb", "Zero_Budget_2025.pb"))
+    server.add("GET", "/", Reply(200, f"<html><body>{tiles}</body></html>", content_type="text/html"))
+    server.add("GET", "/download/Good_2025.pb", Reply(200, good, content_type="application/octet-stream"))
+    server.add("GET", "/download/Zero_Budget_2025.pb", Reply(200, bad, content_type="application/octet-stream"))
+    summary = run(con, "pabulib", server.base, archive_dir, clock)
+    assert summary.status == "partial" and summary.failed == 1, summary.errors
+    assert any("Zero_Budget_2025.pb" in e and "budget" in e for e in summary.errors), summary.errors
+    assert con.execute("SELECT edition_id FROM pb_editions").fetchall() == [("Good_2025",)]

@@ -34,5 +34,6 @@ def test_import_failure_exits_non_zero(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text('"id";"title";"description";"cached_votes_up";"created_at";"retired_at"\n"1";"x";"y";"z";"01/01/2024";""\n',
                    encoding="utf-8")
-    result = CliRunner().invoke(app, ["import", "consul-csv", str(bad), "--strict", "--db", str(tmp_path / "x.duckdb")])
+    result = CliRunner().invoke(app, ["import", "consul-csv", str(bad), "--strict", "--instance", "demo.example.org",
+                                      "--db", str(tmp_path / "x.duckdb")])
     assert result.exit_code == 1

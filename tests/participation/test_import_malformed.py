@@ -8,9 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from observatory.errors import BadUsage
 from observatory.participation.importer import import_path
 from observatory.store import writer
 
+INSTANCE = "demo.example.org"  # Consul CSVs do not name their instance
 HEADER = '"id";"title";"description";"cached_votes_up";"created_at";"retired_at"\r\n'
 GOOD = '"1";"Uno";"<p>a;b</p>";"3";"01/02/2024";""\r\n'
 MULTILINE = '"2";"Dos";"line one\r\nline two";"4";"02/02/2024";""\r\n'
@@ -33,7 +35,7 @@ def _count(db: Path) -> int:
 def test_strict_names_file_line_and_field_and_writes_nothing(tmp_path: Path, tmp_db: Path) -> None:
     path = _write(tmp_path, "proposals.csv", HEADER + GOOD + MULTILINE + BAD_DATE)
     with writer(tmp_db) as con:
-        report = import_path(con, path, platform="consul", strict=True)
+        report = import_path(con, path, platform="consul", instance_id=INSTANCE, strict=True)
     assert not report.ok
     # the bad record starts on physical line 5: header 1, good 2, multi-line record 3-4
     assert report.files[0].failed == f"{tmp_path.name}/proposals.csv:5: field 'created_at': unrecognised date '2024/13/45'"
@@ -43,7 +45,7 @@ def test_strict_names_file_line_and_field_and_writes_nothing(tmp_path: Path, tmp
 def test_lenient_skips_bad_rows_and_reports_each(tmp_path: Path, tmp_db: Path) -> None:
     path = _write(tmp_path, "proposals.csv", HEADER + GOOD + BAD_INT + MULTILINE + BAD_DATE)
     with writer(tmp_db) as con:
-        report = import_path(con, path, platform="consul")
+        report = import_path(con, path, platform="consul", instance_id=INSTANCE)
         bodies = dict(con.execute("SELECT proposal_id, body FROM proposals").fetchall())
     issues = [(i.line, i.field) for i in report.files[0].issues]
     assert issues == [(3, "cached_votes_up"), (6, "created_at")]
@@ -53,7 +55,7 @@ def test_lenient_skips_bad_rows_and_reports_each(tmp_path: Path, tmp_db: Path) -
 def test_row_of_the_wrong_width_is_reported(tmp_path: Path, tmp_db: Path) -> None:
     path = _write(tmp_path, "proposals.csv", HEADER + GOOD + '"9";"short"\r\n')
     with writer(tmp_db) as con:
-        report = import_path(con, path, platform="consul")
+        report = import_path(con, path, platform="consul", instance_id=INSTANCE)
     assert [(i.line, i.field) for i in report.files[0].issues] == [(3, "*")]
     assert "expected 6 fields" in report.files[0].issues[0].message
 
@@ -61,7 +63,7 @@ def test_row_of_the_wrong_width_is_reported(tmp_path: Path, tmp_db: Path) -> Non
 def test_unclosed_quote_fails_the_file(tmp_path: Path, tmp_db: Path) -> None:
     path = _write(tmp_path, "proposals.csv", HEADER + GOOD + '"5";"open quote;"x";"1";"01/01/2024";""')
     with writer(tmp_db) as con:
-        report = import_path(con, path, platform="consul", strict=True)
+        report = import_path(con, path, platform="consul", instance_id=INSTANCE, strict=True)
     assert report.files[0].failed and "proposals.csv:3" in report.files[0].failed
     assert _count(tmp_db) == 0
 
@@ -73,7 +75,7 @@ def test_unknown_single_file_fails_but_a_folder_skips_it(tmp_path: Path, tmp_db:
     _write(folder, "proposals.csv", HEADER + GOOD)
     with writer(tmp_db) as con:
         single = import_path(con, folder / "notes.csv")
-        whole = import_path(con, folder)
+        whole = import_path(con, folder, instance_id=INSTANCE)
     assert not single.ok and "do not look like" in (single.files[0].failed or "")
     assert whole.ok and [f.skipped is not None for f in whole.files] == [True, False]
 
@@ -99,5 +101,5 @@ def test_decidim_zip_with_version_dependent_columns(tmp_path: Path, tmp_db: Path
 
 
 def test_missing_path_is_a_clear_error(tmp_path: Path, tmp_db: Path) -> None:
-    with writer(tmp_db) as con, pytest.raises(FileNotFoundError, match="nothing.csv"):
+    with writer(tmp_db) as con, pytest.raises(BadUsage, match="nothing.csv"):
         import_path(con, tmp_path / "nothing.csv")

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.shared
 def imported(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("research") / "samples.duckdb"
     with writer(db) as con:
-        for folder, platform in (("decidim/samples", "decidim"), ("consul/samples", "consul")):
-            report = import_path(con, shared_data / folder, platform=platform, strict=True)
+        for folder, platform, instance in (("decidim/samples", "decidim", None),
+                                           ("consul/samples", "consul", "decide.madrid.es")):
+            report = import_path(con, shared_data / folder, platform=platform, instance_id=instance, strict=True)
             assert report.ok, [f.failed for f in report.files]
     return db
 

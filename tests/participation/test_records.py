@@ -30,8 +30,8 @@ def test_imports_write_bilingual_metric_definitions(tmp_path: Path, tmp_db: Path
     csv_path.write_text('"id";"title";"description";"cached_votes_up";"created_at";"retired_at"\n'
                         '"1";"Uno";"x";"3";"01/02/2024";""\n', encoding="utf-8")
     with writer(tmp_db) as con:
-        import_path(con, csv_path, platform="consul")
-        import_path(con, csv_path, platform="consul")
+        import_path(con, csv_path, platform="consul", instance_id="demo.example.org")
+        import_path(con, csv_path, platform="consul", instance_id="demo.example.org")
         stored = con.execute("SELECT metric_id, label_fr FROM metric_definitions ORDER BY 1").fetchall()
     assert [m for m, _ in stored] == sorted(DEFINITIONS)
     assert all(label for _, label in stored)

@@ -46,7 +46,7 @@ def test_three_analyses_render_on_small_imports(tmp_path: Path, tmp_db: Path, mo
     (tmp_path / "proposals.csv").write_text(CONSUL, encoding="utf-8")
     (tmp_path / "demo.example.org-open-data-projects.csv").write_text(PROJECTS, encoding="utf-8")
     with writer(tmp_db) as con:
-        assert import_path(con, tmp_path / "proposals.csv", platform="consul", instance_id="demo.example.org").ok
+        assert import_path(con, tmp_path / "proposals.csv", platform="consul", instance_id="consul.example.org").ok
         assert import_path(con, tmp_path / "demo.example.org-open-data-projects.csv").ok
     at = _run(tmp_db, lang, monkeypatch)
     assert not at.exception, [e.message for e in at.exception]
@@ -61,7 +61,8 @@ def test_three_analyses_render_on_small_imports(tmp_path: Path, tmp_db: Path, mo
 @pytest.mark.shared
 def test_page_on_the_real_samples(shared_data: Path, tmp_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with writer(tmp_db) as con:
-        import_path(con, shared_data / "consul" / "samples" / "decide-madrid-live-subset-2025")
+        import_path(con, shared_data / "consul" / "samples" / "decide-madrid-live-subset-2025",
+                    instance_id="decide.madrid.es")
         import_path(con, shared_data / "decidim" / "samples" / "decidim-barcelona")
     at = _run(tmp_db, "en", monkeypatch)
     assert not at.exception, [e.message for e in at.exception]
