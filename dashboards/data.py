@@ -10,8 +10,8 @@ thread-safe across Streamlit sessions. Results are ``st.cache_data`` wrappers ov
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
