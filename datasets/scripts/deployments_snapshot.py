@@ -40,13 +40,58 @@ class GitSnapshot:
 
     def read_text(self, path: str) -> str:
         """Content of `path` at the pinned commit."""
-        return self._git("show", f"{self.commit}:{path}").decode("utf-8")
+        return self.read_text_at(self.commit, path)
+
+    def read_text_at(self, commit: str, path: str) -> str:
+        """Content of `path` at an earlier commit of the snapshot (lists the project has since removed)."""
+        return self._git("show", f"{commit}:{path}").decode("utf-8")
+
+    def last_commit_with(self, path: str) -> str:
+        """Full SHA of the newest commit at which `path` exists: in the pinned commit's history, else on any ref
+        of the snapshot (a list kept only on a branch or pull request; `refs_containing` says which).
+
+        A list removed from the repository is read there, so its rows still name a commit that shows them.
+        """
+        for scope in ([self.commit], ["--all"]):
+            touching = self._git("log", "--format=%H", *scope, "--", path).decode().split()
+            for commit in touching:
+                if self._git("ls-tree", "--name-only", commit, "--", path).strip():
+                    return commit
+        raise SnapshotError(f"{self.git_dir}: {path}: never present in any ref of the snapshot")
+
+    def refs_containing(self, commit: str) -> list[str]:
+        """Names of the snapshot's refs whose history contains `commit` (sorted)."""
+        raw = self._git("for-each-ref", "--contains", commit, "--format=%(refname)")
+        return sorted(raw.decode().split())
+
+    def deleted_files(self, folder: str) -> list[tuple[str, str, str]]:
+        """(path, last commit that has it, deletion date) for files once under `folder` and gone at the pin."""
+        log = self._git("log", "--diff-filter=D", "--name-only", "--format=@%H %cs", self.commit, "--", folder)
+        found: dict[str, tuple[str, str, str]] = {}
+        deleting, day = "", ""
+        for line in log.decode("utf-8").splitlines():
+            if line.startswith("@"):
+                deleting, day = line[1:].split()
+            elif line.strip() and line not in found:
+                parent = self._git("rev-parse", f"{deleting}^").decode().strip()
+                found[line] = (line, parent, day)
+        present = set(self._git("ls-tree", "-r", "--name-only", self.commit, "--", folder).decode().split("\n"))
+        return sorted(entry for path, entry in found.items() if path not in present)
 
     def list_dir(self, path: str) -> list[str]:
         """File names directly under `path` at the pinned commit, sorted (NUL-separated: names hold non-ASCII)."""
         raw = self._git("ls-tree", "-z", "--name-only", f"{self.commit}:{path}")
         return sorted(name for name in raw.decode("utf-8").split("\0") if name)
 
+    def list_dir_at(self, commit: str, path: str) -> list[str]:
+        """File names directly under `path` at an earlier commit, sorted."""
+        raw = self._git("ls-tree", "-z", "--name-only", f"{commit}:{path}")
+        return sorted(name for name in raw.decode("utf-8").split("\0") if name)
+
     def permalink(self, path: str) -> str:
         """GitHub URL of `path` at the pinned commit (percent-encoded), the `source_url` of rows read from it."""
-        return f"https://github.com/{self.repo}/blob/{self.commit}/{quote(path)}"
+        return self.permalink_at(self.commit, path)
+
+    def permalink_at(self, commit: str, path: str) -> str:
+        """GitHub URL of `path` at `commit`."""
+        return f"https://github.com/{self.repo}/blob/{commit}/{quote(path)}"

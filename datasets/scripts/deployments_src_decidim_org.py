@@ -66,6 +66,25 @@ _CURATED_COUNTRIES: dict[str, tuple[str, str]] = {
 }
 
 
+# Types set by curation (method manual) where the file's `type` and the name's words are both wrong or silent.
+_CURATED_TYPES: dict[str, tuple[str, str]] = {
+    "de-kamber-belgium.yml": ("parliament", "Belgian Chamber of Representatives (dekamer.mijnopinie.belgium.be)"),
+    "bélgica.yml": ("national_government", "Belgian federal participation platform monopinion.belgium.be (BOSA)"),
+    "spf-stratégie-et-appui-bosa.yml": ("national_government", "Belgian federal public service BOSA"),
+    "brasil-participativo.yml": ("national_government", "platform of the Presidency of Brazil (presidencia.gov.br)"),
+    "loiret.yml": ("region", "Loiret is a French département (atelierdevosidees.loiret.fr is the département's)"),
+    "code-for-japan.yml": ("ngo", "Code for Japan is a civic-tech association"),
+    "innovation-yokohama.yml": ("other", "an innovation programme, not a municipality"),
+    "shinshu.yml": ("other", "Shinshu Good talk, a dialogue project, not a municipality"),
+}
+# Files whose URL is a page about an installation listed elsewhere: the id is built from the installation's
+# address so the two entries merge (reported by the compiler as a duplicate).
+_SAME_INSTALLATION: dict[str, tuple[str, str]] = {
+    "spf-stratégie-et-appui-bosa.yml": ("https://monopinion.belgium.be/",
+                                        "BOSA's service page describes monopinion.belgium.be, listed as 'Bélgica'"),
+}
+
+
 def organisation_type(yml_type: str, title: str, url: str) -> str:
     """Our organisation_type from the file's `type`, with a name heuristic for `org`."""
     if yml_type in _TYPE_MAP:
@@ -109,12 +128,18 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
         country, method = "", ""
         if name in _CURATED_COUNTRIES:
             country, method = _CURATED_COUNTRIES[name][0], "manual"
+        yml_type = str(entry.get("type", ""))
+        org_type, type_method = organisation_type(yml_type, title, url), "source" if yml_type in _TYPE_MAP else "name"
+        if name in _CURATED_TYPES:
+            org_type, type_method = _CURATED_TYPES[name][0], "manual"
         rows.append(
             Deployment(
                 tool_id="decidim",
                 organisation=title,
-                organisation_type=organisation_type(str(entry.get("type", "")), title, url),
+                organisation_type=org_type,
+                organisation_type_method=type_method,
                 url=url,
+                identity_url=_SAME_INSTALLATION.get(name, ("", ""))[0],
                 country=country,
                 country_method=method,
                 latitude=latitude,
