@@ -46,7 +46,13 @@ from deployments_package import TOOL_IDS, descriptor
 from deployments_registry import SOURCES
 from deployments_snapshot import GitSnapshot
 
-from observatory.deployment_rules import LEVEL_DEFAULT_TYPE, level_of, level_problem, url_kind, url_kind_problem
+from observatory.deployment_rules import (
+    LEVEL_DEFAULT_TYPE,
+    level_of,
+    level_problem,
+    url_kind,
+    url_kind_problem,
+)
 
 GAZETTEER = SourceInfo(
     source_id="dep-geonames-cities1000",
@@ -69,7 +75,7 @@ def derive_countries(rows: list[Deployment]) -> None:
     for row in rows:
         if row.country:
             continue
-        if country := country_from_domain(row.url):
+        if row.country_from_domain and (country := country_from_domain(row.url)):
             row.country, row.country_method = country, "domain"
         elif country := country_from_name(row.organisation):
             row.country, row.country_method = country, "name"

@@ -60,6 +60,8 @@ class Deployment:
     # "past" when the list itself says the deployment ended (retired module, "no longer running"); "current"
     # when it presents it as running; empty when it says neither.
     source_status: str = ""
+    # False when the URL's country-code domain is used as a generic name (pol.is): no country from the domain.
+    country_from_domain: bool = True
     aliases: tuple[str, ...] = ()
     # The URL the id is built from when the listed URL is not the installation's own (e.g. a page about it).
     identity_url: str = ""

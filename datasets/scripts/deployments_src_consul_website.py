@@ -130,7 +130,7 @@ def read_examples(snapshot: GitSnapshot) -> list[Deployment]:
         org_type, type_method = _organisation_type(label if label in _TYPES else place)
         rows.append(Deployment(
             tool_id="consul-democracy",
-            organisation=place,
+            organisation=parts[0],
             organisation_type=org_type,
             organisation_type_method=type_method,
             url=match["url"],

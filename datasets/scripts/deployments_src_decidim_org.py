@@ -147,7 +147,9 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
                 source_url=snapshot.permalink(path),
                 source_commit=snapshot.commit,
                 source_id=SOURCE_ID,
-                preference=(latitude is not None, int(entry.get("priority") or 0)),
+                # a page about another entry's installation never wins over that entry
+                preference=(0, 0) if name in _SAME_INSTALLATION else (latitude is not None,
+                                                                      int(entry.get("priority") or 0)),
                 locator=path,
             )
         )

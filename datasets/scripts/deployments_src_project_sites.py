@@ -32,6 +32,7 @@ class StatedSite:
     country_method: str = "source"  # `source` when the README states the place, `manual` when curated (why)
     licence: str = ""
     needle: str = ""  # text of the line to cite when the README gives no address (default: the url)
+    generic_domain: bool = False  # a country-code domain used as a generic name (pol.is): no country from it
 
     @property
     def source_id(self) -> str:
@@ -58,6 +59,7 @@ class StatedSite:
             source_commit=snapshot.commit,
             source_id=self.source_id,
             source_status="current",
+            country_from_domain=not self.generic_domain,
             locator=f"{self.REPO}:{self.path}:{line}",
         )]
 
@@ -140,7 +142,8 @@ _SITES: tuple[StatedSite, ...] = (
                licence="GPL-3.0 (repository LICENSE)"),
     StatedSite("polis-main", "compdemocracy/polis", "README.md", "polis", "https://pol.is",
                "The Computational Democracy Project (pol.is)", "ngo",
-               "README: 'the main deployment of Polis is at https://pol.is'. No country stated.",
+               "README: 'the main deployment of Polis is at https://pol.is'. No country stated (.is is used as a "
+               "generic name here, so no country from the domain).", generic_domain=True,
                licence="AGPL-3.0 (repository LICENSE)"),
 )
 

@@ -13,7 +13,7 @@ from deployments_compile import check_row, compile_package, disagreements
 from deployments_model import Deployment
 from deployments_registry import SOURCES
 
-from .conftest import MakeSnapshot
+from .conftest import MakeSnapshot, _git
 
 POINT = '\'{"type":"Point","coordinates":[%s,%s]}\''
 DECIDIM_FILES = {
@@ -76,10 +76,85 @@ FIXMYSTREET_FILES = {
     f"{COBRAND}/Hylte.pm": "use base 'FixMyStreet::Cobrand::FixaMinGata';\n"
                            "sub council_name { return 'Hylte kommun'; }\nsub base_url { return 'https://hylte.fixamingata.se' }\n",
 }
+CONSUL_MAP = ('[\n  {\n    "latitude": 40.4167754, "longitude": -3.70379,\n    "name": "Ayuntamiento de Madrid",\n'
+              '    "consul_website": "https://decide.madrid.es",\n    "source": "https://github.com/AyuntamientoMadrid/consul",\n'
+              '    "country": "es"\n  },{\n    "latitude": -31.3994, "longitude": -64.2643,\n    "name": "Córdoba",\n'
+              '    "country": "ar"\n  },{\n    "latitude": 37.8847, "longitude": -4.7792,\n    "name": "Córdoba",\n'
+              '    "country": "es"\n  },{\n    "latitude": 35.8985, "longitude": 14.5044,\n'
+              '    "name": "Ciudad de La Valletta",\n    "country": "mt"\n  }\n]\n')
+CONSUL_EXAMPLES = ('<div>\n<a href="https://decide.madrid.es" target="_blank" title="{{ site.data.i18n[page.locale].organizations.madrid }}">\n'
+                   '<a href="https://wuerzburg-mitmachen.de" target="_blank" title="{{ site.data.i18n[page.locale].organizations.wurzburg }}">\n</div>\n')
+CONSUL_LABELS = "organizations:\n  title: x\n  madrid: \"Madrid, Spain\"\n  wurzburg: \"Würzburg, Germany\"\n"
+MAPSEED_FILES = {
+    "src/flavors/pboakland/config.json": '{"app": {"name": "_(Participatory Budgeting Oakland)"}, '
+                                         '"map": {"options": {"center": {"lat": 37.81555, "lng": -122.25251}}}}',
+    "src/flavors/augusta/config.json": '{"app": {"name": "Parque Augusta"}, '
+                                       '"map": {"options": {"mapViewport": {"latitude": -23.55, "longitude": -46.65}}}}',
+    "src/flavors/pbdemo/config.json": '{"app": {"name": "Demo"}, "map": {"center": {"lat": 1, "lng": 1}}}',
+}
+SITES_MD = ("---\ntitle: Sites\n---\n<h2>Europe</h2>\n\n<h3>Croatia</h3>\nSite: <a href=\"https://popravi.to\">Popravi.to</a>\n"
+            "<br>\nLaunched: 2021\n<br>\nRun by: <a href=\"https://codeforcroatia.org\">Code for Croatia</a> and Gong\n\n"
+            "<h3>Switzerland</h3>\nSite: <a href=\"https://www.zueriwieneu.ch/\">ZueriWieNeu</a> in Zurich\n<br>\n"
+            "Launched: 2013\n<br>\nRun by: <a href=\"https://www.stadt-zuerich.ch/portal\">Zurich City\nCouncil</a>\n\n"
+            "<h3>Kosovo</h3>\nSite: <a href=\"https://ndreqe.com\">ndreqe.</a>\n<br>\nRun by: Democracy Plus\n\n"
+            "<ul>\n<li>India: ZeroTB in Delhi. A\nproject to report medicine shortages.\nLaunched: 2014, run by "
+            "<a href=\"https://www.article-25.org/\">Article 25</a></li>\n"
+            "<li>Uruguay: PorMiBarrio, launched 2014, run by <a href=\"https://www.datauy.org/\">DATA</a></li>\n</ul>\n")
+PROJECT_READMES = {
+    "e-petitions": ("README.md", "# Petitions\n\nThe [UK petitions service][1].\n\n[1]: https://petition.parliament.uk\n"),
+    "rahvaalgatus": ("README.md", "The website of <https://rahvaalgatus.ee> built with JavaScript.\n"),
+    "talk-to-the-city": ("README.md", "**Try it live**: [https://talktothe.city/](https://talktothe.city/)\n"),
+    "openspending": ("README.md", "The main use is the site [openspending.org](http://openspending.org).\n"),
+    "agora-voting": ("README.md", "You can see a live version of Agora here: https://agoravoting.com\n"),
+    "sovereign": ("README.md", "## Live\n\n* Democracy Earth: [democracy.earth](https://democracy.earth).\n"),
+    "all-our-ideas": ("README.markdown", "Runs [photocracy.org](http://www.photocracy.org/) and "
+                                         "[allourideas.org](http://www.allourideas.org/).\n"),
+    "antragsgruen": ("README.md", "- German: [https://antragsgruen.de](https://antragsgruen.de/)\n- English: "
+                                  "[https://motion.tools](https://motion.tools/), [https://discuss.green](https://discuss.green/)\n"),
+    "dipas": ("README.md", "Created under the leadership of the [Stadtwerkstatt](https://www.hamburg.de/stadtwerkstatt).\n"),
+    "airesis": ("README.md", "## Reference website\n\n* [www.airesis.eu](https://www.airesis.eu)\n"
+                             "* [www.airesis.it](https://www.airesis.it)\n"),
+    "vocdoni": ("README.md", '<a href="https://vocdoni.app">Web Application</a>\n'),
+    "madison": ("README.md", "Visit our [Engagement Guide](https://mymadison.io/sponsors/guide)\n"),
+    "polis-main": ("README.md", "the main deployment of Polis is at <https://pol.is>\n"),
+}
+# options reading the same repository as another one
+SHARED_SNAPSHOTS = {"all-our-ideas-photocracy": "all-our-ideas", "antragsgruen-motion-tools": "antragsgruen",
+                    "antragsgruen-discuss-green": "antragsgruen", "airesis-it": "airesis",
+                    "fixmystreet-sites": "fixmystreet", "fixmystreet-retired": "fixmystreet"}
 MEINBERLIN_FILES = {
     "README.md": "# Participation Platform mein.berlin\n\nmein.berlin is a participation platform for the city of "
                  "Berlin, Germany. It is\nbased on adhocracy 4.\n",
 }
+
+
+def _fixmystreet_with_history(make_snapshot: MakeSnapshot) -> Path:
+    """The cobrand folder with a retired module (added, then deleted) and the sites page."""
+    directory = make_snapshot("fixmystreet", {**FIXMYSTREET_FILES, f"{COBRAND}/Reading.pm":
+                              "use base 'FixMyStreet::Cobrand::UKCouncils';\n"
+                              "sub council_name { return 'Reading City Council'; }\n",
+                              f"{COBRAND}/WestBerkshire.pm": "use base 'FixMyStreet::Cobrand::UK';\n",
+                              f"{COBRAND}/ZeroTB.pm": "use base 'FixMyStreet::Cobrand::Default';\n"
+                              "sub country {\n    return 'IN';\n}\n"})
+    for name in ("Reading", "WestBerkshire", "ZeroTB"):
+        (directory / COBRAND / f"{name}.pm").unlink()
+    (directory / "docs").mkdir()
+    (directory / "docs" / "sites.md").write_text(SITES_MD, encoding="utf-8")
+    _git(directory, "add", "-A")
+    _git(directory, "commit", "-q", "-m", "retire three cobrands, add the sites page")
+    return directory
+
+
+def _consul_website(make_snapshot: MakeSnapshot) -> Path:
+    """Examples on the default branch; the map data only on another ref (as in the real repository)."""
+    directory = make_snapshot("consul-website", {"_includes/organizations.html": CONSUL_EXAMPLES,
+                                                 "_data/i18n/en.yml": CONSUL_LABELS})
+    _git(directory, "checkout", "-q", "-b", "map")
+    (directory / "_data" / "organizations.json").write_text(CONSUL_MAP, encoding="utf-8")
+    _git(directory, "add", "-A")
+    _git(directory, "commit", "-q", "-m", "map data")
+    _git(directory, "checkout", "-q", "-")
+    return directory
 
 
 @pytest.fixture
@@ -87,9 +162,14 @@ def snapshots(make_snapshot: MakeSnapshot) -> dict[str, Path]:
     files = {"decidim-org": DECIDIM_FILES, "openstad": OPENSTAD_FILES, "democracyos": DEMOCRACYOS_FILES,
              "consulproject": CONSUL_FILES, "your-priorities": YOUR_PRIORITIES_FILES,
              "polis-open-data": POLIS_FILES, "adhocracy-plus": ADHOCRACY_PLUS_FILES,
-             "fixmystreet": FIXMYSTREET_FILES, "meinberlin": MEINBERLIN_FILES}
-    assert set(files) == set(SOURCES), "every registered source needs a fixture snapshot"
-    return {option: make_snapshot(option, content) for option, content in files.items()}
+             "meinberlin": MEINBERLIN_FILES, "mapseed": MAPSEED_FILES,
+             **{option: {path: text} for option, (path, text) in PROJECT_READMES.items()}}
+    dirs = {option: make_snapshot(option, content) for option, content in files.items()}
+    dirs["fixmystreet"] = _fixmystreet_with_history(make_snapshot)
+    dirs["consul-website"] = _consul_website(make_snapshot)
+    dirs |= {option: dirs[shared] for option, shared in SHARED_SNAPSHOTS.items()}
+    assert set(dirs) == set(SOURCES), "every registered source needs a fixture snapshot"
+    return dirs
 
 
 def _rows(out: Path) -> dict[str, dict[str, str]]:
@@ -101,7 +181,10 @@ def test_compiles_every_list_into_one_valid_package(snapshots: dict[str, Path], 
     out = tmp_path / "deployments"
     notes = compile_package(snapshots, out, "2026-11-29")
     rows = _rows(out)
-    assert len(rows) == 5 + 3 + 2 + 2 + 2 + 2 + 1 + 4 + 1
+    # decidim 5, openstad 3, democracyos 2, consul 1 seed + 5 website (Madrid merged), your-priorities 2,
+    # polis 2 + pol.is, adhocracy+ 1, fixmystreet 4 cobrands + 5 sites + 2 retired - 1 merged (ZeroTB),
+    # meinberlin 1, mapseed 2, project READMEs 16
+    assert len(rows) == 5 + 3 + 2 + 6 + 2 + 3 + 1 + 10 + 1 + 2 + 16
     assert frictionless.validate(out / "datapackage.json").valid
 
     barcelona = rows["decidim:decidim.barcelona"]
@@ -129,7 +212,7 @@ def test_compiles_every_list_into_one_valid_package(snapshots: dict[str, Path], 
     assert rows["democracyos:dos.partidodelared.org"]["region"] == "Buenos Aires"
     assert rows["democracyos:college.democracyos.eu"]["country"] == "FR"
     assert rows["consul-democracy:github.com/hugobarthelemy/consul"]["country_method"] == "name"
-    assert rows["consul-democracy:github.com/ayuntamientomadrid/consul"]["source_url"].endswith("seeds.rb#L1")
+    assert rows["consul-democracy:github.com/hugobarthelemy/consul"]["source_url"].endswith("seeds.rb#L4")
     assert rows["your-priorities:engage.parliament.scot"]["organisation_type"] == "parliament"
     assert "your-priorities:not-a-server.example" not in rows  # outside the "live servers" section
     scoop = rows["polis:scoop-pep-scoop-hivemind"]  # two case studies, one organiser: the earliest year
@@ -142,6 +225,34 @@ def test_compiles_every_list_into_one_valid_package(snapshots: dict[str, Path], 
     assert rows["fixmystreet:hylte.fixamingata.se"]["country"] == "SE"
     assert rows["fixmystreet:fixamingata"]["organisation"] == "FixaMinGata"
     assert not any(key.startswith("fixmystreet:borsetshire") for key in rows)  # fictional demo council
+    # Consul website: the map (on a pull-request ref) and the current examples; the fork merges with the seed
+    madrid = rows["consul-democracy:decide.madrid.es"]
+    assert (madrid["organisation"], madrid["country"], madrid["url_kind"]) == ("Madrid", "ES", "installation")
+    assert "consul-democracy:github.com/ayuntamientomadrid/consul" not in rows
+    assert rows["consul-democracy:cordoba-ar"]["country"] == "AR" and rows["consul-democracy:cordoba-es"]["country"] == "ES"
+    valletta = rows["consul-democracy:ciudad-de-la-valletta"]
+    assert valletta["url_kind"] == "none" and valletta["source_commit"] != madrid["source_commit"]
+    assert f"/blob/{valletta['source_commit']}/_data/organizations.json#L" in valletta["source_url"]
+    # Mapseed: country from the map's centre, demos left out
+    oakland = rows["mapseed:participatory-budgeting-oakland"]
+    assert (oakland["country"], oakland["country_method"], oakland["organisation_type"]) == ("US", "coordinates", "municipality")
+    assert rows["mapseed:parque-augusta"]["country"] == "BR" and not any(k.startswith("mapseed:demo") for k in rows)
+    # FixMyStreet sites page: heading = country, launch year, past sites, merge with the cobrand row
+    popravi = rows["fixmystreet:popravi.to"]
+    assert (popravi["country"], popravi["started_year"], popravi["source_status"]) == ("HR", "2021", "current")
+    assert rows["fixmystreet:zueriwieneu.ch"]["organisation"] == "ZueriWieNeu (Zurich City Council)"
+    assert rows["fixmystreet:ndreqe.com"]["country"] == ""  # Kosovo has no ISO 3166-1 code
+    zerotb = rows["fixmystreet:zerotb-article-25"]  # page mention and retired cobrand: one row
+    assert (zerotb["country"], zerotb["source_status"], zerotb["started_year"]) == ("IN", "past", "2014")
+    # retired cobrands: read at the commit before their deletion; integration modules left out
+    reading = rows["fixmystreet:reading-city-council"]
+    assert reading["source_status"] == "past" and reading["source_commit"] != bromley["source_commit"]
+    assert not any("berkshire" in key for key in rows)
+    # project READMEs: the line that states the platform
+    petitions = rows["e-petitions:petition.parliament.uk"]
+    assert (petitions["organisation_type"], petitions["country"], petitions["source_url"][-3:]) == ("parliament", "GB", "#L5")
+    assert rows["polis:pol.is"]["country"] == ""  # .is is used as a generic name here, not Iceland
+    assert rows["dipas:freie-und-hansestadt-hamburg-stadtwerkstatt"]["url_kind"] == "none"
     berlin = rows["meinberlin:city-of-berlin"]
     assert (berlin["organisation"], berlin["country"], berlin["country_method"]) == ("City of Berlin", "DE", "source")
 
