@@ -76,6 +76,8 @@ _CURATED_TYPES: dict[str, tuple[str, str]] = {
     "code-for-japan.yml": ("ngo", "Code for Japan is a civic-tech association"),
     "innovation-yokohama.yml": ("other", "an innovation programme, not a municipality"),
     "shinshu.yml": ("other", "Shinshu Good talk, a dialogue project, not a municipality"),
+    "decidim-switzerland.yml": ("other", "Decidim Switzerland, a national community platform, not a region "
+                                         "(found in the self-check sample)"),
 }
 # Files whose URL is a page about an installation listed elsewhere: the id is built from the installation's
 # address so the two entries merge (reported by the compiler as a duplicate).

@@ -29,7 +29,7 @@ _NOT_DEPLOYMENTS: dict[str, str] = {
 _GETTEXT = re.compile(r"^_\((?P<text>.*)\)$")
 # Words of the map's name that say who runs it (first match wins), else `other`.
 _TYPES: tuple[tuple[str, str], ...] = (
-    (r"\bcounty\b", "region"),
+    (r"\bcounty\b|voluntary stewardship program", "region"),  # Washington State's VSP is run by counties
     (r"participatory budgeting", "municipality"),
     (r"community garden|conservation|neighborhood|greenways", "ngo"),
 )
