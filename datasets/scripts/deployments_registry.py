@@ -15,6 +15,7 @@ import deployments_src_adhocracy_plus
 import deployments_src_consul_website
 import deployments_src_consulproject
 import deployments_src_decidim_org
+import deployments_src_decidim_org_retired
 import deployments_src_democracyos
 import deployments_src_fixmystreet
 import deployments_src_fixmystreet_retired
@@ -24,6 +25,7 @@ import deployments_src_meinberlin
 import deployments_src_openstad
 import deployments_src_polis_open_data
 import deployments_src_project_sites
+import deployments_src_shareabouts_flavors
 import deployments_src_your_priorities
 from deployments_model import Deployment, SourceInfo
 from deployments_snapshot import GitSnapshot
@@ -54,5 +56,7 @@ SOURCES: dict[str, Reader] = {
     "mapseed": deployments_src_mapseed,
     "fixmystreet-sites": deployments_src_fixmystreet_sites,
     "fixmystreet-retired": deployments_src_fixmystreet_retired,
+    "decidim-org-retired": deployments_src_decidim_org_retired,
+    "shareabouts-flavors": deployments_src_shareabouts_flavors,
     **deployments_src_project_sites.READERS,
 }

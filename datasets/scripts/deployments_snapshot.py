@@ -66,7 +66,8 @@ class GitSnapshot:
 
     def deleted_files(self, folder: str) -> list[tuple[str, str, str]]:
         """(path, last commit that has it, deletion date) for files once under `folder` and gone at the pin."""
-        log = self._git("log", "--diff-filter=D", "--name-only", "--format=@%H %cs", self.commit, "--", folder)
+        log = self._git("-c", "core.quotePath=false", "log", "--diff-filter=D", "--name-only", "--format=@%H %cs",
+                        self.commit, "--", folder)
         found: dict[str, tuple[str, str, str]] = {}
         deleting, day = "", ""
         for line in log.decode("utf-8").splitlines():
@@ -75,7 +76,8 @@ class GitSnapshot:
             elif line.strip() and line not in found:
                 parent = self._git("rev-parse", f"{deleting}^").decode().strip()
                 found[line] = (line, parent, day)
-        present = set(self._git("ls-tree", "-r", "--name-only", self.commit, "--", folder).decode().split("\n"))
+        present = set(self._git("-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", self.commit, "--",
+                                folder).decode("utf-8").split("\n"))
         return sorted(entry for path, entry in found.items() if path not in present)
 
     def list_dir(self, path: str) -> list[str]:

@@ -52,6 +52,7 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
                 tool_id="openstad",
                 organisation=name,
                 organisation_type=org_type,
+                organisation_type_method="name" if method == "name" else "manual",
                 country="NL",
                 country_method=method,
                 region=region,

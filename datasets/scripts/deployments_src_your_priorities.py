@@ -55,6 +55,7 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
                 tool_id="your-priorities",
                 organisation=organisation,
                 organisation_type=org_type,
+                organisation_type_method="manual",
                 url=url,
                 country=country,
                 country_method="manual" if curated_country else "domain",

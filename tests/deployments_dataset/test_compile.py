@@ -119,7 +119,7 @@ PROJECT_READMES = {
     "polis-main": ("README.md", "the main deployment of Polis is at <https://pol.is>\n"),
 }
 # options reading the same repository as another one
-SHARED_SNAPSHOTS = {"all-our-ideas-photocracy": "all-our-ideas", "antragsgruen-motion-tools": "antragsgruen",
+SHARED_SNAPSHOTS = {"decidim-org-retired": "decidim-org", "all-our-ideas-photocracy": "all-our-ideas", "antragsgruen-motion-tools": "antragsgruen",
                     "antragsgruen-discuss-green": "antragsgruen", "airesis-it": "airesis",
                     "fixmystreet-sites": "fixmystreet", "fixmystreet-retired": "fixmystreet"}
 MEINBERLIN_FILES = {
@@ -145,6 +145,28 @@ def _fixmystreet_with_history(make_snapshot: MakeSnapshot) -> Path:
     return directory
 
 
+def _with_removed(make_snapshot: MakeSnapshot, name: str, kept: dict[str, str], removed: dict[str, str]) -> Path:
+    """A snapshot whose history has `removed` files: committed once, then deleted in a later commit."""
+    directory = make_snapshot(name, {**kept, **removed})
+    for path in removed:
+        (directory / path).unlink()
+    _git(directory, "add", "-A")
+    _git(directory, "commit", "-q", "-m", "remove")
+    return directory
+
+
+DECIDIM_REMOVED = {
+    "data/installations/galdakao.yml": "title: Galdakao\nurl: https://galdakao.example.eus/\ntype: city\n",
+    "data/installations/shiga.yml": "title: Shiga\nurl: https://shiga.example.jp/\ntype: region\n",
+}
+SHAREABOUTS_REMOVED = {
+    "src/flavors/bikeparking/config.yml": "app:\n  name: Bike Parking Survey\nmap:\n  options:\n    center:\n"
+                                          "      lat: 39.95\n      lng: -75.16\n",
+    "src/flavors/overlays/config.yml": "app:\n  name: Overlays Demo\nmap:\n  options:\n    center:\n"
+                                       "      lat: 40.7\n      lng: -73.9\n",
+}
+
+
 def _consul_website(make_snapshot: MakeSnapshot) -> Path:
     """Examples on the default branch; the map data only on another ref (as in the real repository)."""
     directory = make_snapshot("consul-website", {"_includes/organizations.html": CONSUL_EXAMPLES,
@@ -159,7 +181,7 @@ def _consul_website(make_snapshot: MakeSnapshot) -> Path:
 
 @pytest.fixture
 def snapshots(make_snapshot: MakeSnapshot) -> dict[str, Path]:
-    files = {"decidim-org": DECIDIM_FILES, "openstad": OPENSTAD_FILES, "democracyos": DEMOCRACYOS_FILES,
+    files = {"openstad": OPENSTAD_FILES, "democracyos": DEMOCRACYOS_FILES,
              "consulproject": CONSUL_FILES, "your-priorities": YOUR_PRIORITIES_FILES,
              "polis-open-data": POLIS_FILES, "adhocracy-plus": ADHOCRACY_PLUS_FILES,
              "meinberlin": MEINBERLIN_FILES, "mapseed": MAPSEED_FILES,
@@ -167,6 +189,8 @@ def snapshots(make_snapshot: MakeSnapshot) -> dict[str, Path]:
     dirs = {option: make_snapshot(option, content) for option, content in files.items()}
     dirs["fixmystreet"] = _fixmystreet_with_history(make_snapshot)
     dirs["consul-website"] = _consul_website(make_snapshot)
+    dirs["decidim-org"] = _with_removed(make_snapshot, "decidim-org", DECIDIM_FILES, DECIDIM_REMOVED)
+    dirs["shareabouts-flavors"] = _with_removed(make_snapshot, "shareabouts", {"README.md": "x\n"}, SHAREABOUTS_REMOVED)
     dirs |= {option: dirs[shared] for option, shared in SHARED_SNAPSHOTS.items()}
     assert set(dirs) == set(SOURCES), "every registered source needs a fixture snapshot"
     return dirs
@@ -183,8 +207,8 @@ def test_compiles_every_list_into_one_valid_package(snapshots: dict[str, Path], 
     rows = _rows(out)
     # decidim 5, openstad 3, democracyos 2, consul 1 seed + 5 website (Madrid merged), your-priorities 2,
     # polis 2 + pol.is, adhocracy+ 1, fixmystreet 4 cobrands + 5 sites + 2 retired - 1 merged (ZeroTB),
-    # meinberlin 1, mapseed 2, project READMEs 16
-    assert len(rows) == 5 + 3 + 2 + 6 + 2 + 3 + 1 + 10 + 1 + 2 + 16
+    # meinberlin 1, mapseed 2, project READMEs 16, retired decidim.org file 1, retired Shareabouts flavor 1
+    assert len(rows) == 5 + 3 + 2 + 6 + 2 + 3 + 1 + 10 + 1 + 2 + 16 + 1 + 1
     assert frictionless.validate(out / "datapackage.json").valid
 
     barcelona = rows["decidim:decidim.barcelona"]
@@ -253,6 +277,12 @@ def test_compiles_every_list_into_one_valid_package(snapshots: dict[str, Path], 
     assert (petitions["organisation_type"], petitions["country"], petitions["source_url"][-3:]) == ("parliament", "GB", "#L5")
     assert rows["polis:pol.is"]["country"] == ""  # .is is used as a generic name here, not Iceland
     assert rows["dipas:freie-und-hansestadt-hamburg-stadtwerkstatt"]["url_kind"] == "none"
+    # removed from the lists: read at the commit before the removal, marked past; a wrong entry left out
+    galdakao = rows["decidim:galdakao.example.eus"]
+    assert (galdakao["source_status"], galdakao["country"]) == ("past", "ES")
+    assert galdakao["source_commit"] != barcelona["source_commit"] and "decidim:shiga.example.jp" not in rows
+    bikes = rows["shareabouts:bike-parking-survey"]
+    assert (bikes["country"], bikes["source_status"]) == ("US", "past") and "shareabouts:overlays-demo" not in rows
     berlin = rows["meinberlin:city-of-berlin"]
     assert (berlin["organisation"], berlin["country"], berlin["country_method"]) == ("City of Berlin", "DE", "source")
 
