@@ -189,7 +189,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     for option, module in SOURCES.items():
         parser.add_argument(f"--{option}", required=True, type=Path, metavar="DIR",
-                            help=f"git directory of a {module.REPO} snapshot")
+                            help=f"git directory of a {module.REPO} snapshot (for a pinned-file reader: the "
+                                 "file's local copy)")
     parser.add_argument("--checked-on", default=dt.date.today().isoformat(), help="date the lists were read")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "deployments")
     return parser.parse_args(argv)
@@ -200,7 +201,8 @@ def compile_package(snapshot_dirs: dict[str, Path], out: Path, checked_on: str) 
     rows: list[Deployment] = []
     sources: list[SourceInfo] = []
     for option, module in SOURCES.items():
-        snapshot = GitSnapshot(repo=module.REPO, git_dir=snapshot_dirs[option])
+        make = getattr(module, "snapshot", None)  # a reader of one pinned file gets that file's local copy
+        snapshot = make(snapshot_dirs[option]) if make else GitSnapshot(repo=module.REPO, git_dir=snapshot_dirs[option])
         read = module.read(snapshot)
         if not read:
             raise ValueError(f"{module.REPO}@{snapshot.commit}: no deployments read")

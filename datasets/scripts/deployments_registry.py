@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Protocol
 
 import deployments_src_adhocracy_plus
+import deployments_src_consul_forks
 import deployments_src_consul_website
 import deployments_src_consulproject
 import deployments_src_decidim_org
@@ -53,6 +54,7 @@ SOURCES: dict[str, Reader] = {
     "fixmystreet": deployments_src_fixmystreet,
     "meinberlin": deployments_src_meinberlin,
     "consul-website": deployments_src_consul_website,
+    "consul-forks": deployments_src_consul_forks,
     "mapseed": deployments_src_mapseed,
     "fixmystreet-sites": deployments_src_fixmystreet_sites,
     "fixmystreet-retired": deployments_src_fixmystreet_retired,

@@ -6,6 +6,7 @@ and a permalink to the file it came from, and a refresh is just "point at a newe
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from dataclasses import dataclass
 from functools import cached_property
@@ -97,3 +98,31 @@ class GitSnapshot:
     def permalink_at(self, commit: str, path: str) -> str:
         """GitHub URL of `path` at `commit`."""
         return f"https://github.com/{self.repo}/blob/{commit}/{quote(path)}"
+
+
+@dataclass(frozen=True)
+class PinnedFile:
+    """One file of a repository too large to snapshot, read through a public-code index at a known commit.
+
+    The compile step is given a local copy of the file; its git blob id must equal the one recorded when the file
+    was read (`blob`), so a refresh cannot silently use a different text. Rows cite `commit` like a snapshot's.
+    """
+
+    repo: str
+    commit: str
+    path: str
+    blob: str
+    local_copy: Path
+
+    def read_text(self, path: str) -> str:
+        if path != self.path:
+            raise SnapshotError(f"{self.local_copy}: only {self.path} of {self.repo} was read, not {path}")
+        data = self.local_copy.read_bytes()
+        found = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+        if found != self.blob:
+            raise SnapshotError(f"{self.local_copy}: git blob {found} is not the {self.blob} of {self.repo}:"
+                                f"{self.path} read at {self.commit}; fetch that commit's file or update the reader")
+        return data.decode("utf-8")
+
+    def permalink(self, path: str) -> str:
+        return f"https://github.com/{self.repo}/blob/{self.commit}/{quote(path)}"

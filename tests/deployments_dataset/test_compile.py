@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from pathlib import Path
 
+import deployments_src_consul_forks
 import frictionless
 import pytest
 from deployments_compile import check_row, compile_package, disagreements
@@ -167,6 +169,21 @@ SHAREABOUTS_REMOVED = {
 }
 
 
+CONSUL_FORKS = ("# Open source forks and modifications\n\nDenmark\n\n* Aarhus Kommune platform 'Sammen om Aarhus'\n"
+                "  * platform: [https://www.sammenomaarhus.dk/](https://www.sammenomaarhus.dk/)\n"
+                "  * code base: [https://github.com/bellcom/consul](https://github.com/bellcom/consul)\n\n"
+                "Slovenia\n\n* City of Maribor platform 'Maribor Sodeluj'\n* Obcine Medvode platform 'Sodeluj'\n"
+                "  * platform: [https://www.mariborsodeluj.si/](https://www.mariborsodeluj.si/), "
+                "[https://www.sodelujinglasuj.si/](https://www.sodelujinglasuj.si/)\n"
+                "  * same code base: [https://github.com/danesjenovdan/consul](https://github.com/danesjenovdan/consul)\n\n"
+                "Spain\n\n* Ayuntamiento de Madrid platform 'Decide Madrid'\n  * platform: https://decide.madrid.es/&#x20;\n"
+                "  * code base: [https://github.com/AyuntamientoMadrid/consul](https://github.com/AyuntamientoMadrid/consul)\n")
+
+
+def _blob(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 def _consul_website(make_snapshot: MakeSnapshot) -> Path:
     """Examples on the default branch; the map data only on another ref (as in the real repository)."""
     directory = make_snapshot("consul-website", {"_includes/organizations.html": CONSUL_EXAMPLES,
@@ -180,7 +197,7 @@ def _consul_website(make_snapshot: MakeSnapshot) -> Path:
 
 
 @pytest.fixture
-def snapshots(make_snapshot: MakeSnapshot) -> dict[str, Path]:
+def snapshots(make_snapshot: MakeSnapshot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     files = {"openstad": OPENSTAD_FILES, "democracyos": DEMOCRACYOS_FILES,
              "consulproject": CONSUL_FILES, "your-priorities": YOUR_PRIORITIES_FILES,
              "polis-open-data": POLIS_FILES, "adhocracy-plus": ADHOCRACY_PLUS_FILES,
@@ -191,6 +208,9 @@ def snapshots(make_snapshot: MakeSnapshot) -> dict[str, Path]:
     dirs["consul-website"] = _consul_website(make_snapshot)
     dirs["decidim-org"] = _with_removed(make_snapshot, "decidim-org", DECIDIM_FILES, DECIDIM_REMOVED)
     dirs["shareabouts-flavors"] = _with_removed(make_snapshot, "shareabouts", {"README.md": "x\n"}, SHAREABOUTS_REMOVED)
+    dirs["consul-forks"] = tmp_path / "consul-forks.md"  # a pinned file's local copy, not a git directory
+    dirs["consul-forks"].write_text(CONSUL_FORKS, encoding="utf-8")
+    monkeypatch.setattr(deployments_src_consul_forks, "BLOB", _blob(CONSUL_FORKS.encode()))
     dirs |= {option: dirs[shared] for option, shared in SHARED_SNAPSHOTS.items()}
     assert set(dirs) == set(SOURCES), "every registered source needs a fixture snapshot"
     return dirs
@@ -207,8 +227,9 @@ def test_compiles_every_list_into_one_valid_package(snapshots: dict[str, Path], 
     rows = _rows(out)
     # decidim 5, openstad 3, democracyos 2, consul 1 seed + 5 website (Madrid merged), your-priorities 2,
     # polis 2 + pol.is, adhocracy+ 1, fixmystreet 4 cobrands + 5 sites + 2 retired - 1 merged (ZeroTB),
-    # meinberlin 1, mapseed 2, project READMEs 16, retired decidim.org file 1, retired Shareabouts flavor 1
-    assert len(rows) == 5 + 3 + 2 + 6 + 2 + 3 + 1 + 10 + 1 + 2 + 16 + 1 + 1
+    # meinberlin 1, mapseed 2, project READMEs 16, retired decidim.org file 1, retired Shareabouts flavor 1,
+    # Consul forks page 3 new (Madrid merged)
+    assert len(rows) == 5 + 3 + 2 + 6 + 2 + 3 + 1 + 10 + 1 + 2 + 16 + 1 + 1 + 3
     assert frictionless.validate(out / "datapackage.json").valid
 
     barcelona = rows["decidim:decidim.barcelona"]
@@ -250,12 +271,19 @@ def test_compiles_every_list_into_one_valid_package(snapshots: dict[str, Path], 
     assert rows["fixmystreet:fixamingata"]["organisation"] == "FixaMinGata"
     assert not any(key.startswith("fixmystreet:borsetshire") for key in rows)  # fictional demo council
     # Consul website: the map (on a pull-request ref) and the current examples; the fork merges with the seed
-    madrid = rows["consul-democracy:decide.madrid.es"]
-    assert (madrid["organisation"], madrid["country"], madrid["url_kind"]) == ("Madrid", "ES", "installation")
+    madrid = rows["consul-democracy:decide.madrid.es"]  # on the forks page, the examples, the map and the seeds
+    assert (madrid["organisation"], madrid["country"], madrid["url_kind"]) == ("Ayuntamiento de Madrid", "ES",
+                                                                               "installation")
+    assert madrid["source_url"].startswith("https://github.com/consuldemocracy/consuldemocracy/blob/1e122a5")
+    # one platform line for two items; their shared code base does not merge them
+    assert rows["consul-democracy:sodelujinglasuj.si"]["organisation"] == "Obcine Medvode"
+    assert rows["consul-democracy:mariborsodeluj.si"]["country"] == "SI"
+    assert rows["consul-democracy:sammenomaarhus.dk"]["organisation_type"] == "municipality"
     assert "consul-democracy:github.com/ayuntamientomadrid/consul" not in rows
     assert rows["consul-democracy:cordoba-ar"]["country"] == "AR" and rows["consul-democracy:cordoba-es"]["country"] == "ES"
     valletta = rows["consul-democracy:ciudad-de-la-valletta"]
-    assert valletta["url_kind"] == "none" and valletta["source_commit"] != madrid["source_commit"]
+    wuerzburg = rows["consul-democracy:wuerzburg-mitmachen.de"]
+    assert valletta["url_kind"] == "none" and valletta["source_commit"] != wuerzburg["source_commit"]
     assert f"/blob/{valletta['source_commit']}/_data/organizations.json#L" in valletta["source_url"]
     # Mapseed: country from the map's centre, demos left out
     oakland = rows["mapseed:participatory-budgeting-oakland"]
@@ -310,6 +338,14 @@ def test_a_malformed_point_names_the_file_and_field_and_writes_nothing(
     snapshots["decidim-org"] = make_snapshot("decidim-broken", broken)
     out = tmp_path / "out"
     with pytest.raises(ValueError, match=r"data/installations/broken\.yml: location: not a GeoJSON point"):
+        compile_package(snapshots, out, "2026-11-29")
+    assert not out.exists()
+
+
+def test_a_pinned_file_copy_that_is_not_the_read_one_is_refused(snapshots: dict[str, Path], tmp_path: Path) -> None:
+    snapshots["consul-forks"].write_text(CONSUL_FORKS.replace("Aarhus", "Arhus"), encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError, match=r"git blob [0-9a-f]{40} is not the [0-9a-f]{40} of consuldemocracy"):
         compile_package(snapshots, out, "2026-11-29")
     assert not out.exists()
 
