@@ -23,6 +23,7 @@ import deployments_src_fixmystreet_retired
 import deployments_src_fixmystreet_sites
 import deployments_src_mapseed
 import deployments_src_meinberlin
+import deployments_src_openslides_references
 import deployments_src_openstad
 import deployments_src_polis_open_data
 import deployments_src_project_sites
@@ -55,6 +56,7 @@ SOURCES: dict[str, Reader] = {
     "meinberlin": deployments_src_meinberlin,
     "consul-website": deployments_src_consul_website,
     "consul-forks": deployments_src_consul_forks,
+    "openslides-references": deployments_src_openslides_references,
     "mapseed": deployments_src_mapseed,
     "fixmystreet-sites": deployments_src_fixmystreet_sites,
     "fixmystreet-retired": deployments_src_fixmystreet_retired,

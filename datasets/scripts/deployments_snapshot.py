@@ -60,6 +60,10 @@ class GitSnapshot:
                     return commit
         raise SnapshotError(f"{self.git_dir}: {path}: never present in any ref of the snapshot")
 
+    def commits_touching(self, path: str) -> list[str]:
+        """Commits of the pinned history that changed `path`, newest first (each version of a list)."""
+        return self._git("log", "--format=%H", self.commit, "--", path).decode().split()
+
     def refs_containing(self, commit: str) -> list[str]:
         """Names of the snapshot's refs whose history contains `commit` (sorted)."""
         raw = self._git("for-each-ref", "--contains", commit, "--format=%(refname)")

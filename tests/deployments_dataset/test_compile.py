@@ -184,6 +184,22 @@ def _blob(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+OPENSLIDES_OLD = ("references = [\n  {\n    name: _('Parteien'),\n    refs: [\n      {\n        name: 'SPD',\n      },\n"
+                  "    ]\n  },\n  {\n    name: _('Weitere Verbände, Vereine und Organisationen'),\n    refs: [\n"
+                  "      {\n        name: 'Opennet Initiative e.V.',\n      },\n      {\n"
+                  "        name: 'Industriegewerkschaft Bauen Agrar Umwelt',\n      },\n    ]\n  },\n]\n")
+OPENSLIDES_NEW = OPENSLIDES_OLD.replace("'Opennet Initiative e.V.'", "'Amnesty International'").replace(
+    "'Industriegewerkschaft Bauen Agrar Umwelt'", "'Industriegewerkschaft Bauen Agrar Umwelt (IG BAU)'")
+
+
+def _openslides(make_snapshot: MakeSnapshot) -> Path:
+    """Two versions of the references: one dropped, one renamed with its abbreviation."""
+    directory = make_snapshot("openslides", {"src/app/reference.service.ts": OPENSLIDES_OLD})
+    (directory / "src/app/reference.service.ts").write_text(OPENSLIDES_NEW, encoding="utf-8")
+    _git(directory, "commit", "-q", "-am", "update references")
+    return directory
+
+
 def _consul_website(make_snapshot: MakeSnapshot) -> Path:
     """Examples on the default branch; the map data only on another ref (as in the real repository)."""
     directory = make_snapshot("consul-website", {"_includes/organizations.html": CONSUL_EXAMPLES,
@@ -208,6 +224,7 @@ def snapshots(make_snapshot: MakeSnapshot, tmp_path: Path, monkeypatch: pytest.M
     dirs["consul-website"] = _consul_website(make_snapshot)
     dirs["decidim-org"] = _with_removed(make_snapshot, "decidim-org", DECIDIM_FILES, DECIDIM_REMOVED)
     dirs["shareabouts-flavors"] = _with_removed(make_snapshot, "shareabouts", {"README.md": "x\n"}, SHAREABOUTS_REMOVED)
+    dirs["openslides-references"] = _openslides(make_snapshot)
     dirs["consul-forks"] = tmp_path / "consul-forks.md"  # a pinned file's local copy, not a git directory
     dirs["consul-forks"].write_text(CONSUL_FORKS, encoding="utf-8")
     monkeypatch.setattr(deployments_src_consul_forks, "BLOB", _blob(CONSUL_FORKS.encode()))
@@ -228,8 +245,8 @@ def test_compiles_every_list_into_one_valid_package(snapshots: dict[str, Path], 
     # decidim 5, openstad 3, democracyos 2, consul 1 seed + 5 website (Madrid merged), your-priorities 2,
     # polis 2 + pol.is, adhocracy+ 1, fixmystreet 4 cobrands + 5 sites + 2 retired - 1 merged (ZeroTB),
     # meinberlin 1, mapseed 2, project READMEs 16, retired decidim.org file 1, retired Shareabouts flavor 1,
-    # Consul forks page 3 new (Madrid merged)
-    assert len(rows) == 5 + 3 + 2 + 6 + 2 + 3 + 1 + 10 + 1 + 2 + 16 + 1 + 1 + 3
+    # Consul forks page 3 new (Madrid merged), OpenSlides references 3 current + 1 dropped
+    assert len(rows) == 5 + 3 + 2 + 6 + 2 + 3 + 1 + 10 + 1 + 2 + 16 + 1 + 1 + 3 + 4
     assert frictionless.validate(out / "datapackage.json").valid
 
     barcelona = rows["decidim:decidim.barcelona"]
@@ -311,6 +328,14 @@ def test_compiles_every_list_into_one_valid_package(snapshots: dict[str, Path], 
     assert galdakao["source_commit"] != barcelona["source_commit"] and "decidim:shiga.example.jp" not in rows
     bikes = rows["shareabouts:bike-parking-survey"]
     assert (bikes["country"], bikes["source_status"]) == ("US", "past") and "shareabouts:overlays-demo" not in rows
+    # OpenSlides: organisations using it; a dropped reference is past, a renamed one is not counted twice
+    spd = rows["openslides:spd"]
+    assert (spd["organisation_type"], spd["country"], spd["country_method"], spd["source_status"]) == (
+        "political_party", "DE", "manual", "current")
+    opennet = rows["openslides:opennet-initiative-e-v"]
+    assert (opennet["source_status"], opennet["country"], opennet["country_method"]) == ("past", "DE", "name")
+    assert rows["openslides:amnesty-international"]["country"] == ""
+    assert "openslides:industriegewerkschaft-bauen-agrar-umwelt" not in rows
     berlin = rows["meinberlin:city-of-berlin"]
     assert (berlin["organisation"], berlin["country"], berlin["country_method"]) == ("City of Berlin", "DE", "source")
 
