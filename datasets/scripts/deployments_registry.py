@@ -12,12 +12,14 @@ from __future__ import annotations
 from typing import Protocol
 
 import deployments_src_adhocracy_plus
+import deployments_src_antragsgruen_users
 import deployments_src_consul_forks
 import deployments_src_consul_website
 import deployments_src_consulproject
 import deployments_src_decidim_org
 import deployments_src_decidim_org_retired
 import deployments_src_democracyos
+import deployments_src_democracyos_readme
 import deployments_src_fixmystreet
 import deployments_src_fixmystreet_retired
 import deployments_src_fixmystreet_sites
@@ -27,7 +29,7 @@ import deployments_src_openslides_references
 import deployments_src_openstad
 import deployments_src_polis_open_data
 import deployments_src_project_sites
-import deployments_src_shareabouts_flavors
+import deployments_src_retired_flavors
 import deployments_src_your_priorities
 from deployments_model import Deployment, SourceInfo
 from deployments_snapshot import GitSnapshot
@@ -57,10 +59,12 @@ SOURCES: dict[str, Reader] = {
     "consul-website": deployments_src_consul_website,
     "consul-forks": deployments_src_consul_forks,
     "openslides-references": deployments_src_openslides_references,
+    "democracyos-readme": deployments_src_democracyos_readme,
+    "antragsgruen-users": deployments_src_antragsgruen_users,
     "mapseed": deployments_src_mapseed,
     "fixmystreet-sites": deployments_src_fixmystreet_sites,
     "fixmystreet-retired": deployments_src_fixmystreet_retired,
     "decidim-org-retired": deployments_src_decidim_org_retired,
-    "shareabouts-flavors": deployments_src_shareabouts_flavors,
+    **deployments_src_retired_flavors.READERS,
     **deployments_src_project_sites.READERS,
 }

@@ -24,6 +24,7 @@ class GitSnapshot:
 
     repo: str
     git_dir: Path
+    rev: str = "HEAD"  # the pinned revision; `at()` gives the same repository at an earlier commit
 
     def _git(self, *args: str) -> bytes:
         completed = subprocess.run(
@@ -37,7 +38,11 @@ class GitSnapshot:
     @cached_property
     def commit(self) -> str:
         """Full SHA of HEAD: the pinned version every derived row records."""
-        return self._git("rev-parse", "HEAD").decode().strip()
+        return self._git("rev-parse", f"{self.rev}^{{commit}}").decode().strip()
+
+    def at(self, commit: str) -> GitSnapshot:
+        """The same repository pinned at another commit (to read an earlier version of a list)."""
+        return GitSnapshot(repo=self.repo, git_dir=self.git_dir, rev=commit)
 
     def read_text(self, path: str) -> str:
         """Content of `path` at the pinned commit."""
@@ -60,19 +65,29 @@ class GitSnapshot:
                     return commit
         raise SnapshotError(f"{self.git_dir}: {path}: never present in any ref of the snapshot")
 
-    def commits_touching(self, path: str) -> list[str]:
-        """Commits of the pinned history that changed `path`, newest first (each version of a list)."""
-        return self._git("log", "--format=%H", self.commit, "--", path).decode().split()
+    def commits_touching(self, path: str, all_refs: bool = False) -> list[str]:
+        """Commits of the pinned history (or of every ref) that changed `path`, newest first (each version)."""
+        scope = ["--all"] if all_refs else [self.commit]
+        return self._git("log", "--format=%H", *scope, "--", path).decode().split()
+
+    def has_path(self, commit: str, path: str) -> bool:
+        """True when `path` exists at `commit`."""
+        return bool(self._git("ls-tree", "--name-only", commit, "--", path).strip())
 
     def refs_containing(self, commit: str) -> list[str]:
         """Names of the snapshot's refs whose history contains `commit` (sorted)."""
         raw = self._git("for-each-ref", "--contains", commit, "--format=%(refname)")
         return sorted(raw.decode().split())
 
-    def deleted_files(self, folder: str) -> list[tuple[str, str, str]]:
-        """(path, last commit that has it, deletion date) for files once under `folder` and gone at the pin."""
+    def deleted_files(self, folder: str, renames: bool = True) -> list[tuple[str, str, str]]:
+        """(path, last commit that has it, deletion date) for files once under `folder` and gone at the pin.
+
+        With `renames` a file moved elsewhere is not deleted (git compares contents); without, every path that
+        disappeared counts (for snapshots missing the large blobs rename detection needs; callers then judge
+        by folder).
+        """
         log = self._git("-c", "core.quotePath=false", "log", "--diff-filter=D", "--name-only", "--format=@%H %cs",
-                        self.commit, "--", folder)
+                        *([] if renames else ["--no-renames"]), self.commit, "--", folder)
         found: dict[str, tuple[str, str, str]] = {}
         deleting, day = "", ""
         for line in log.decode("utf-8").splitlines():

@@ -79,8 +79,28 @@ def _organisation_type(name: str) -> tuple[str, str]:
 
 
 def read_map(snapshot: GitSnapshot) -> list[Deployment]:
-    """The 2019 community map, at the last commit that has the file."""
-    commit = snapshot.last_commit_with(MAP_PATH)
+    """The community map at the newest commit with the file, then entries only earlier versions hold (past)."""
+    newest = snapshot.last_commit_with(MAP_PATH)
+    rows = _map_version(snapshot, newest)
+    seen = {_base_name(row.organisation) for row in rows}
+    for commit in snapshot.commits_touching(MAP_PATH, all_refs=True):
+        if commit == newest or not snapshot.has_path(commit, MAP_PATH):
+            continue
+        for row in _map_version(snapshot, commit):
+            if _base_name(row.organisation) not in seen:
+                seen.add(_base_name(row.organisation))
+                row.source_status, row.preference = "past", (0,)
+                rows.append(row)
+    return rows
+
+
+def _base_name(organisation: str) -> str:
+    """The map's name without the country suffix added to tell namesakes apart."""
+    return re.sub(r" \([A-Z]{2}\)$", "", organisation)
+
+
+def _map_version(snapshot: GitSnapshot, commit: str) -> list[Deployment]:
+    """The entries of one version of organizations.json."""
     text = snapshot.read_text_at(commit, MAP_PATH)
     entries = json.loads(text)
     names = [" ".join(str(entry["name"]).split()) for entry in entries]
@@ -90,8 +110,8 @@ def read_map(snapshot: GitSnapshot) -> list[Deployment]:
         offset = text.find(json.dumps(entry["name"], ensure_ascii=False), offset)
         locator = f"{MAP_PATH}@{commit[:7]}:{text[:offset].count(chr(10)) + 1}"
         offset += 1
-        if names.count(name) > 1:  # two "Córdoba" (Argentina and Spain): the country tells them apart
-            name = f"{name} ({str(entry.get('country') or '').upper()})"
+        if names.count(name) > 1 and entry.get("country"):  # two "Córdoba" (Argentina, Spain): the country
+            name = f"{name} ({str(entry['country']).upper()})"
         org_type, type_method = _organisation_type(name)
         country = str(entry.get("country") or "").upper()
         aliases = [entry.get("source") or "", _SEED_FORKS.get(name, "")]

@@ -13,6 +13,8 @@ import html
 import re
 
 import pycountry
+from deployments_geo import slug
+from deployments_history import with_past_entries
 from deployments_model import Deployment, SourceInfo
 from deployments_snapshot import GitSnapshot
 
@@ -102,28 +104,32 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
     return joined
 
 
-def read(snapshot: GitSnapshot) -> list[Deployment]:
+def read_version(snapshot: GitSnapshot) -> list[Deployment]:
     """Current sites (one per `Site:` line under a country heading) and past ones (honourable mentions)."""
     rows: list[Deployment] = []
-    country, pending = "", None
+    country, region, pending = "", "", None
     for number, line in logical_lines(snapshot.read_text(PATH)):
         heading = re.match(r"<h3>(?P<name>[^<]+)</h3>", line.strip())
-        if heading:
-            country = _country(heading["name"].strip(), f"{PATH}:{number}")
+        if heading:  # "Country", or "Place, Country" in earlier versions
+            parts = [part.strip() for part in heading["name"].split(",")]
+            country = _country(parts[-1], f"{PATH}:{number}")
+            region = parts[0] if len(parts) > 1 else ""
             continue
         if line.startswith("Site:"):
             link = _LINK.search(line)
-            if not link:
-                raise ValueError(f"{PATH}:{number}: Site: no link")
-            site = re.sub(r"[,.]?\s*(in \w+|Valladolid)?$", "", _text(link["text"])).strip() or _text(link["text"])
-            pending = {"line": number, "site": site, "url": link["url"], "year": None}
+            bold = re.search(r"<b>(?P<text>[^<]+)</b>", line)  # earlier versions: a site with no address
+            if not link and not bold:
+                raise ValueError(f"{PATH}:{number}: Site: neither a link nor a name")
+            label = _text(link["text"] if link else bold["text"])
+            site = re.sub(r"[,.]?\s*(in \w+|Valladolid)?$", "", label).strip() or label
+            pending = {"line": number, "site": site, "url": link["url"] if link else "", "year": None}
             continue
         if pending and (year := _YEAR.search(line)):
             pending["year"] = int(year["year"])
             continue
         if pending and (run_by := _RUN_BY.search(_text(line))):
             rows.append(_row(snapshot, pending["line"], pending["site"], pending["url"], run_by["org"], country,
-                             "", pending["year"], "current"))
+                             region, pending["year"], "current"))
             pending = None
             continue
         if line.lstrip().startswith("<li>"):
@@ -144,6 +150,16 @@ def _mention(snapshot: GitSnapshot, number: int, line: str) -> Deployment:
     return _row(snapshot, number, site, link["url"] if link and link["text"].strip() == site else "",
                 run_by["org"].strip() if run_by else "", _country(parts[-1], f"{PATH}:{number}"),
                 parts[0] if len(parts) > 1 else "", int(year["year"]) if year else None, "past")
+
+
+def _site_key(row: Deployment) -> str:
+    """Sites are matched across versions by name: a site once linked may later be mentioned without link."""
+    return slug(row.organisation.split(" (")[0]).replace("-", "")
+
+
+def read(snapshot: GitSnapshot) -> list[Deployment]:
+    """The page now, then sites only earlier versions of it list (source_status past)."""
+    return with_past_entries(snapshot, PATH, read_version, key=_site_key)
 
 
 def describe(snapshot: GitSnapshot) -> SourceInfo:

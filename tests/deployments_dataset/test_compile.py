@@ -36,6 +36,11 @@ OPENSTAD_FILES = {
     "publiccode.yml": "publiccodeYmlVersion: '0.5'\nusedBy:\n  - Gemeente Amsterdam\n  - Provincie Gelderland\n"
                       "  - Draad\nintendedAudience:\n  countries:\n    - nl\n",
 }
+DEMOCRACYOS_README_OLD = ("# DemocracyOS\n\n## Current deployments\n\n* [Vot-it](http://vot-it.org/): a platform\n"
+                          "* [DemocracyOS - PDR](http://dos.partidodelared.org): The Net Party\n\n## Links\n")
+DEMOCRACYOS_README = ("# DemocracyOS\n\n## Current DemocracyOS deployments\n\n"
+                      "* [DemocracyOS - PDR](http://dos.partidodelared.org): The Net Party's deployment.\n"
+                      "* [Paris](https://crm.paris.fr/2016/): Official deployment in Paris (France).\n\n## Links\n")
 DEMOCRACYOS_FILES = {
     "IMPLEMENTATIONS.md": "Intro\n\n**Partido de la Red** - **Buenos Aires, Argentina**\n\n"
                           "[DemocracyOS implementation](http://dos.partidodelared.org/) - [GitHub Repo](https://x)\n\n"
@@ -121,7 +126,8 @@ PROJECT_READMES = {
     "polis-main": ("README.md", "the main deployment of Polis is at <https://pol.is>\n"),
 }
 # options reading the same repository as another one
-SHARED_SNAPSHOTS = {"decidim-org-retired": "decidim-org", "all-our-ideas-photocracy": "all-our-ideas", "antragsgruen-motion-tools": "antragsgruen",
+SHARED_SNAPSHOTS = {"decidim-org-retired": "decidim-org", "democracyos-readme": "democracyos",
+                    "antragsgruen-users": "antragsgruen", "mapseed-retired-flavors": "mapseed", "all-our-ideas-photocracy": "all-our-ideas", "antragsgruen-motion-tools": "antragsgruen",
                     "antragsgruen-discuss-green": "antragsgruen", "airesis-it": "airesis",
                     "fixmystreet-sites": "fixmystreet", "fixmystreet-retired": "fixmystreet"}
 MEINBERLIN_FILES = {
@@ -161,6 +167,12 @@ DECIDIM_REMOVED = {
     "data/installations/galdakao.yml": "title: Galdakao\nurl: https://galdakao.example.eus/\ntype: city\n",
     "data/installations/shiga.yml": "title: Shiga\nurl: https://shiga.example.jp/\ntype: region\n",
 }
+MAPSEED_REMOVED = {  # removed after 2014: counted; the demo is not
+    "src/flavors/noise/config.yml": "app:\n  name: Noise pollution\nmap:\n  options:\n    center:\n"
+                                    "      lat: 47.53\n      lng: -122.32\n",
+    "src/flavors/demo1/config.yml": "app:\n  name: Demo 1\nmap:\n  options:\n    center:\n"
+                                    "      lat: 47.56\n      lng: -122.3\n",
+}
 SHAREABOUTS_REMOVED = {
     "src/flavors/bikeparking/config.yml": "app:\n  name: Bike Parking Survey\nmap:\n  options:\n    center:\n"
                                           "      lat: 39.95\n      lng: -75.16\n",
@@ -192,6 +204,23 @@ OPENSLIDES_NEW = OPENSLIDES_OLD.replace("'Opennet Initiative e.V.'", "'Amnesty I
     "'Industriegewerkschaft Bauen Agrar Umwelt'", "'Industriegewerkschaft Bauen Agrar Umwelt (IG BAU)'")
 
 
+def _democracyos(make_snapshot: MakeSnapshot) -> Path:
+    """IMPLEMENTATIONS.md and two versions of the README's deployments section."""
+    directory = make_snapshot("democracyos", {**DEMOCRACYOS_FILES, "README.md": DEMOCRACYOS_README_OLD})
+    (directory / "README.md").write_text(DEMOCRACYOS_README, encoding="utf-8")
+    _git(directory, "commit", "-q", "-am", "update deployments")
+    return directory
+
+
+ANTRAGSGRUEN_GREEN = "\n".join(
+    f'<a href="{url}">' for url in ("https://motiontool.europeangreens.eu/", "https://antraege.gruene.de/",
+                                     "https://gruene-wien.antragsgruen.de/", "https://edinburghgreens.discuss.green/",
+                                     "https://yfj-votes.motion.tools/", "https://ga.cdnee.org")
+) + "\nnon-green parties like the Austrian NEOS or the Dutch Volt,\n"
+ANTRAGSGRUEN_EN = ('<a href="https://volteuropa.org/">Volt Europa</a>, and the\n'
+                   '<a href="https://www.frauenrat.de/">National Council of German Women’s Organizations</a>.\n')
+
+
 def _openslides(make_snapshot: MakeSnapshot) -> Path:
     """Two versions of the references: one dropped, one renamed with its abbreviation."""
     directory = make_snapshot("openslides", {"src/app/reference.service.ts": OPENSLIDES_OLD})
@@ -214,10 +243,10 @@ def _consul_website(make_snapshot: MakeSnapshot) -> Path:
 
 @pytest.fixture
 def snapshots(make_snapshot: MakeSnapshot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    files = {"openstad": OPENSTAD_FILES, "democracyos": DEMOCRACYOS_FILES,
+    files = {"openstad": OPENSTAD_FILES,
              "consulproject": CONSUL_FILES, "your-priorities": YOUR_PRIORITIES_FILES,
              "polis-open-data": POLIS_FILES, "adhocracy-plus": ADHOCRACY_PLUS_FILES,
-             "meinberlin": MEINBERLIN_FILES, "mapseed": MAPSEED_FILES,
+             "meinberlin": MEINBERLIN_FILES,
              **{option: {path: text} for option, (path, text) in PROJECT_READMES.items()}}
     dirs = {option: make_snapshot(option, content) for option, content in files.items()}
     dirs["fixmystreet"] = _fixmystreet_with_history(make_snapshot)
@@ -225,6 +254,12 @@ def snapshots(make_snapshot: MakeSnapshot, tmp_path: Path, monkeypatch: pytest.M
     dirs["decidim-org"] = _with_removed(make_snapshot, "decidim-org", DECIDIM_FILES, DECIDIM_REMOVED)
     dirs["shareabouts-flavors"] = _with_removed(make_snapshot, "shareabouts", {"README.md": "x\n"}, SHAREABOUTS_REMOVED)
     dirs["openslides-references"] = _openslides(make_snapshot)
+    dirs["democracyos"] = _democracyos(make_snapshot)
+    dirs["antragsgruen"] = make_snapshot("antragsgruen-pages", {
+        "README.md": PROJECT_READMES["antragsgruen"][1],
+        "plugins/green_manager/views/manager/index.php": ANTRAGSGRUEN_GREEN,
+        "plugins/antragsgruen_sites/views/manager/index_en.php": ANTRAGSGRUEN_EN})
+    dirs["mapseed"] = _with_removed(make_snapshot, "mapseed", MAPSEED_FILES, MAPSEED_REMOVED)
     dirs["consul-forks"] = tmp_path / "consul-forks.md"  # a pinned file's local copy, not a git directory
     dirs["consul-forks"].write_text(CONSUL_FORKS, encoding="utf-8")
     monkeypatch.setattr(deployments_src_consul_forks, "BLOB", _blob(CONSUL_FORKS.encode()))
@@ -245,8 +280,9 @@ def test_compiles_every_list_into_one_valid_package(snapshots: dict[str, Path], 
     # decidim 5, openstad 3, democracyos 2, consul 1 seed + 5 website (Madrid merged), your-priorities 2,
     # polis 2 + pol.is, adhocracy+ 1, fixmystreet 4 cobrands + 5 sites + 2 retired - 1 merged (ZeroTB),
     # meinberlin 1, mapseed 2, project READMEs 16, retired decidim.org file 1, retired Shareabouts flavor 1,
-    # Consul forks page 3 new (Madrid merged), OpenSlides references 3 current + 1 dropped
-    assert len(rows) == 5 + 3 + 2 + 6 + 2 + 3 + 1 + 10 + 1 + 2 + 16 + 1 + 1 + 3 + 4
+    # Consul forks page 3 new (Madrid merged), OpenSlides references 3 current + 1 dropped, DemocracyOS README
+    # 2 new (Paris; Vot-it from an earlier version), Antragsgrün home pages 10, retired Mapseed flavor 1
+    assert len(rows) == 5 + 3 + 2 + 6 + 2 + 3 + 1 + 10 + 1 + 2 + 16 + 1 + 1 + 3 + 4 + 2 + 10 + 1
     assert frictionless.validate(out / "datapackage.json").valid
 
     barcelona = rows["decidim:decidim.barcelona"]
@@ -336,6 +372,16 @@ def test_compiles_every_list_into_one_valid_package(snapshots: dict[str, Path], 
     assert (opennet["source_status"], opennet["country"], opennet["country_method"]) == ("past", "DE", "name")
     assert rows["openslides:amnesty-international"]["country"] == ""
     assert "openslides:industriegewerkschaft-bauen-agrar-umwelt" not in rows
+    # DemocracyOS README: current items, an item of an earlier version is past, IMPLEMENTATIONS rows merge
+    assert rows["democracyos:crm.paris.fr/2016"]["source_status"] == "current"
+    assert rows["democracyos:vot-it.org"]["source_status"] == "past"
+    assert rows["democracyos:dos.partidodelared.org"]["source_url"].endswith("IMPLEMENTATIONS.md#L3")
+    # Antragsgrün home pages: the linked installation, or none when the page links the organisation's own site
+    assert rows["antragsgruen:antraege.gruene.de"]["country"] == "DE"
+    volt = rows["antragsgruen:volt-europa"]
+    assert (volt["url_kind"], volt["country"]) == ("none", "")
+    assert rows["antragsgruen:yfj-votes.motion.tools"]["country"] == ""  # .tools is no country
+    assert rows["mapseed:noise-pollution"]["source_status"] == "past" and "mapseed:demo-1" not in rows
     berlin = rows["meinberlin:city-of-berlin"]
     assert (berlin["organisation"], berlin["country"], berlin["country_method"]) == ("City of Berlin", "DE", "source")
 
