@@ -76,6 +76,7 @@ _CURATED_TYPES: dict[str, tuple[str, str]] = {
     "code-for-japan.yml": ("ngo", "Code for Japan is a civic-tech association"),
     "innovation-yokohama.yml": ("other", "an innovation programme, not a municipality"),
     "shinshu.yml": ("other", "Shinshu Good talk, a dialogue project, not a municipality"),
+    "bergueda.yml": ("region", "the Berguedà is a comarca (county), not a town (found in the self-check sample)"),
     "decidim-switzerland.yml": ("other", "Decidim Switzerland, a national community platform, not a region "
                                          "(found in the self-check sample)"),
 }
