@@ -17,6 +17,7 @@ import pycountry
 from license_expression import ExpressionError, get_spdx_licensing
 
 from observatory import checks_choice
+from observatory.deployment_rules import level_problem, url_kind_problem
 
 if TYPE_CHECKING:
     from observatory.datasets import DataPackage, Issue, Resource
@@ -202,6 +203,30 @@ def check_unique_across_packages(packages: list[DataPackage]) -> Iterator[Issue]
                 seen.setdefault(key, where)
 
 
+def check_deployments(packages: list[DataPackage]) -> Iterator[Issue]:
+    """Every deployment URL is an installation or flagged as what it is, and types agree with the name's level.
+
+    A proposal page, blog post, archive-only link or fork must say so in ``url_kind`` (when the column exists), and
+    an organisation whose name fixes its level ("Assemblée Nationale", "Département", "Ministry") must carry a
+    type of that level. Rules and vocabulary: :mod:`observatory.deployment_rules`.
+    """
+    for package in packages:
+        for resource in package.resources:
+            if resource.name != "deployments":
+                continue
+            header, rows = resource.read_rows()
+            for index, row in enumerate(rows, start=2):
+                if "url_kind" in header:
+                    problem = url_kind_problem(row.get("url") or "", (row.get("url_kind") or "").strip())
+                    if problem:
+                        yield _issue(resource, index, "url_kind", problem)
+                organisation_type = (row.get("organisation_type") or "").strip()
+                if organisation_type:
+                    problem = level_problem(row.get("organisation") or "", organisation_type)
+                    if problem:
+                        yield _issue(resource, index, "organisation_type", problem)
+
+
 def run_all(packages: list[DataPackage], table_columns: dict[str, list[str]], today: dt.date | None = None) -> list[Issue]:
     today = today or dt.date.today()
     issues: list[Issue] = []
@@ -216,4 +241,5 @@ def run_all(packages: list[DataPackage], table_columns: dict[str, list[str]], to
     issues.extend(check_licence_keys(packages))
     issues.extend(check_unique_across_packages(packages))
     issues.extend(checks_choice.run(packages))
+    issues.extend(check_deployments(packages))
     return issues

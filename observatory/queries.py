@@ -190,6 +190,23 @@ QUERIES: dict[str, Query] = {
         ("deployments", "tools"),
         "Deployments whose organisation or place contains the text (or whose country code is the text).",
     ),
+    "deployments_listed_vs_claimed": Query(
+        """
+        WITH listed AS (
+            SELECT tool_id, count(*) AS listed,
+                   count(*) FILTER (WHERE coalesce(source_status, '') <> 'past') AS listed_not_past,
+                   count(DISTINCT country) AS listed_countries
+            FROM deployments WHERE removed_on IS NULL GROUP BY tool_id)
+        SELECT t.tool_id, t.name AS tool, coalesce(l.listed, 0) AS listed,
+               coalesce(l.listed_not_past, 0) AS listed_not_past, coalesce(l.listed_countries, 0) AS listed_countries,
+               c.claimed_count, c.claim_scope, c.claim_text, c.source_url AS claim_source_url, c.claimed_on
+        FROM tools t LEFT JOIN listed l USING (tool_id) LEFT JOIN deployment_claims c USING (tool_id)
+        WHERE l.tool_id IS NOT NULL OR c.tool_id IS NOT NULL
+        ORDER BY listed DESC, tool, c.claim_scope
+        """,
+        ("deployments", "deployment_claims", "tools"),
+        "Deployments we can trace per tool next to what the project claims (one row per claim): never market share.",
+    ),
     "table_meta": Query(
         "SELECT * FROM table_meta ORDER BY table_name",
         ("table_meta",),

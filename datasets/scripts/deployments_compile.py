@@ -23,6 +23,7 @@ from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
+from deployments_claims import claim_records
 from deployments_geo import (
     canonical_url,
     country_from_domain,
@@ -32,8 +33,10 @@ from deployments_geo import (
     slug,
 )
 from deployments_model import (
+    CLAIM_COLUMNS,
     COUNTRY_METHODS,
     DEPLOYMENT_COLUMNS,
+    ORGANISATION_TYPE_METHODS,
     ORGANISATION_TYPES,
     SOURCE_COLUMNS,
     Deployment,
@@ -42,6 +45,14 @@ from deployments_model import (
 from deployments_package import TOOL_IDS, descriptor
 from deployments_registry import SOURCES
 from deployments_snapshot import GitSnapshot
+
+from observatory.deployment_rules import (
+    LEVEL_DEFAULT_TYPE,
+    level_of,
+    level_problem,
+    url_kind,
+    url_kind_problem,
+)
 
 GAZETTEER = SourceInfo(
     source_id="dep-geonames-cities1000",
@@ -64,27 +75,56 @@ def derive_countries(rows: list[Deployment]) -> None:
     for row in rows:
         if row.country:
             continue
-        if country := country_from_domain(row.url):
+        if row.country_from_domain and (country := country_from_domain(row.url)):
             row.country, row.country_method = country, "domain"
         elif country := country_from_name(row.organisation):
             row.country, row.country_method = country, "name"
 
 
+def derive_kinds_and_types(rows: list[Deployment], report: list[str]) -> None:
+    """Flag what each URL points at, and correct types that contradict the level the organisation's name states.
+
+    A source's own type (decidim.org `type: region`) loses to the name's wording ("Assemblée Nationale" is a
+    parliament): the row then says `organisation_type_method = name`, and the change is reported.
+    """
+    for row in rows:
+        if not row.url_kind:
+            row.url_kind = url_kind(row.url)
+        if row.organisation_type_method != "manual" and level_problem(row.organisation, row.organisation_type):
+            level, _ = level_of(row.organisation) or ("", frozenset())
+            new_type = LEVEL_DEFAULT_TYPE[level]
+            report.append(f"type {row.locator}: {row.organisation!r} {row.organisation_type} -> {new_type} "
+                          f"({level}-level name)")
+            row.organisation_type, row.organisation_type_method = new_type, "name"
+
+
 def deployment_id(row: Deployment) -> str:
     """Stable id: tool + canonical URL, or tool + organisation slug when the source gives no URL."""
-    key = canonical_url(row.url) if row.url else slug(row.organisation)
+    address = row.identity_url or row.url
+    key = canonical_url(address) if address else slug(row.organisation)
     return f"{row.tool_id}:{key}"
 
 
 def deduplicate(rows: list[Deployment], report: list[str]) -> dict[str, Deployment]:
-    """One row per deployment id; among duplicates the preferred entry wins (then the first file name)."""
+    """One row per deployment; the preferred entry wins (then the first file name).
+
+    Two entries are one deployment when they share an id, or when one names the other's id among its `aliases`
+    (the same installation listed by its site in one list and by its GitHub fork in another).
+    """
     chosen: dict[str, Deployment] = {}
-    for row in sorted(rows, key=lambda r: (tuple(-int(v) for v in r.preference), r.locator)):
+    owner: dict[str, str] = {}  # id or alias -> id of the chosen row
+    # A trailing 0 makes "no preference" rank below any stated preference: (-1, 0) < (0,).
+    for row in sorted(rows, key=lambda r: ((*(-int(v) for v in r.preference), 0), r.source_id, r.locator)):
         key = deployment_id(row)
-        if key in chosen:
-            report.append(f"duplicate {key}: kept {chosen[key].locator}, dropped {row.locator}")
+        known = next((owner[k] for k in (key, *row.aliases) if k in owner), None)
+        if known is not None:
+            report.append(f"duplicate {key}: kept {chosen[known].locator} ({known}), dropped {row.locator}")
+            for name in (key, *row.aliases):  # the dropped entry's other names still point at the kept row
+                owner.setdefault(name, known)
             continue
         chosen[key] = row
+        for name in (key, *row.aliases):
+            owner.setdefault(name, key)
     return chosen
 
 
@@ -101,6 +141,12 @@ def check_row(key: str, row: Deployment) -> None:
         problems.append(f"country_method: unknown {row.country_method!r}")
     if bool(row.country) != bool(row.country_method):
         problems.append("country_method: must be set exactly when country is")
+    if row.organisation_type_method not in ORGANISATION_TYPE_METHODS:
+        problems.append(f"organisation_type_method: unknown {row.organisation_type_method!r}")
+    if problem := url_kind_problem(row.url, row.url_kind):
+        problems.append(f"url_kind: {problem}")
+    if problem := level_problem(row.organisation, row.organisation_type):
+        problems.append(f"organisation_type: {problem}")
     if problems:
         raise ValueError(f"{row.locator} ({key}): " + "; ".join(problems))
 
@@ -143,7 +189,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     for option, module in SOURCES.items():
         parser.add_argument(f"--{option}", required=True, type=Path, metavar="DIR",
-                            help=f"git directory of a {module.REPO} snapshot")
+                            help=f"git directory of a {module.REPO} snapshot (for a pinned-file reader: the "
+                                 "file's local copy)")
     parser.add_argument("--checked-on", default=dt.date.today().isoformat(), help="date the lists were read")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "deployments")
     return parser.parse_args(argv)
@@ -154,7 +201,8 @@ def compile_package(snapshot_dirs: dict[str, Path], out: Path, checked_on: str) 
     rows: list[Deployment] = []
     sources: list[SourceInfo] = []
     for option, module in SOURCES.items():
-        snapshot = GitSnapshot(repo=module.REPO, git_dir=snapshot_dirs[option])
+        make = getattr(module, "snapshot", None)  # a reader of one pinned file gets that file's local copy
+        snapshot = make(snapshot_dirs[option]) if make else GitSnapshot(repo=module.REPO, git_dir=snapshot_dirs[option])
         read = module.read(snapshot)
         if not read:
             raise ValueError(f"{module.REPO}@{snapshot.commit}: no deployments read")
@@ -162,6 +210,7 @@ def compile_package(snapshot_dirs: dict[str, Path], out: Path, checked_on: str) 
         sources.append(module.describe(snapshot))
     derive_countries(rows)
     report: list[str] = []
+    derive_kinds_and_types(rows, report)
     chosen = deduplicate(rows, report)
     report.extend(disagreements(chosen.values()))
     records = csv_records(chosen, checked_on)
@@ -169,6 +218,7 @@ def compile_package(snapshot_dirs: dict[str, Path], out: Path, checked_on: str) 
     sources = sorted([*sources, gazetteer], key=lambda s: s.source_id)
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out / "deployments.csv", DEPLOYMENT_COLUMNS, records)
+    write_csv(out / "deployment_claims.csv", CLAIM_COLUMNS, claim_records(checked_on))
     write_csv(out / "sources.csv", SOURCE_COLUMNS,
               [{**{k: _cell(v) for k, v in asdict(s).items()}, "checked_on": checked_on} for s in sources])
     (out / "datapackage.json").write_text(
@@ -182,8 +232,10 @@ def summary(records: list[dict[str, str]]) -> str:
     tools = Counter(r["tool_id"] for r in records)
     methods = Counter(r["country_method"] or "(none)" for r in records)
     countries = Counter(r["country"] for r in records if r["country"])
-    return (f"rows={len(records)} tools={dict(sorted(tools.items()))} countries={len(countries)} "
-            f"methods={dict(sorted(methods.items()))}")
+    kinds = Counter(r["url_kind"] for r in records)
+    return (f"rows={len(records)} tools={len(tools)} {dict(sorted(tools.items()))} countries={len(countries)} "
+            f"top={countries.most_common(15)} methods={dict(sorted(methods.items()))} "
+            f"url_kinds={dict(sorted(kinds.items()))}")
 
 
 def main(argv: list[str] | None = None) -> int:

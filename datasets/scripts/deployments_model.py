@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 DEPLOYMENT_COLUMNS: tuple[str, ...] = (
     "deployment_id", "tool_id", "organisation", "organisation_type", "country", "country_method", "region",
     "url", "started_year", "latitude", "longitude", "source_url", "source_commit", "checked_on", "origin",
-    "first_seen", "last_seen", "removed_on",
+    "first_seen", "last_seen", "removed_on", "organisation_type_method", "url_kind", "source_status",
 )
 
 SOURCE_COLUMNS: tuple[str, ...] = (
@@ -24,6 +24,16 @@ ORGANISATION_TYPES: tuple[str, ...] = (
 )
 
 COUNTRY_METHODS: tuple[str, ...] = ("source", "coordinates", "domain", "name", "manual")
+
+# How organisation_type was obtained: stated by the `source` list, judged from words in the organisation `name`
+# (the reader's keywords or the level vocabulary of observatory/deployment_rules.py), or `manual` curation.
+ORGANISATION_TYPE_METHODS: tuple[str, ...] = ("source", "name", "manual")
+
+CLAIM_COLUMNS: tuple[str, ...] = (
+    "tool_id", "claimed_count", "claim_text", "claim_scope", "source_url", "source_commit", "claimed_on",
+    "checked_on",
+)
+CLAIM_SCOPES: tuple[str, ...] = ("installations", "organisations", "deployments", "countries", "elections")
 
 
 @dataclass
@@ -43,6 +53,18 @@ class Deployment:
     latitude: float | None = None
     longitude: float | None = None
     started_year: int | None = None
+    organisation_type_method: str = "source"
+    # Set by a reader that knows better than the URL's shape (e.g. a service page); else derived at compile time.
+    url_kind: str = ""
+    # Other deployment ids naming the same installation in other lists (e.g. a Consul GitHub fork): merged.
+    # "past" when the list itself says the deployment ended (retired module, "no longer running"); "current"
+    # when it presents it as running; empty when it says neither.
+    source_status: str = ""
+    # False when the URL's country-code domain is used as a generic name (pol.is): no country from the domain.
+    country_from_domain: bool = True
+    aliases: tuple[str, ...] = ()
+    # The URL the id is built from when the listed URL is not the installation's own (e.g. a page about it).
+    identity_url: str = ""
     # Ordering key among duplicates of one canonical URL: the higher wins (e.g. an entry with coordinates).
     preference: tuple[int, ...] = field(default_factory=tuple)
     # File name or line the entry came from, for error messages and curated overrides.

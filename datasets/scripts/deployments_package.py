@@ -8,18 +8,26 @@ from __future__ import annotations
 from typing import Any
 
 from deployments_model import (
+    CLAIM_COLUMNS,
+    CLAIM_SCOPES,
     COUNTRY_METHODS,
     DEPLOYMENT_COLUMNS,
+    ORGANISATION_TYPE_METHODS,
     ORGANISATION_TYPES,
     SOURCE_COLUMNS,
     SourceInfo,
 )
 
+from observatory.deployment_rules import URL_KINDS
+
 # Ids of the catalogue package's tools that deployments may use (the x-foreignKeys check covers the rest).
 TOOL_IDS: tuple[str, ...] = (
     "decidim", "consul-democracy", "go-vocal", "democracyos", "openstad", "adhocracy-plus", "loomio",
     "discourse", "ushahidi", "cap-collectif", "polis", "your-priorities", "liquidfeedback", "openslides",
-    "belenios", "fixmystreet", "meinberlin",
+    "belenios", "fixmystreet", "meinberlin", "mapseed", "e-petitions", "rahvaalgatus", "talk-to-the-city",
+    "openspending", "agora-voting", "sovereign", "citizenos", "dipas", "helios", "zeus", "all-our-ideas",
+    "cobudget", "democracylab", "antragsgruen", "consider-it", "vocdoni", "shareabouts", "mark-a-spot",
+    "go-vocal-commercial", "engagementhq", "airesis", "madison",
 )
 
 _DATE = {"type": "date", "format": "default"}
@@ -64,6 +72,19 @@ def _deployment_fields() -> list[dict[str, Any]]:
         "first_seen": {**_DATE, "description": "Filled by collectors, empty in the curated dataset."},
         "last_seen": {**_DATE, "description": "Filled by collectors, empty in the curated dataset."},
         "removed_on": {**_DATE, "description": "Filled by collectors, empty in the curated dataset."},
+        "organisation_type_method": {"type": "string", "constraints": {"required": True,
+                                                                       "enum": list(ORGANISATION_TYPE_METHODS)},
+                                     "description": "How organisation_type was obtained: stated by the `source`, "
+                                                    "judged from words in the organisation `name` (reader keywords "
+                                                    "or the level vocabulary), or `manual` curation."},
+        "url_kind": {"type": "string", "constraints": {"required": True, "enum": list(URL_KINDS)},
+                     "description": "What `url` points at: the running `installation`, an `archived_copy`, the "
+                                    "source `repository` (fork), a `proposal_page` or `article` about it (not an "
+                                    "installation), or `none`. See datasets/README.md."},
+        "source_status": {"type": "string", "constraints": {"enum": ["current", "past"]},
+                          "description": "`past` when the list itself says the deployment has ended (a retired "
+                                         "module, a 'no longer running' section), `current` when it presents it "
+                                         "as running; empty when it says neither."},
     }
     return [{"name": name, **fields[name]} for name in DEPLOYMENT_COLUMNS]
 
@@ -74,13 +95,33 @@ def _source_fields() -> list[dict[str, Any]]:
         "title": {"type": "string", "constraints": {"required": True}},
         "url": {"type": "string", "format": "uri", "constraints": {"required": True}},
         "publisher": {"type": "string"},
-        "kind": {"type": "string", "constraints": {"enum": ["list", "gazetteer"]}},
+        "kind": {"type": "string", "constraints": {"enum": ["list", "gazetteer", "page"]}},
         "source_commit": {"type": "string", "description": "Commit SHA, or package version for a gazetteer."},
         "licence": {"type": "string"},
         "notes": {"type": "string"},
         "checked_on": {**_DATE, "constraints": {"required": True}},
     }
     return [{"name": name, **fields[name]} for name in SOURCE_COLUMNS]
+
+
+def _claim_fields() -> list[dict[str, Any]]:
+    fields: dict[str, dict[str, Any]] = {
+        "tool_id": {"type": "string", "constraints": {"required": True, "enum": list(TOOL_IDS)}},
+        "claimed_count": {"type": "integer", "constraints": {"required": True, "minimum": 0},
+                          "description": "The number the project or vendor states (a lower bound for '250+')."},
+        "claim_text": {"type": "string", "constraints": {"required": True},
+                       "description": "The claim as worded by its source (short quotation)."},
+        "claim_scope": {"type": "string", "constraints": {"required": True, "enum": list(CLAIM_SCOPES)},
+                        "description": "What is counted: installations, organisations, deployments (maps, "
+                                       "sites), countries or elections."},
+        "source_url": {"type": "string", "format": "uri", "constraints": {"required": True},
+                       "description": "Permalink to the file at a pinned commit, or the page that states it."},
+        "source_commit": {"type": "string", "constraints": {"pattern": "[0-9a-f]{40}"},
+                          "description": "Commit read, when the claim is in a repository."},
+        "claimed_on": {**_DATE, "description": "Date the claim was made (commit or publication date)."},
+        "checked_on": {**_DATE, "constraints": {"required": True}},
+    }
+    return [{"name": name, **fields[name]} for name in CLAIM_COLUMNS]
 
 
 def descriptor(sources: list[SourceInfo], checked_on: str) -> dict[str, Any]:
@@ -108,6 +149,21 @@ def descriptor(sources: list[SourceInfo], checked_on: str) -> dict[str, Any]:
                 "schema": {
                     "fields": _deployment_fields(),
                     "primaryKey": ["deployment_id"],
+                    "missingValues": [""],
+                    "x-foreignKeys": [{"fields": "tool_id",
+                                       "reference": {"package": "../catalogue", "resource": "tools",
+                                                     "fields": "tool_id"}}],
+                },
+            },
+            {
+                "name": "deployment_claims",
+                "path": "deployment_claims.csv",
+                "description": "What each project or vendor says about its own reach, next to which the listed "
+                               "deployments must be read: listed rows are what can be traced, not market share.",
+                **csv_resource,
+                "schema": {
+                    "fields": _claim_fields(),
+                    "primaryKey": ["tool_id", "claim_scope", "source_url"],
                     "missingValues": [""],
                     "x-foreignKeys": [{"fields": "tool_id",
                                        "reference": {"package": "../catalogue", "resource": "tools",

@@ -31,6 +31,7 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
                     tool_id="adhocracy-plus",
                     organisation=match["organisation"],
                     organisation_type="ngo",
+                    organisation_type_method="name",  # "e.V.", a registered association
                     url=match["url"],
                     country="DE",
                     country_method="name",

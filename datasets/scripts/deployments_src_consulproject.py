@@ -72,6 +72,7 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
                 tool_id="consul-democracy",
                 organisation=" ".join(name.split()),
                 organisation_type=org_type,
+                organisation_type_method="manual",
                 url=match["repo"].strip(),
                 country=country,
                 country_method="manual" if curated_country else "name",

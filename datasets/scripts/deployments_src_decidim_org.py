@@ -66,6 +66,28 @@ _CURATED_COUNTRIES: dict[str, tuple[str, str]] = {
 }
 
 
+# Types set by curation (method manual) where the file's `type` and the name's words are both wrong or silent.
+_CURATED_TYPES: dict[str, tuple[str, str]] = {
+    "de-kamber-belgium.yml": ("parliament", "Belgian Chamber of Representatives (dekamer.mijnopinie.belgium.be)"),
+    "bélgica.yml": ("national_government", "Belgian federal participation platform monopinion.belgium.be (BOSA)"),
+    "spf-stratégie-et-appui-bosa.yml": ("national_government", "Belgian federal public service BOSA"),
+    "brasil-participativo.yml": ("national_government", "platform of the Presidency of Brazil (presidencia.gov.br)"),
+    "loiret.yml": ("region", "Loiret is a French département (atelierdevosidees.loiret.fr is the département's)"),
+    "code-for-japan.yml": ("ngo", "Code for Japan is a civic-tech association"),
+    "innovation-yokohama.yml": ("other", "an innovation programme, not a municipality"),
+    "shinshu.yml": ("other", "Shinshu Good talk, a dialogue project, not a municipality"),
+    "bergueda.yml": ("region", "the Berguedà is a comarca (county), not a town (found in the self-check sample)"),
+    "decidim-switzerland.yml": ("other", "Decidim Switzerland, a national community platform, not a region "
+                                         "(found in the self-check sample)"),
+}
+# Files whose URL is a page about an installation listed elsewhere: the id is built from the installation's
+# address so the two entries merge (reported by the compiler as a duplicate).
+_SAME_INSTALLATION: dict[str, tuple[str, str]] = {
+    "spf-stratégie-et-appui-bosa.yml": ("https://monopinion.belgium.be/",
+                                        "BOSA's service page describes monopinion.belgium.be, listed as 'Bélgica'"),
+}
+
+
 def organisation_type(yml_type: str, title: str, url: str) -> str:
     """Our organisation_type from the file's `type`, with a name heuristic for `org`."""
     if yml_type in _TYPE_MAP:
@@ -93,40 +115,47 @@ def _point(location: object, locator: str) -> tuple[float | None, float | None]:
     return latitude, longitude
 
 
+def entry_row(name: str, text: str, commit: str, permalink: str, source_id: str) -> Deployment:
+    """The candidate row of one installation file's text (as read at `commit`)."""
+    path = f"{FOLDER}/{name}"
+    entry = yaml.safe_load(text) or {}
+    title = " ".join(str(entry.get("title", "")).split())
+    url = str(entry.get("url") or "").strip()
+    if not title:
+        raise ValueError(f"{path}: title: missing")
+    latitude, longitude = (None, None) if name in _WRONG_POINTS else _point(entry.get("location"), path)
+    country, method = "", ""
+    if name in _CURATED_COUNTRIES:
+        country, method = _CURATED_COUNTRIES[name][0], "manual"
+    yml_type = str(entry.get("type", ""))
+    org_type, type_method = organisation_type(yml_type, title, url), "source" if yml_type in _TYPE_MAP else "name"
+    if name in _CURATED_TYPES:
+        org_type, type_method = _CURATED_TYPES[name][0], "manual"
+    return Deployment(
+        tool_id="decidim",
+        organisation=title,
+        organisation_type=org_type,
+        organisation_type_method=type_method,
+        url=url,
+        identity_url=_SAME_INSTALLATION.get(name, ("", ""))[0],
+        country=country,
+        country_method=method,
+        latitude=latitude,
+        longitude=longitude,
+        source_url=permalink,
+        source_commit=commit,
+        source_id=source_id,
+        # a page about another entry's installation never wins over that entry
+        preference=(0, 0) if name in _SAME_INSTALLATION else (latitude is not None, int(entry.get("priority") or 0)),
+        locator=path,
+    )
+
+
 def read(snapshot: GitSnapshot) -> list[Deployment]:
     """Every installation file of the snapshot, as a candidate row."""
-    rows: list[Deployment] = []
-    for name in snapshot.list_dir(FOLDER):
-        if not name.endswith((".yml", ".yaml")):
-            continue
-        path = f"{FOLDER}/{name}"
-        entry = yaml.safe_load(snapshot.read_text(path)) or {}
-        title = " ".join(str(entry.get("title", "")).split())
-        url = str(entry.get("url") or "").strip()
-        if not title:
-            raise ValueError(f"{path}: title: missing")
-        latitude, longitude = (None, None) if name in _WRONG_POINTS else _point(entry.get("location"), path)
-        country, method = "", ""
-        if name in _CURATED_COUNTRIES:
-            country, method = _CURATED_COUNTRIES[name][0], "manual"
-        rows.append(
-            Deployment(
-                tool_id="decidim",
-                organisation=title,
-                organisation_type=organisation_type(str(entry.get("type", "")), title, url),
-                url=url,
-                country=country,
-                country_method=method,
-                latitude=latitude,
-                longitude=longitude,
-                source_url=snapshot.permalink(path),
-                source_commit=snapshot.commit,
-                source_id=SOURCE_ID,
-                preference=(latitude is not None, int(entry.get("priority") or 0)),
-                locator=path,
-            )
-        )
-    return rows
+    return [entry_row(name, snapshot.read_text(f"{FOLDER}/{name}"), snapshot.commit,
+                      snapshot.permalink(f"{FOLDER}/{name}"), SOURCE_ID)
+            for name in snapshot.list_dir(FOLDER) if name.endswith((".yml", ".yaml"))]
 
 
 def describe(snapshot: GitSnapshot) -> SourceInfo:

@@ -61,6 +61,7 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
                     tool_id="democracyos",
                     organisation=organisation,
                     organisation_type=_TYPES.get(organisation, "other"),
+                    organisation_type_method="manual",
                     url=link["url"].strip(),
                     country=country,
                     country_method="source",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import yaml
 from deployments_geo import slug
+from deployments_history import with_past_entries
 from deployments_model import Deployment, SourceInfo
 from deployments_snapshot import GitSnapshot
 
@@ -34,8 +35,8 @@ def _classify(name: str) -> tuple[str, str, str]:
     return "other", "manual", ""
 
 
-def read(snapshot: GitSnapshot) -> list[Deployment]:
-    """One candidate row per usedBy name."""
+def read_version(snapshot: GitSnapshot) -> list[Deployment]:
+    """One candidate row per usedBy name of one version of the file."""
     document = yaml.safe_load(snapshot.read_text(PATH)) or {}
     names = document.get("usedBy") or []
     if not isinstance(names, list):
@@ -52,6 +53,7 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
                 tool_id="openstad",
                 organisation=name,
                 organisation_type=org_type,
+                organisation_type_method="name" if method == "name" else "manual",
                 country="NL",
                 country_method=method,
                 region=region,
@@ -62,6 +64,11 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
             )
         )
     return rows
+
+
+def read(snapshot: GitSnapshot) -> list[Deployment]:
+    """The current usedBy names, then names earlier versions listed (source_status past)."""
+    return with_past_entries(snapshot, PATH, read_version)
 
 
 def describe(snapshot: GitSnapshot) -> SourceInfo:

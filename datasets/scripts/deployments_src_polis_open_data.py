@@ -70,6 +70,7 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
                 tool_id="polis",
                 organisation=organisation,
                 organisation_type=org_type,
+                organisation_type_method="manual",
                 country=country,
                 country_method=method,
                 region=region,

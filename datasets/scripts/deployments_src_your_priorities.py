@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from deployments_geo import country_from_domain
+from deployments_history import NotThisListYet, with_past_entries
 from deployments_model import Deployment, SourceInfo
 from deployments_snapshot import GitSnapshot
 
@@ -16,7 +17,7 @@ REPO = "CitizensFoundation/your-priorities-app"
 PATH = "README.md"
 SOURCE_ID = "dep-your-priorities-readme"
 _SECTION = "## Examples of live servers running Your Priorities"
-_ITEM = re.compile(r"^\*\s+(?P<url>https?://\S+)\s*$")
+_ITEM = re.compile(r"^\*\s+(?P<url>https?://\S+)\s*(?:\(v[\d.]+\))?\s*$")  # earlier versions: "url (v6.3)"
 
 # host -> (organisation, organisation_type, curated country or "" to use the domain).
 _SITES: dict[str, tuple[str, str, str]] = {
@@ -25,16 +26,21 @@ _SITES: dict[str, tuple[str, str, str]] = {
     "betrireykjavik.is": ("Betri Reykjavík", "municipality", ""),
     "www.junges.wien": ("Junges Wien", "municipality", ""),
     "engage.parliament.scot": ("Scottish Parliament", "parliament", ""),
+    # listed by earlier versions of the README only
+    "enjine.smarter.nj.gov": ("State of New Jersey (smarter.nj.gov)", "region", "US"),  # nj.gov: New Jersey's domain
+    "mineideer.forbrukerradet.no": ("Forbrukerrådet (Norwegian Consumer Council)", "national_government", ""),
+    "yrpr.e-dem.nl": ("e-dem.nl", "other", ""),
+    "consultation.parlement-ouvert.fr": ("Parlement ouvert (consultation)", "parliament", ""),
 }
 
 
-def read(snapshot: GitSnapshot) -> list[Deployment]:
-    """One candidate row per listed server."""
+def read_version(snapshot: GitSnapshot) -> list[Deployment]:
+    """One candidate row per server listed in one version of the README."""
     lines = snapshot.read_text(PATH).splitlines()
     try:
         start = lines.index(_SECTION)
     except ValueError as error:
-        raise ValueError(f"{PATH}: section {_SECTION!r} not found") from error
+        raise NotThisListYet(f"{PATH}: section {_SECTION!r} not found") from error
     rows: list[Deployment] = []
     for number in range(start + 1, len(lines)):
         line = lines[number].strip()
@@ -55,6 +61,7 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
                 tool_id="your-priorities",
                 organisation=organisation,
                 organisation_type=org_type,
+                organisation_type_method="manual",
                 url=url,
                 country=country,
                 country_method="manual" if curated_country else "domain",
@@ -65,6 +72,11 @@ def read(snapshot: GitSnapshot) -> list[Deployment]:
             )
         )
     return rows
+
+
+def read(snapshot: GitSnapshot) -> list[Deployment]:
+    """The servers listed now, then those earlier versions of the README listed (source_status past)."""
+    return with_past_entries(snapshot, PATH, read_version)
 
 
 def describe(snapshot: GitSnapshot) -> SourceInfo:

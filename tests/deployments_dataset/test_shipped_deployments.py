@@ -38,9 +38,36 @@ def test_header_is_the_agreed_column_order() -> None:
 
 
 def test_sizes_promised_by_the_issue(rows: list[dict[str, str]]) -> None:
-    assert len(rows) >= 150
-    assert len({row["tool_id"] for row in rows}) >= 5
-    assert len({row["country"] for row in rows if row["country"]}) >= 20
+    assert len(rows) >= 1000
+    assert len({row["tool_id"] for row in rows}) >= 20
+    assert len({row["country"] for row in rows if row["country"]}) >= 50
+
+
+def test_every_url_is_an_installation_or_flagged(rows: list[dict[str, str]]) -> None:
+    from observatory.deployment_rules import url_kind_problem
+
+    assert [row["deployment_id"] for row in rows if url_kind_problem(row["url"], row["url_kind"])] == []
+    flagged = {row["deployment_id"] for row in rows if row["url_kind"] == "proposal_page"}
+    assert len([key for key in flagged if "meta.diycities.jp" in key]) == 8
+
+
+def test_known_errors_stay_fixed(rows: list[dict[str, str]]) -> None:
+    by_id = {row["deployment_id"]: row for row in rows}
+    assert "decidim:bosa.belgium.be/fr/services/monopinion" not in by_id  # merged into the federal platform
+    assert by_id["decidim:monopinion.belgium.be"]["organisation_type"] == "national_government"
+    assert by_id["decidim:petitions.assemblee-nationale.fr"]["organisation_type"] == "parliament"
+    assert by_id["decidim:atelierdevosidees.loiret.fr"]["organisation_type"] == "region"
+    assert not [key for key in by_id if key.startswith("fixmystreet:east-sussex")]  # integration module
+
+
+def test_claims_sit_next_to_listed_counts() -> None:
+    claims = _read("deployment_claims.csv")
+    tools = {claim["tool_id"] for claim in claims}
+    assert {"decidim", "consul-democracy", "go-vocal", "ushahidi"} <= tools
+    for claim in claims:
+        assert int(claim["claimed_count"]) > 0 and claim["claim_text"]
+        if claim["source_commit"]:
+            assert f"/blob/{claim['source_commit']}/" in claim["source_url"]
 
 
 def test_countries_are_iso_and_say_how_they_were_found(rows: list[dict[str, str]]) -> None:
@@ -59,12 +86,18 @@ def test_ids_follow_from_the_url_or_organisation(rows: list[dict[str, str]]) -> 
 
 
 def test_rows_are_sorted_and_point_at_a_pinned_source(rows: list[dict[str, str]]) -> None:
+    """Each row names the commit it was read at: its source's pinned commit, or (lists removed or kept on
+    another ref) the earlier commit the source's notes name."""
     ids = [row["deployment_id"] for row in rows]
     assert ids == sorted(ids)
-    commits = {source["source_commit"] for source in _read("sources.csv")}
+    sources = _read("sources.csv")
+    commits = {source["source_commit"] for source in sources}
     for row in rows:
-        assert row["source_commit"] in commits
+        assert len(row["source_commit"]) == 40
         assert f"/blob/{row['source_commit']}/" in row["source_url"]
+        if row["source_commit"] not in commits:  # a removed listing, or the Consul map kept on another ref
+            assert (row["source_status"] == "past"
+                    or row["source_url"].startswith("https://github.com/consuldemocracy/website/")), row["deployment_id"]
         assert (row["origin"], row["first_seen"], row["last_seen"], row["removed_on"]) == ("dataset", "", "", "")
 
 
