@@ -16,12 +16,15 @@ from urllib.parse import urlparse
 import pycountry
 from license_expression import ExpressionError, get_spdx_licensing
 
+from observatory import checks_choice
+
 if TYPE_CHECKING:
     from observatory.datasets import DataPackage, Issue, Resource
 
 COUNTRY_FIELDS = {"country", "origin_country"}
 SPDX_FIELDS = {"spdx_id", "licence_spdx", "from_spdx", "to_spdx"}
-DATE_FIELDS = {"checked_on", "date", "first_seen", "last_seen", "removed_on", "status_checked_on", "corrected_on"}
+DATE_FIELDS = {"checked_on", "date", "first_seen", "last_seen", "removed_on", "status_checked_on", "corrected_on",
+               "audited_on"}
 
 
 def _issue(resource: Resource, row: int | None, fld: str | None, message: str) -> Issue:
@@ -93,6 +96,7 @@ def _cell_checks(today: dt.date) -> list[tuple[Callable[[str], bool], Callable[[
         (lambda f: f in SPDX_FIELDS, spdx_problem),
         (lambda f: f.endswith("url") or f == "homepage", url_problem),
         (lambda f: f in DATE_FIELDS, lambda v: date_problem(v, today)),
+        *((lambda f, name=name: f == name, rule) for name, rule in checks_choice.CELL_RULES.items()),
     ]
 
 
@@ -211,4 +215,5 @@ def run_all(packages: list[DataPackage], table_columns: dict[str, list[str]], to
     issues.extend(check_references(packages))
     issues.extend(check_licence_keys(packages))
     issues.extend(check_unique_across_packages(packages))
+    issues.extend(checks_choice.run(packages))
     return issues
