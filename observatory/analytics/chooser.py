@@ -27,9 +27,9 @@ HOSTED_FEATURE_IDS: frozenset[str] = frozenset({"hosted_offer", "saas", "managed
 LANGUAGE_FEATURE_PREFIX = "language_"  # per-language claims, e.g. language_fr, when the catalogue itemises them
 MULTILINGUAL_FEATURE = "multilingual"  # otherwise: a claim that the interface is multilingual at all
 EVIDENCE_WEIGHT: dict[str, float] = {"code": 1.0, "third_party": 1.0, "self_declared": 0.7}
-ACTIVE_STATUSES = frozenset({"active", "maintained"})
-MAINTENANCE_STATUSES = frozenset({"maintenance"})  # fixes only, no new features
-INACTIVE_STATUSES = frozenset({"inactive", "archived", "abandoned", "discontinued", "unmaintained"})
+ACTIVE_STATUSES = frozenset({"active"})  # a commit or release within 12 months (datasets/README.md)
+MAINTENANCE_STATUSES = frozenset({"maintained", "maintenance"})  # 12-24 months: fixes, few new features
+INACTIVE_STATUSES = frozenset({"inactive", "archived", "historical", "abandoned", "discontinued", "unmaintained"})
 TOP_N = 3
 
 

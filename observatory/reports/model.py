@@ -211,7 +211,7 @@ def _summary(ctx: ReportContext, tools: list[dict[str, Any]], families: dict[str
             cites.append(dep_src)
         name = Link(row["name"], row["homepage"]) if row.get("homepage") else row["name"]
         status = row.get("status") or ""
-        if status in {"active", "maintenance", "inactive", "archived"}:
+        if status in {"active", "maintained", "maintenance", "inactive", "archived", "historical"}:
             status = tr(f"status_{status}")
         table.add([name, row["licence_spdx"], families.get(row["tool_id"], ""), status,
                    row.get("first_release_year"), row.get("origin_country") or "", row.get("programming_language") or "",

@@ -71,7 +71,9 @@ def build_fixture_db(path: Path, with_collected: bool = True) -> Path:
                             [spdx, name, fam, osi, net, en, fr, url, CHECKED])
             for (tid, name, home, repo, lic, year, country, maint, status, lang, den, dfr) in TOOLS:
                 con.execute(
-                    "INSERT INTO tools VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO tools (tool_id, name, homepage, repo_url, licence_spdx, licence_evidence_url, first_release_year, "
+                    "origin_country, maintainer, status, programming_language, description_en, description_fr, source_url, "
+                    "source_commit, checked_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [tid, name, home, repo, lic, f"{repo}/blob/abc1234def/LICENSE", year, country, maint, status, lang,
                      den, dfr, f"{repo}/blob/abc1234def/README.md", "abc1234def", CHECKED])
             for fid, cat, en, fr in FEATURES:
@@ -82,7 +84,8 @@ def build_fixture_db(path: Path, with_collected: bool = True) -> Path:
                 con.execute("INSERT INTO tool_features VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [tid, fid, level, f"{GH}/{tid}/{tid}/blob/abc1234def/docs/{fid}.md", "abc1234def", note,
                              CHECKED])
-            con.execute("INSERT INTO licence_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            con.execute("INSERT INTO licence_events (tool_id, date, from_spdx, to_spdx, evidence_url, note, source_url, "
+                        "checked_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         ["consul-democracy", "2019-05-01", "AGPL-3.0-only", "AGPL-3.0-or-later",
                          f"{GH}/consuldemocracy/consuldemocracy/commit/0123456789", "Relicensed to -or-later.",
                          f"{GH}/consuldemocracy/consuldemocracy/blob/abc1234def/LICENSE-AGPLv3.txt", CHECKED])
