@@ -59,6 +59,7 @@ class GitCollector(Collector):
         con.execute("DELETE FROM git_tags")
         for table in ("git_licence_changes", "repo_health_monthly", "repo_health"):
             con.execute(f"DELETE FROM {table} WHERE origin = 'git'")  # noqa: S608 - constant names
+        con.execute("DELETE FROM licence_events WHERE source = 'git'")
 
     # -- fetch --------------------------------------------------------------------------------
 
@@ -178,6 +179,7 @@ class GitCollector(Collector):
         _insert(con, "git_licence_changes", ("tool_id", "repo", "commit", "committed_at", "path", "kind", "from_spdx",
                                              "to_spdx", "evidence_url", "origin", "checked_on"),
                 [[tool_id, repo, *c, evidence_url(repo, c[0]), "git", read_on] for c in p["licence_changes"]])
+        self._load_licence_events(con, tool_id, repo, p["licence_changes"], read_on)
         commits = [Commit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in con.execute(
             'SELECT "commit", authored_at, committed_at, author_key, author_org, files_changed, insertions, '
             "deletions, is_merge FROM git_commits WHERE repo = ?", [repo]).fetchall()]
@@ -200,6 +202,29 @@ class GitCollector(Collector):
         cols = ", ".join(row)
         con.execute(f"INSERT INTO repo_health ({cols}) VALUES ({', '.join('?' for _ in row)})",  # noqa: S608
                     list(row.values()))
+
+
+    @staticmethod
+    def _load_licence_events(con: duckdb.DuckDBPyConnection, tool_id: str, repo: str, changes: list[list[Any]],
+                             read_on: date) -> None:
+        """The licence changes as ``licence_events`` rows with source = git, beside the curated ones."""
+        parsed = [licence_history.LicenceChange(c[0], datetime.fromisoformat(c[1]), c[2], c[3], c[4], c[5])
+                  for c in changes]
+        con.execute("DELETE FROM licence_events WHERE tool_id = ? AND source = 'git'", [tool_id])
+        _insert(con, "licence_events", ("tool_id", "date", "from_spdx", "to_spdx", "evidence_url", "note",
+                                        "source_url", "checked_on", "source", "declaration_source"),
+                [[tool_id, e["date"], e["from_spdx"], e["to_spdx"], evidence_url(repo, str(e["commit"])), e["note"],
+                  source_url(repo, str(e["commit"]), str(e["path"])), read_on, "git", e["declaration_source"]]
+                 for e in licence_history.licence_events(parsed)])
+
+
+def source_url(repo: str, commit: str, path: str) -> str:
+    """Permalink to a file at a commit (forge URL when the repository is on GitHub or GitLab)."""
+    if repo.startswith("https://github.com/"):
+        return f"{repo}/blob/{commit}/{path}"
+    if repo.startswith("https://gitlab.com/"):
+        return f"{repo}/-/blob/{commit}/{path}"
+    return f"{repo}@{commit}:{path}"
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[list[Any]]) -> None:

@@ -18,7 +18,7 @@ import yaml
 
 NOASSERTION = "NOASSERTION"
 UNREADABLE = "unreadable"   # a manifest that cannot be parsed at this commit (conflict markers, a variable)
-PROPRIETARY = "LicenseRef-proprietary"
+PROPRIETARY = "LicenseRef-Proprietary"
 LICENCE_FILE = re.compile(r"^(licen[cs]e|copying|unlicense)([.-][\w.-]*)?$", re.IGNORECASE)
 MANIFESTS = ("package.json", "composer.json", "pyproject.toml", "setup.py", "setup.cfg", "publiccode.yml",
              "publiccode.yaml")

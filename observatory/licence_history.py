@@ -87,3 +87,32 @@ def licence_changes(git_dir: Path, head: str) -> list[LicenceChange]:
             kind = "licence_file" if licence_detect.is_licence_file(path) else "manifest"
             out.append(LicenceChange(commit, when, path, kind, before, now))
     return out
+
+
+def declaration_source(path: str) -> str:
+    """licence_events.declaration_source of a path (the vocabulary of the catalogue)."""
+    if licence_detect.is_licence_file(path):
+        return "licence_file"
+    return "publiccode" if path.startswith("publiccode.") else "manifest"
+
+
+def licence_events(changes: list[LicenceChange]) -> list[dict[str, object]]:
+    """``licence_events`` rows (source = git): one per day and kind of declaration that ends on a new licence.
+
+    Changes of one day are folded (first "before", last "after") so a file rewritten twice in a day is one
+    event; removals and texts not recognised (NOASSERTION) state no licence and give no event.
+    """
+    folded: dict[tuple[object, str], list[LicenceChange]] = {}
+    for change in changes:
+        folded.setdefault((change.committed_at.date(), declaration_source(change.path)), []).append(change)
+    out = []
+    for (day, declared), group in sorted(folded.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        before, after = group[0].from_spdx, group[-1].to_spdx
+        if after in (None, licence_detect.NOASSERTION) or after == before:
+            continue
+        last = group[-1]
+        paths = ", ".join(dict.fromkeys(c.path for c in group))
+        out.append({"date": day, "from_spdx": before if before != licence_detect.NOASSERTION else None,
+                    "to_spdx": after, "declaration_source": declared, "commit": last.commit, "path": last.path,
+                    "note": f"git: {paths} states {after}" + (f" (was {before})" if before else "")})
+    return out

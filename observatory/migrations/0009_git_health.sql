@@ -109,3 +109,24 @@ INSERT INTO table_meta (table_name, package, title, description, licence, source
     ('git_tags', 'collectors', 'Git tags',
      'Tags of each tool''s repository; is_release marks version-like tags (observatory collect git).',
      NULL, 'collectors:git', NULL, NULL);
+
+-- Licence events read from git (licence_events.source = 'git', migration 0008) that the curated rows do not
+-- have, and curated licence-file / manifest events that git does not show, for tools whose whole history
+-- was read. Two events match when they name the same licence within 31 days.
+CREATE VIEW licence_event_conflicts AS
+WITH git AS (SELECT * FROM licence_events WHERE source = 'git'),
+     cur AS (SELECT * FROM licence_events WHERE source = 'curated'),
+     read_in_full AS (SELECT DISTINCT tool_id FROM repo_health WHERE coverage = 'full')
+SELECT g.tool_id, 'git_not_curated' AS kind, g.date, g.declaration_source, g.from_spdx, g.to_spdx, g.evidence_url,
+       (SELECT string_agg(c.to_spdx || ' on ' || CAST(c.date AS VARCHAR), '; ' ORDER BY c.date)
+          FROM cur c WHERE c.tool_id = g.tool_id) AS curated_events
+FROM git g
+WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.tool_id = g.tool_id AND c.to_spdx = g.to_spdx
+                  AND abs(date_diff('day', c.date, g.date)) <= 31)
+UNION ALL
+SELECT c.tool_id, 'curated_not_in_git' AS kind, c.date, c.declaration_source, c.from_spdx, c.to_spdx, c.evidence_url,
+       NULL AS curated_events
+FROM cur c JOIN read_in_full USING (tool_id)
+WHERE c.declaration_source IN ('licence_file', 'manifest', 'publiccode')
+  AND NOT EXISTS (SELECT 1 FROM git g WHERE g.tool_id = c.tool_id AND g.to_spdx = c.to_spdx
+                  AND abs(date_diff('day', c.date, g.date)) <= 31);
