@@ -193,3 +193,38 @@ def health_rows(commits: Sequence[Commit], tags: Sequence[Tag], as_of: date,
     """(repo_health metrics, repo_health_monthly rows) of one fully read repository."""
     releases = releases_of(tags)
     return repo_metrics(commits, releases, as_of, archive_notice), monthly(commits, releases, as_of)
+
+
+def monthly_status(commits_by_month: dict[date, int], month: date) -> str | None:
+    """The liveliness rule applied at the end of ``month`` with month granularity (None before the first commit).
+
+    Used for the landscape over time: days become months (dormant after 12 months without a commit, slowing
+    after 6), and README notices are undated, so "archived" only ever appears in the current status.
+    """
+    active = sorted(m for m, n in commits_by_month.items() if n and m <= month)
+    if not active:
+        return None
+    since = (month.year - active[-1].year) * 12 + month.month - active[-1].month
+    last12 = sum(commits_by_month.get(add_months(month, -k), 0) for k in range(12))
+    prev12 = sum(commits_by_month.get(add_months(month, -k), 0) for k in range(12, 24))
+    if since >= DORMANT_AFTER_DAYS // 30:
+        return "dormant"
+    if last12 < ACTIVE_MIN_COMMITS_12M or since >= SLOWING_AFTER_DAYS // 30:
+        return "slowing"
+    if prev12 >= HALVED_MIN_PREV_COMMITS and 2 * last12 < prev12:
+        return "slowing"
+    return "active"
+
+
+def landscape_over_time(rows: Iterable[tuple[str, date, int]], start: date, end: date) -> list[dict[str, Any]]:
+    """How many tools were active / slowing / dormant at the end of each month from ``start`` to ``end``."""
+    per_tool: dict[str, dict[date, int]] = defaultdict(dict)
+    for tool_id, month, commits in rows:
+        per_tool[tool_id][month_of(month)] = int(commits)
+    out = []
+    month = month_of(start)
+    while month <= end:
+        counts = Counter(s for series in per_tool.values() if (s := monthly_status(series, month)))
+        out += [{"month": month, "status": s, "tools": counts.get(s, 0)} for s in ("active", "slowing", "dormant")]
+        month = add_months(month, 1)
+    return out
