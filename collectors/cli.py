@@ -39,6 +39,8 @@ def collect_cmd(
     names: Annotated[list[str] | None, typer.Argument(help="Collectors to run (default: all).")] = None,
     since: Annotated[str | None, typer.Option(help="Only items changed since this date (YYYY-MM-DD).")] = None,
     endpoint: Annotated[str | None, typer.Option(help="Base URL replacing the collectors' default.")] = None,
+    repo: Annotated[list[str] | None, typer.Option(
+        "--repo", help="git: a repository to read (path, URL, or TOOL_ID=PATH_OR_URL); repeatable.")] = None,
     db: DbOption = None,
 ) -> None:
     """Run collectors against their live sources, archiving every response."""
@@ -49,6 +51,9 @@ def collect_cmd(
         classes = [collectors.get(n) for n in wanted]
     except KeyError as exc:
         raise typer.BadParameter(str(exc.args[0])) from None
+    if repo and not all(cls.takes_repos for cls in classes):
+        raise typer.BadParameter("--repo is read only by: " + ", ".join(
+            n for n in collectors.names() if collectors.get(n).takes_repos), param_hint="--repo")
     since_date = date.fromisoformat(since) if since else None
     settings = load_settings(db)
     summaries: list[RunSummary] = []
@@ -62,7 +67,7 @@ def collect_cmd(
             progress.update(tasks[name], completed=fetched)
 
         for cls in classes:
-            summary = run_collector(con, cls(endpoint), settings.archive_dir, since=since_date, progress=on_progress)
+            summary = run_collector(con, cls(endpoint, repo or ()), settings.archive_dir, since=since_date, progress=on_progress)
             progress.update(tasks[cls.name], total=max(summary.fetched, 1), completed=max(summary.fetched, 1),
                             description=f"{cls.name} [{summary.status}]")
             summaries.append(summary)

@@ -194,6 +194,39 @@ QUERIES: dict[str, Query] = {
         ("repo_snapshots", "tools"),
         "Every snapshot of every tool, for health trends.",
     ),
+    "repo_health": Query(
+        """
+        SELECT t.name AS tool, h.* EXCLUDE (origin), h.origin
+        FROM repo_health h JOIN tools t USING (tool_id)
+        WHERE list_contains($tool_ids, h.tool_id)
+        QUALIFY row_number() OVER (PARTITION BY h.tool_id ORDER BY h.origin = 'git' DESC, h.read_on DESC) = 1
+        ORDER BY t.name
+        """,
+        ("repo_health", "tools"),
+        "Software health of the chosen tools read from git (a collected row wins over the shipped one).",
+    ),
+    "repo_health_all": Query(
+        """
+        SELECT t.name AS tool, h.* EXCLUDE (origin), h.origin
+        FROM repo_health h JOIN tools t USING (tool_id)
+        QUALIFY row_number() OVER (PARTITION BY h.tool_id ORDER BY h.origin = 'git' DESC, h.read_on DESC) = 1
+        ORDER BY t.name
+        """,
+        ("repo_health", "tools"),
+        "Software health of every tool with a repository row.",
+    ),
+    "repo_health_monthly": Query(
+        """
+        SELECT m.tool_id, t.name AS tool, m.month, m.commits, m.active_authors, m.new_authors, m.stopped_authors,
+               m.releases, m.commit_read, m.origin
+        FROM repo_health_monthly m JOIN tools t USING (tool_id)
+        WHERE $tool_ids IS NULL OR list_contains($tool_ids, m.tool_id)
+        QUALIFY rank() OVER (PARTITION BY m.tool_id ORDER BY m.origin = 'git' DESC) = 1
+        ORDER BY t.name, m.month
+        """,
+        ("repo_health_monthly", "tools"),
+        "Monthly commits, authors and releases read from git (tool_ids NULL: every tool).",
+    ),
     "platform_versions": Query(
         """
         WITH latest AS (
