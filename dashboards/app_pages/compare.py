@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, health_words
+from dashboards import charts, data, health_words, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_date, fmt_number, fmt_percent, t
 from observatory.analytics import licences as lic
