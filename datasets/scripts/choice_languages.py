@@ -6,7 +6,9 @@ commit (``git ls-tree``/``git cat-file``, no work tree), so the same snapshots a
 (gettext: msgids of the template when the repository ships one, else of all its catalogues; the msgid
 language is the source and counts 1.0). Plural forms (Rails ``one``/``other``, i18next
 ``_one``/``_plural``) count as one key, so a language with other plural rules is not penalised; a fuzzy or
-empty gettext entry is not translated; a key that exists only in a translation is ignored.
+empty gettext entry is not translated, nor is a text identical to the source text (the fallback that
+translation platforms export for missing strings; texts of four characters or less, or without letters,
+are exempt); a key that exists only in a translation is ignored.
 
 Usage::
 
@@ -23,7 +25,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import io
 import json
 import re
 import subprocess
@@ -33,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from observatory.checks_choice import language_tag_problem
 
 PLURAL_KEYS = {"zero", "one", "two", "few", "many", "other"}
 I18NEXT_PLURAL = re.compile(r"_(zero|one|two|few|many|other|plural)$")
@@ -123,19 +126,46 @@ LAYOUTS: list[Layout] = [
            "drupal/modules/custom/dipas/files/translations"),
     Layout("openstad", "openstad/openstad-headless", "fe31b9ab10a4043bd3938b0bb50ff83f14574146", "json",
            r"^apps/cms-server/config/locales/(?P<lang>[a-z]{2})\.json$", "nl", "apps/cms-server/config/locales"),
+    Layout("kansalaisaloite", "solita/kansalaisaloite", "205b6ba4f93660edeb54daa00c1338119d20ad6f", "properties",
+           r"^src/main/webapp/WEB-INF/messages(?:_(?P<lang>[a-z]{2}))?\.properties$", "fi", "src/main/webapp/WEB-INF"),
+    Layout("participa", "podemos-info/participa", "ba54d4ceecf865892dcf5cf6ce45303eac9507d7", "rails_yaml",
+           r"^config/locales/(?P<domain>[a-z_.]+)\.(?P<lang>[a-z]{2})\.yml$", "es", "config/locales"),
+    Layout("communecter", "pixelhumain/communecter", "0fde1aaf70bc24725ae95371386903d67524bc37", "php_array",
+           r"^messages/(?P<lang>[a-z]{2})/(?P<domain>[a-z_]+)\.php$", "fr", "messages"),
+    Layout("budapest-participatory-budget", "fphgov/participatory-frontend-os", "2753f86805101364d82f7eb554419e47362e3fc7",
+           "json", r"^public/assets/translations/(?P<lang>[a-z]{2})\.json$", "hu", "public/assets/translations"),
+    Layout("lutece-participatory-budget", "lutece-secteur-public/particip-plugin-participatorybudget",
+           "ae9bb597aef2f80cf63232bf3ba10abf882dff15", "properties",
+           r"^src/java/fr/paris/lutece/plugins/participatorybudget/resources/participatorybudget_messages"
+           r"(?:_(?P<lang>[a-z]{2}))?\.properties$", "en", "src/java/fr/paris/lutece/plugins/participatorybudget/resources"),
+    # Satellite repositories: the interface of these tools lives outside the repository the catalogue cites.
+    Layout("ushahidi", "ushahidi/platform-client-mzima", "3a8aab1dc8567d058794178651d2752e5c26356c", "json",
+           r"^apps/web-mzima-client/src/assets/locales/(?P<lang>[A-Za-z_-]+)\.json$", "en",
+           "apps/web-mzima-client/src/assets/locales"),
+    Layout("citizenos", "citizenos/citizenos-fe", "36e44a5c22651586b39b72d5b2a6c971b0236cb5", "json",
+           r"^src/assets/i18n/(?!aa\.)(?P<lang>[A-Za-z_-]+)\.json$", "en", "src/assets/i18n"),  # aa: Crowdin pseudo-locale
+    Layout("vocdoni", "vocdoni/ui-scaffold", "bdfcddc60077715eeab6520254e9825de80da268", "json",
+           r"^src/i18n/locales/(?P<lang>[a-z]{2})\.json$", "en", "src/i18n/locales"),
 ]
 
 
 # --------------------------------------------------------------------------- readers: bytes -> {key: translated}
 
-def _flatten(node: object, prefix: tuple[str, ...], out: dict[str, bool], collapse: Callable[[tuple[str, ...]], tuple[str, ...]]) -> None:
+def _text(node: object) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, str):
+        return node.strip()
+    return json.dumps(node, ensure_ascii=False, sort_keys=True) if node != [] else ""
+
+
+def _flatten(node: object, prefix: tuple[str, ...], out: dict[str, str], collapse: Callable[[tuple[str, ...]], tuple[str, ...]]) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
             _flatten(value, (*prefix, str(key)), out, collapse)
         return
     key = ".".join(collapse(prefix))
-    done = bool(node.strip()) if isinstance(node, str) else node not in (None, [], "")
-    out[key] = out.get(key, False) or done
+    out[key] = "\n".join(filter(None, (out.get(key, ""), _text(node))))  # plural forms joined
 
 
 def _collapse_rails(path: tuple[str, ...]) -> tuple[str, ...]:
@@ -146,41 +176,43 @@ def _collapse_i18next(path: tuple[str, ...]) -> tuple[str, ...]:
     return (*path[:-1], I18NEXT_PLURAL.sub("", path[-1])) if path else path
 
 
-def read_json(data: bytes) -> dict[str, bool]:
-    out: dict[str, bool] = {}
+def read_json(data: bytes) -> dict[str, str]:
+    out: dict[str, str] = {}
     _flatten(json.loads(data.decode("utf-8-sig")), (), out, _collapse_i18next)
     return out
 
 
-def read_rails_yaml(data: bytes) -> dict[str, bool]:
+def read_rails_yaml(data: bytes) -> dict[str, str]:
     """A Rails locale file: one top-level key (the locale), then nested keys."""
     doc = yaml.safe_load(data.decode("utf-8-sig")) or {}
-    out: dict[str, bool] = {}
+    out: dict[str, str] = {}
     for body in doc.values() if isinstance(doc, dict) else []:
         _flatten(body, (), out, _collapse_rails)
     return out
 
 
-def read_po(data: bytes) -> dict[str, bool]:
-    """msgid (with context) -> has a non-fuzzy, non-empty msgstr. Obsolete (#~) entries are not read."""
+def read_po(data: bytes) -> dict[str, str]:
+    """msgid (with context) -> msgstr, empty when fuzzy or a plural form is missing. Obsolete (#~) entries
+    are not read."""
     import polib
 
-    out: dict[str, bool] = {}
+    out: dict[str, str] = {}
     for entry in polib.pofile(data.decode("utf-8", errors="replace")):
         if not entry.msgid or entry.obsolete:
             continue
         strings = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
         key = f"{entry.msgctxt or ''}\x04{entry.msgid}"
-        out[key] = "fuzzy" not in entry.flags and bool(strings) and all(s.strip() for s in strings)
+        done = "fuzzy" not in entry.flags and bool(strings) and all(s.strip() for s in strings)
+        out[key] = "\n".join(s.strip() for s in strings) if done else ""
     return out
 
 
 PROPERTIES_LINE = re.compile(r"^\s*([^#!\s][^=:\s]*)\s*[=:]\s*(.*)$")
 
 
-def read_properties(data: bytes) -> dict[str, bool]:
+def read_properties(data: bytes) -> dict[str, str]:
     """Java .properties: ``key = value`` lines, ``\\`` continues a line, ``#``/``!`` comment."""
-    out: dict[str, bool] = {}
+    out: dict[str, str] = {}
     lines = data.decode("utf-8", errors="replace").splitlines()
     i = 0
     while i < len(lines):
@@ -190,7 +222,7 @@ def read_properties(data: bytes) -> dict[str, bool]:
             line = line[:-1] + lines[i].lstrip()
         match = PROPERTIES_LINE.match(line)
         if match:
-            out[match.group(1)] = bool(match.group(2).strip())
+            out[match.group(1)] = match.group(2).strip()
         i += 1
     return out
 
@@ -199,26 +231,26 @@ PHP_STRING = r"""(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")"""
 PHP_PAIR = re.compile(PHP_STRING + r"\s*=>\s*" + PHP_STRING)
 
 
-def read_php_array(data: bytes) -> dict[str, bool]:
+def read_php_array(data: bytes) -> dict[str, str]:
     """Laravel/Yii message files (``return ['key' => 'text', ...]``): string-to-string pairs, by pattern."""
     text = data.decode("utf-8", errors="replace")
-    out: dict[str, bool] = {}
+    out: dict[str, str] = {}
     for match in PHP_PAIR.finditer(text):
         key = match.group(1) if match.group(1) is not None else match.group(2)
         value = match.group(3) if match.group(3) is not None else match.group(4)
-        out[key] = bool(value.strip())
+        out[key] = value.strip()
     return out
 
 
 JS_ASSIGN = re.compile(r"""^s\.(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""", re.M)
 
 
-def read_js_assign(data: bytes) -> dict[str, bool]:
+def read_js_assign(data: bytes) -> dict[str, str]:
     """Polis' string tables: one ``s.key = "text";`` per line."""
-    out: dict[str, bool] = {}
+    out: dict[str, str] = {}
     for match in JS_ASSIGN.finditer(data.decode("utf-8", errors="replace")):
         value = match.group(2) if match.group(2) is not None else match.group(3)
-        out[match.group(1)] = bool(value.strip())
+        out[match.group(1)] = value.strip()
     return out
 
 
@@ -228,17 +260,17 @@ TS_LEAF = re.compile(r"""^\s*["']?([\w.-]+)["']?\s*:\s*(?:"((?:[^"\\]|\\.)*)"|'(
 TS_VALUE = re.compile(r"""^\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|`([^`]*)`)\s*,?\s*$""")
 
 
-def read_ts_object(data: bytes) -> dict[str, bool]:
+def read_ts_object(data: bytes) -> dict[str, str]:
     """A TypeScript module exporting one nested object literal of strings (one key per line, as
     prettier writes it; a value may sit on the line after its key)."""
-    out: dict[str, bool] = {}
+    out: dict[str, str] = {}
     stack: list[str] = []
     pending: str | None = None
     for line in data.decode("utf-8", errors="replace").splitlines():
         if pending is not None:
             value = TS_VALUE.match(line)
             if value:
-                out[".".join((*stack, pending))] = bool("".join(g or "" for g in value.groups()).strip())
+                out[".".join((*stack, pending))] = "".join(g or "" for g in value.groups()).strip()
             pending = None
             continue
         if TS_OPEN.match(line):
@@ -250,11 +282,11 @@ def read_ts_object(data: bytes) -> dict[str, bool]:
             if all(g is None for g in leaf.groups()[1:]):
                 pending = leaf.group(1)
             else:
-                out[".".join((*stack, leaf.group(1)))] = bool("".join(g or "" for g in leaf.groups()[1:]).strip())
+                out[".".join((*stack, leaf.group(1)))] = "".join(g or "" for g in leaf.groups()[1:]).strip()
     return out
 
 
-READERS: dict[str, Callable[[bytes], dict[str, bool]]] = {
+READERS: dict[str, Callable[[bytes], dict[str, str]]] = {
     "js_assign": read_js_assign,
     "ts_object": read_ts_object,
     "json": read_json,
@@ -275,7 +307,9 @@ def language_tag(locale: str, aliases: dict[str, str]) -> str:
     parts = re.split(r"[_-]", locale)
     out = [parts[0].lower()]
     for part in parts[1:]:
-        if len(part) == 4 and part.isalpha():
+        if part.lower() == "latin":
+            out.append("Latn")
+        elif len(part) == 4 and part.isalpha():
             out.append(part.title())
         elif part.isalpha():
             out.append(part.upper())
@@ -294,13 +328,20 @@ class FileSet:
     read: Callable[[str], bytes]
 
 
+def is_copy_of_source(text: str, source_text: str) -> bool:
+    """A "translation" equal to the source text is an untranslated fallback (translation platforms export
+    missing strings that way), unless the text is too short or has no letters to need translating
+    ("OK", "PDF", "%{count}")."""
+    return text == source_text and len(source_text) > 4 and any(ch.isalpha() for ch in source_text)
+
+
 def shares(layout: Layout, files: FileSet, warn: Callable[[str], None]) -> dict[str, float]:
     """BCP 47 tag -> share of source keys translated (the source language itself is 1.0)."""
     reader = READERS[layout.fmt]
     pattern = re.compile(layout.pattern)
     template = re.compile(layout.template) if layout.template else None
-    by_lang: dict[str, dict[str, bool]] = {}
-    source_keys: set[str] = set()
+    by_lang: dict[str, dict[str, str]] = {}
+    source_text: dict[str, str] = {}
     for path in sorted(files.paths):
         tmatch = template.match(path) if template else None
         match = pattern.match(path)
@@ -314,27 +355,33 @@ def shares(layout: Layout, files: FileSet, warn: Callable[[str], None]) -> dict[
         groups = (tmatch or match).groupdict()
         domain = groups.get("domain") or ""
         keyed = {f"{domain}/{k}": v for k, v in entries.items()}
-        if tmatch:
-            source_keys.update(keyed)
-            continue
+        if tmatch or (template is None and layout.fmt == "po"):
+            # gettext: the msgid is the source text; without a template every catalogue's msgids count
+            source_text.update({k: k.split("\x04", 1)[1] for k in keyed})
+            if tmatch:
+                continue
         locale = groups["lang"] or layout.source
-        if template is None and layout.fmt == "po":
-            source_keys.update(keyed)  # no template: every msgid of every catalogue is a source string
-        elif template is None and locale == layout.source:
-            source_keys.update(k for k, v in keyed.items() if v)  # the source files define the keys
+        if layout.fmt != "po" and locale == layout.source:
+            source_text.update({k: v for k, v in keyed.items() if v})  # the source files define the keys
         lang = by_lang.setdefault(locale, {})
-        for key, done in keyed.items():
-            lang[key] = lang.get(key, False) or done
-    if not source_keys:
+        for key, text in keyed.items():
+            lang[key] = lang.get(key) or text
+    if not source_text:
         warn(f"{layout.tool_id}: no source keys found at {layout.commit[:12]}")
         return {}
     out: dict[str, float] = {}
     for locale, entries in by_lang.items():
         tag = language_tag(locale, layout.aliases)
+        problem = language_tag_problem(tag)
+        if problem:
+            warn(f"{layout.tool_id}: locale {locale!r} left out: {problem}")
+            continue
         if locale == layout.source:
             share = 1.0
         else:
-            share = sum(1 for k in source_keys if entries.get(k)) / len(source_keys)
+            done = sum(1 for k, src in source_text.items()
+                       if entries.get(k) and not is_copy_of_source(entries[k], src))
+            share = done / len(source_text)
         out[tag] = max(out.get(tag, 0.0), round(share, 4))
     out[language_tag(layout.source, layout.aliases)] = 1.0  # the language the keys are written in
     return out
