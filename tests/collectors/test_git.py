@@ -117,7 +117,7 @@ def test_monthly_rows(collected) -> None:
 
 def test_licence_history_and_events(collected) -> None:
     con, ids = collected
-    changes = con.execute('SELECT "commit", path, kind, from_spdx, to_spdx FROM git_licence_changes '
+    changes = con.execute('SELECT "commit", path, kind, stated_before, stated_after FROM git_licence_changes '
                           "ORDER BY committed_at, path").fetchall()
     assert changes == [
         (ids["c1"], "LICENSE", "licence_file", None, "MIT"),
@@ -133,15 +133,16 @@ def test_licence_history_and_events(collected) -> None:
     ]
     # The manifest still says MIT after the relicensing: git and the (empty) curated list disagree everywhere
     kinds = con.execute("SELECT kind, to_spdx FROM licence_event_conflicts ORDER BY date, to_spdx").fetchall()
-    assert kinds == [("git_not_curated", "MIT"), ("git_not_curated", "MIT"),
-                     ("git_not_curated", "AGPL-3.0-or-later")]
+    assert kinds == [("git_first_not_curated", "MIT"), ("git_first_not_curated", "MIT"),
+                     ("git_change_not_curated", "AGPL-3.0-or-later")]
     con.execute("INSERT INTO licence_events (tool_id, date, from_spdx, to_spdx, evidence_url, source_url, checked_on, "
                 "source, declaration_source) VALUES ('decidim', '2025-09-03', 'MIT', 'AGPL-3.0-or-later', 'https://x.org',"
                 " 'https://x.org', '2026-06-15', 'curated', 'licence_file'), ('decidim', '2019-01-01', NULL, 'MIT', "
                 "'https://x.org', 'https://x.org', '2026-06-15', 'curated', 'manifest')")
     kinds = con.execute("SELECT kind, date, to_spdx FROM licence_event_conflicts ORDER BY date, kind").fetchall()
     assert kinds == [("curated_not_in_git", date(2019, 1, 1), "MIT"),
-                     ("git_not_curated", date(2023, 1, 10), "MIT"), ("git_not_curated", date(2023, 1, 10), "MIT")]
+                     ("git_first_not_curated", date(2023, 1, 10), "MIT"),
+                     ("git_first_not_curated", date(2023, 1, 10), "MIT")]
 
 
 def test_incremental_run_reads_only_new_commits_and_rebuild_replays(collected, archive_dir: Path,
