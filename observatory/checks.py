@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 COUNTRY_FIELDS = {"country", "origin_country"}
 SPDX_FIELDS = {"spdx_id", "licence_spdx", "from_spdx", "to_spdx"}
-DATE_FIELDS = {"checked_on", "date", "first_seen", "last_seen", "removed_on"}
+DATE_FIELDS = {"checked_on", "date", "first_seen", "last_seen", "removed_on", "status_checked_on", "corrected_on"}
 
 
 def _issue(resource: Resource, row: int | None, fld: str | None, message: str) -> Issue:
@@ -94,6 +94,16 @@ def _cell_checks(today: dt.date) -> list[tuple[Callable[[str], bool], Callable[[
         (lambda f: f.endswith("url") or f == "homepage", url_problem),
         (lambda f: f in DATE_FIELDS, lambda v: date_problem(v, today)),
     ]
+
+
+def cell_problem(fld: str, value: str, today: dt.date) -> str | None:
+    """The first problem the shared cell checks find in one value of ``fld`` (e.g. a corrected value)."""
+    for match, check in _cell_checks(today):
+        if match(fld):
+            problem = check(value)
+            if problem:
+                return problem
+    return None
 
 
 def check_cells(resource: Resource, today: dt.date) -> Iterator[Issue]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from observatory import checks
+from observatory import catalogue_checks, checks, corrections
 from observatory.store import connect_writer, transaction
 
 if TYPE_CHECKING:
@@ -154,6 +154,8 @@ def validate_datasets(datasets_dir: Path, con: duckdb.DuckDBPyConnection | None 
     for package in packages:
         issues.extend(frictionless_issues(package))
     issues.extend(checks.run_all(packages, _table_columns(con)))
+    issues.extend(catalogue_checks.run_all(packages))
+    issues.extend(corrections.check(packages))
     return issues
 
 
@@ -247,6 +249,7 @@ def build_database(db_path: Path, datasets_dir: Path) -> dict[str, int]:
     try:
         with transaction(con):
             counts = load_packages(con, packages)
+            corrections.apply_to_database(con, packages)
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -19,8 +19,8 @@ import re
 import subprocess
 from pathlib import Path
 
-PERMALINK = re.compile(r"^https://github\.com/([^/]+)/([^/]+)/(?:blob|tree)/([0-9a-f]{40})(?:/([^#]*))?")
-CHECKED_COLUMNS = {"tools.csv": ("licence_evidence_url", "source_url"), "tool_features.csv": ("source_url",),
+PERMALINK = re.compile(r"^https://github\.com/([^/]+)/([^/]+)/(?:blob|tree|commit)/([0-9a-f]{40})(?:/([^#]*))?")
+CHECKED_COLUMNS = {"tools.csv": ("licence_evidence_url", "source_url", "status_evidence_url"), "tool_features.csv": ("source_url",),
                    "licence_events.csv": ("evidence_url", "source_url")}
 
 
@@ -42,14 +42,17 @@ def path_exists(git_dir: Path, commit: str, path: str) -> bool:
 
 
 def cited_permalinks(catalogue: Path) -> list[tuple[str, int, str, str]]:
-    """(file, CSV row number, column, url) for every GitHub permalink the catalogue cites."""
+    """(file, CSV row number, column, url) for every GitHub permalink the catalogue cites.
+
+    A ``/commit/SHA`` link (status and licence-event evidence) is checked for the commit alone.
+    """
     found = []
     for file_name, columns in CHECKED_COLUMNS.items():
         with (catalogue / file_name).open(newline="", encoding="utf-8") as fh:
             for row_number, row in enumerate(csv.DictReader(fh), start=2):
                 for column in columns:
                     url = row.get(column) or ""
-                    if PERMALINK.match(url):
+                    if column in row and PERMALINK.match(url):
                         found.append((file_name, row_number, column, url))
     return found
 

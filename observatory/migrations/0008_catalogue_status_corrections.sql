@@ -8,7 +8,8 @@ ALTER TABLE tools ADD COLUMN status_checked_on DATE;
 -- licence_events: one row per *declaration* of a licence change. Where a project's own texts disagree (a manifest
 -- says -only, a commit message says -or-later), each declaration is its own row, flagged with the same conflict id,
 -- instead of one value picked silently. `source` says who recorded the row: 'curated' (read by hand) or 'git'
--- (derived from the history by a script); the key therefore includes source and declaration_source.
+-- (derived from the history by a script). The key (tool_id, date, source, declaration_source) is enforced by the
+-- Table Schema at validate, not here: rows written by fixtures or scripts that predate these columns stay loadable.
 CREATE TABLE licence_events_0008 (
     tool_id            VARCHAR NOT NULL,
     date               DATE NOT NULL,
@@ -18,10 +19,9 @@ CREATE TABLE licence_events_0008 (
     note               VARCHAR,
     source_url         VARCHAR NOT NULL,
     checked_on         DATE NOT NULL,
-    source             VARCHAR NOT NULL DEFAULT 'curated' CHECK (source IN ('curated', 'git')),
-    declaration_source VARCHAR NOT NULL DEFAULT 'licence_file',
-    conflict           VARCHAR,
-    PRIMARY KEY (tool_id, date, source, declaration_source)
+    source             VARCHAR DEFAULT 'curated' CHECK (source IN ('curated', 'git')),
+    declaration_source VARCHAR,
+    conflict           VARCHAR
 );
 INSERT INTO licence_events_0008 (tool_id, date, from_spdx, to_spdx, evidence_url, note, source_url, checked_on)
     SELECT tool_id, date, from_spdx, to_spdx, evidence_url, note, source_url, checked_on FROM licence_events;
