@@ -34,3 +34,12 @@ def test_adoption_counts_the_landscape(monkeypatch, shipped_db):
         rows = list(csv.DictReader(fh))
     partial = sum(r["coverage"] == "partial" for r in rows)
     assert " active · " in text and f"of {len(rows)} tools with a health row ({partial} partial)" in text
+
+
+def test_compare_licence_history_names_sources_and_flags_disagreements(monkeypatch, shipped_db):
+    at = _open(_app(monkeypatch, shipped_db, "en"), "app_pages/compare.py")
+    at.multiselect(key="compare_tools").set_value(["democracyos", "cobudget"]).run()
+    history = next(df.value for df in at.dataframe if "declaration_source" in df.value.columns)
+    assert {t("compare.event_source.curated", "en"), t("compare.event_source.git", "en")} <= set(history["source"])
+    captions = "\n".join(c.value for c in at.caption)
+    assert "licence events on which the git history and the curated list disagree" in captions
