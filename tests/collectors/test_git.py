@@ -177,3 +177,25 @@ def test_unknown_repository_fails_alone(con: duckdb.DuckDBPyConnection, archive_
     summary = collect(con, archive_dir, str(history[0]), str(tmp_path / "nothing-here"), f"decidim={history[0]}")
     assert (summary.status, summary.fetched, summary.failed) == ("partial", 1, 2)
     assert "TOOL_ID=PATH_OR_URL" in summary.errors[0] and "not a git repository" in summary.errors[1]
+
+
+def test_cli_collect_git_repo_and_refuses_repo_for_other_collectors(tmp_path: Path,
+                                                                     history: tuple[Path, dict[str, str]]) -> None:
+    from typer.testing import CliRunner
+
+    from observatory.cli import app
+    from observatory.store import connect_writer
+
+    db = tmp_path / "cli.duckdb"
+    con = connect_writer(db)
+    seed_tools(con)
+    con.close()
+    runner = CliRunner()
+    result = runner.invoke(app, ["collect", "git", "--repo", f"decidim={history[0]}", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT tool_id, coverage, commits_total FROM repo_health").fetchall() == [
+        ("decidim", "full", 10)]
+    con.close()
+    refused = runner.invoke(app, ["collect", "github", "--repo", str(history[0]), "--db", str(db)])
+    assert refused.exit_code == 2 and "--repo" in refused.output
