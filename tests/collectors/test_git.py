@@ -199,3 +199,15 @@ def test_cli_collect_git_repo_and_refuses_repo_for_other_collectors(tmp_path: Pa
     con.close()
     refused = runner.invoke(app, ["collect", "github", "--repo", str(history[0]), "--db", str(db)])
     assert refused.exit_code == 2 and "--repo" in refused.output
+
+
+def test_since_rewrites_only_recent_months(collected, archive_dir: Path, history: tuple[Path, dict[str, str]]) -> None:
+    con, _ = collected
+    con.execute("UPDATE repo_health_monthly SET commits = -1 WHERE origin = 'git'")   # marks the first run's rows
+    summary = run_collector(con, collectors.get("git")(None, [f"decidim={history[0]}"]), archive_dir,
+                            clock=FakeClock(AS_OF), since=date(2026, 1, 15))
+    assert summary.status == "ok"
+    rows = dict(con.execute("SELECT month, commits FROM repo_health_monthly WHERE origin = 'git'").fetchall())
+    assert len(rows) == 42
+    assert {m for m, c in rows.items() if c != -1} == {date(2026, m, 1) for m in range(1, 7)}
+    assert rows[date(2026, 5, 1)] == 2 and rows[date(2025, 12, 1)] == -1
