@@ -67,7 +67,8 @@ def collect_cmd(
             progress.update(tasks[name], completed=fetched)
 
         for cls in classes:
-            summary = run_collector(con, cls(endpoint, repo or ()), settings.archive_dir, since=since_date, progress=on_progress)
+            collector = cls(endpoint, repo or ()) if cls.takes_repos else cls(endpoint)
+            summary = run_collector(con, collector, settings.archive_dir, since=since_date, progress=on_progress)
             progress.update(tasks[cls.name], total=max(summary.fetched, 1), completed=max(summary.fetched, 1),
                             description=f"{cls.name} [{summary.status}]")
             summaries.append(summary)

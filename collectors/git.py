@@ -176,8 +176,8 @@ class GitCollector(Collector):
         _insert(con, "git_tags", ("tool_id", "repo", "tag", "commit", "tagged_at", "is_release", "run_id"),
                 [[tool_id, repo, *t, ctx.run_id] for t in p["tags"]])
         con.execute("DELETE FROM git_licence_changes WHERE repo = ? AND origin = 'git'", [repo])
-        _insert(con, "git_licence_changes", ("tool_id", "repo", "commit", "committed_at", "path", "kind", "from_spdx",
-                                             "to_spdx", "evidence_url", "origin", "checked_on"),
+        _insert(con, "git_licence_changes", ("tool_id", "repo", "commit", "committed_at", "path", "kind",
+                                             "stated_before", "stated_after", "evidence_url", "origin", "checked_on"),
                 [[tool_id, repo, *c, evidence_url(repo, c[0]), "git", read_on] for c in p["licence_changes"]])
         self._load_licence_events(con, tool_id, repo, p["licence_changes"], read_on)
         commits = [Commit(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in con.execute(

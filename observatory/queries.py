@@ -92,12 +92,23 @@ QUERIES: dict[str, Query] = {
     ),
     "licence_events": Query(
         """
-        SELECT e.tool_id, t.name AS tool, e.date, e.from_spdx, e.to_spdx, e.note, e.evidence_url, e.source_url
+        SELECT e.tool_id, t.name AS tool, e.date, e.from_spdx, e.to_spdx, e.note, e.evidence_url, e.source_url,
+               e.source, e.declaration_source
         FROM licence_events e JOIN tools t USING (tool_id)
-        WHERE list_contains($tool_ids, e.tool_id) ORDER BY t.name, e.date
+        WHERE list_contains($tool_ids, e.tool_id) ORDER BY t.name, e.date, e.source
         """,
         ("licence_events", "tools"),
-        "Licence history of the chosen tools.",
+        "Licence history of the chosen tools (curated rows and rows read from git).",
+    ),
+    "licence_event_conflicts": Query(
+        """
+        SELECT c.tool_id, t.name AS tool, c.kind, c.date, c.declaration_source, c.from_spdx, c.to_spdx,
+               c.evidence_url, c.curated_events
+        FROM licence_event_conflicts c JOIN tools t USING (tool_id)
+        WHERE list_contains($tool_ids, c.tool_id) ORDER BY t.name, c.date
+        """,
+        ("licence_event_conflicts", "tools"),
+        "Licence events on which git and the curated list disagree (docs/health.md).",
     ),
     "deployments": Query(
         """

@@ -160,10 +160,16 @@ def render() -> None:
     if history.empty:
         st.caption(t("compare.no_licence_change"))
     else:
-        shown = history.assign(date=[fmt_date(d, lang) for d in history["date"]])
-        ui.table(shown[["tool", "date", "from_spdx", "to_spdx", "note", "evidence_url"]], hide_index=True,
-                     key="compare_history",
+        shown = history.assign(date=[fmt_date(d, lang) for d in history["date"]],
+                               source=[t(f"compare.event_source.{s}") for s in history["source"]])
+        ui.table(shown[["tool", "date", "from_spdx", "to_spdx", "source", "declaration_source", "note",
+                            "evidence_url"]], hide_index=True, key="compare_history",
                      column_config={"evidence_url": st.column_config.LinkColumn(t("common.source"))})
+        conflicts = ui.fetch("licence_event_conflicts", tool_ids=chosen)
+        if conflicts is not None and not conflicts.empty:
+            st.caption(t("compare.licence_conflicts", count=fmt_number(len(conflicts), lang)))
+            ui.data_expander(conflicts.assign(kind=[t(f"compare.conflict.{k}") for k in conflicts["kind"]]),
+                             "compare_licence_conflicts")
     _features(chosen, names, lang)
     _git_health(chosen, lang)
     _health(chosen, lang)

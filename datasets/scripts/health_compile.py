@@ -43,8 +43,8 @@ HEALTH_COLUMNS = ["tool_id", "repo", "coverage", "missing_reason", "commit_read"
                   "source_url", "checked_on"]
 MONTHLY_COLUMNS = ["tool_id", "repo", "month", "commits", "active_authors", "new_authors", "stopped_authors",
                    "releases", "commit_read"]
-CHANGE_COLUMNS = ["tool_id", "repo", "commit", "committed_at", "path", "kind", "from_spdx", "to_spdx", "evidence_url",
-                  "checked_on"]
+CHANGE_COLUMNS = ["tool_id", "repo", "commit", "committed_at", "path", "kind", "stated_before", "stated_after",
+                  "evidence_url", "checked_on"]
 EVENT_COLUMNS = ["tool_id", "date", "from_spdx", "to_spdx", "evidence_url", "note", "source_url", "checked_on",
                  "source", "declaration_source", "conflict"]
 
@@ -87,7 +87,8 @@ def full_rows(tool_id: str, repo: str, git_dir: Path, checked_on: date) -> dict[
         "repo_health": [row],
         "repo_health_monthly": [{"tool_id": tool_id, "repo": repo, "commit_read": head, **m} for m in months],
         "git_licence_changes": [{"tool_id": tool_id, "repo": repo, "commit": c.commit, "committed_at": c.committed_at,
-                                 "path": c.path, "kind": c.kind, "from_spdx": c.from_spdx, "to_spdx": c.to_spdx,
+                                 "path": c.path, "kind": c.kind, "stated_before": c.from_spdx,
+                                 "stated_after": c.to_spdx,
                                  "evidence_url": f"{repo}/commit/{c.commit}", "checked_on": checked_on}
                                 for c in changes],
         "licence_events": [{"tool_id": tool_id, "date": e["date"], "from_spdx": e["from_spdx"], "to_spdx": e["to_spdx"],

@@ -45,8 +45,8 @@ CREATE TABLE git_licence_changes (
     committed_at TIMESTAMP NOT NULL,
     path         VARCHAR NOT NULL,
     kind         VARCHAR NOT NULL CHECK (kind IN ('licence_file', 'manifest')),
-    from_spdx    VARCHAR,
-    to_spdx      VARCHAR,
+    stated_before VARCHAR,          -- SPDX expression, NULL (absent / no field) or NOASSERTION (not recognised)
+    stated_after  VARCHAR,
     evidence_url VARCHAR NOT NULL,
     origin       VARCHAR NOT NULL DEFAULT 'dataset',
     checked_on   DATE NOT NULL,
@@ -111,13 +111,14 @@ INSERT INTO table_meta (table_name, package, title, description, licence, source
      NULL, 'collectors:git', NULL, NULL);
 
 -- Licence events read from git (licence_events.source = 'git', migration 0008) that the curated rows do not
--- have, and curated licence-file / manifest events that git does not show, for tools whose whole history
--- was read. Two events match when they name the same licence within 31 days.
+-- have (a first licence, or a change from one licence to another), and curated licence-file / manifest events
+-- that git does not show, for tools whose whole history was read. Two events match when they name the same
+-- licence within 31 days.
 CREATE VIEW licence_event_conflicts AS
 WITH git AS (SELECT * FROM licence_events WHERE source = 'git'),
      cur AS (SELECT * FROM licence_events WHERE source = 'curated'),
      read_in_full AS (SELECT DISTINCT tool_id FROM repo_health WHERE coverage = 'full')
-SELECT g.tool_id, 'git_not_curated' AS kind, g.date, g.declaration_source, g.from_spdx, g.to_spdx, g.evidence_url,
+SELECT g.tool_id, CASE WHEN g.from_spdx IS NULL THEN 'git_first_not_curated' ELSE 'git_change_not_curated' END AS kind, g.date, g.declaration_source, g.from_spdx, g.to_spdx, g.evidence_url,
        (SELECT string_agg(c.to_spdx || ' on ' || CAST(c.date AS VARCHAR), '; ' ORDER BY c.date)
           FROM cur c WHERE c.tool_id = g.tool_id) AS curated_events
 FROM git g

@@ -117,7 +117,7 @@ def test_monthly_rows(collected) -> None:
 
 def test_licence_history_and_events(collected) -> None:
     con, ids = collected
-    changes = con.execute('SELECT "commit", path, kind, from_spdx, to_spdx FROM git_licence_changes '
+    changes = con.execute('SELECT "commit", path, kind, stated_before, stated_after FROM git_licence_changes '
                           "ORDER BY committed_at, path").fetchall()
     assert changes == [
         (ids["c1"], "LICENSE", "licence_file", None, "MIT"),
@@ -133,15 +133,16 @@ def test_licence_history_and_events(collected) -> None:
     ]
     # The manifest still says MIT after the relicensing: git and the (empty) curated list disagree everywhere
     kinds = con.execute("SELECT kind, to_spdx FROM licence_event_conflicts ORDER BY date, to_spdx").fetchall()
-    assert kinds == [("git_not_curated", "MIT"), ("git_not_curated", "MIT"),
-                     ("git_not_curated", "AGPL-3.0-or-later")]
+    assert kinds == [("git_first_not_curated", "MIT"), ("git_first_not_curated", "MIT"),
+                     ("git_change_not_curated", "AGPL-3.0-or-later")]
     con.execute("INSERT INTO licence_events (tool_id, date, from_spdx, to_spdx, evidence_url, source_url, checked_on, "
                 "source, declaration_source) VALUES ('decidim', '2025-09-03', 'MIT', 'AGPL-3.0-or-later', 'https://x.org',"
                 " 'https://x.org', '2026-06-15', 'curated', 'licence_file'), ('decidim', '2019-01-01', NULL, 'MIT', "
                 "'https://x.org', 'https://x.org', '2026-06-15', 'curated', 'manifest')")
     kinds = con.execute("SELECT kind, date, to_spdx FROM licence_event_conflicts ORDER BY date, kind").fetchall()
     assert kinds == [("curated_not_in_git", date(2019, 1, 1), "MIT"),
-                     ("git_not_curated", date(2023, 1, 10), "MIT"), ("git_not_curated", date(2023, 1, 10), "MIT")]
+                     ("git_first_not_curated", date(2023, 1, 10), "MIT"),
+                     ("git_first_not_curated", date(2023, 1, 10), "MIT")]
 
 
 def test_incremental_run_reads_only_new_commits_and_rebuild_replays(collected, archive_dir: Path,
@@ -176,3 +177,37 @@ def test_unknown_repository_fails_alone(con: duckdb.DuckDBPyConnection, archive_
     summary = collect(con, archive_dir, str(history[0]), str(tmp_path / "nothing-here"), f"decidim={history[0]}")
     assert (summary.status, summary.fetched, summary.failed) == ("partial", 1, 2)
     assert "TOOL_ID=PATH_OR_URL" in summary.errors[0] and "not a git repository" in summary.errors[1]
+
+
+def test_cli_collect_git_repo_and_refuses_repo_for_other_collectors(tmp_path: Path,
+                                                                     history: tuple[Path, dict[str, str]]) -> None:
+    from typer.testing import CliRunner
+
+    from observatory.cli import app
+    from observatory.store import connect_writer
+
+    db = tmp_path / "cli.duckdb"
+    con = connect_writer(db)
+    seed_tools(con)
+    con.close()
+    runner = CliRunner()
+    result = runner.invoke(app, ["collect", "git", "--repo", f"decidim={history[0]}", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT tool_id, coverage, commits_total FROM repo_health").fetchall() == [
+        ("decidim", "full", 10)]
+    con.close()
+    refused = runner.invoke(app, ["collect", "github", "--repo", str(history[0]), "--db", str(db)])
+    assert refused.exit_code == 2 and "--repo" in refused.output
+
+
+def test_since_rewrites_only_recent_months(collected, archive_dir: Path, history: tuple[Path, dict[str, str]]) -> None:
+    con, _ = collected
+    con.execute("UPDATE repo_health_monthly SET commits = -1 WHERE origin = 'git'")   # marks the first run's rows
+    summary = run_collector(con, collectors.get("git")(None, [f"decidim={history[0]}"]), archive_dir,
+                            clock=FakeClock(AS_OF), since=date(2026, 1, 15))
+    assert summary.status == "ok"
+    rows = dict(con.execute("SELECT month, commits FROM repo_health_monthly WHERE origin = 'git'").fetchall())
+    assert len(rows) == 42
+    assert {m for m, c in rows.items() if c != -1} == {date(2026, m, 1) for m in range(1, 7)}
+    assert rows[date(2026, 5, 1)] == 2 and rows[date(2025, 12, 1)] == -1
