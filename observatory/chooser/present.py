@@ -35,7 +35,9 @@ def explanation(result: ToolResult, lang: str, facts: Facts) -> list[str]:
     lines = [line(c, v, lang, facts) for c, v in asked]
     lines.append(say("coverage_line", lang, coverage_pct=round(100 * result.coverage)))
     if not result.excluded and not result.ranked_enough:
-        lines.insert(0, say("unranked_line", lang, min_pct=round(100 * MIN_COVERAGE)))
+        essential = result.essential_unknown()
+        lines.insert(0, say("unranked_essential_line", lang, label=criterion_label(essential[0], lang)) if essential
+                     else say("unranked_line", lang, min_pct=round(100 * MIN_COVERAGE)))
     return lines
 
 

@@ -20,7 +20,10 @@ NEAR_TIE = 0.03  # two totals closer than this are a near-tie
 FOR_AT = 0.5
 # Below this coverage a tool is listed, unranked, after the ranked ones: too little is known to place it
 # (its unknowns are not turned into zeros, it is simply not ranked).
-MIN_COVERAGE = 0.5  # a known score at least this counts for the tool, below it against
+MIN_COVERAGE = 0.5
+# Criteria that must be known, when asked, for a tool to be ranked: what the authority needs to do with
+# the tool comes first, and a tool whose processes are unknown cannot top the list on its licence alone.
+ESSENTIAL: tuple[str, ...] = ("processes",)  # a known score at least this counts for the tool, below it against
 
 
 def default_weights() -> dict[str, float]:
@@ -50,7 +53,10 @@ class ToolResult:
 
     @property
     def ranked_enough(self) -> bool:
-        return self.score is not None and self.coverage >= MIN_COVERAGE - 1e-9
+        return self.score is not None and self.coverage >= MIN_COVERAGE - 1e-9 and not self.essential_unknown()
+
+    def essential_unknown(self) -> list[str]:
+        return [c for c in ESSENTIAL if self.verdicts[c].asked and self.verdicts[c].score is None]
 
     @property
     def excluded(self) -> bool:

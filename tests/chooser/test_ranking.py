@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from observatory import chooser
-from observatory.chooser.facts import Offer
+from observatory.chooser.facts import Deployment, Offer
 from observatory.store import connect_readonly
 from tests.chooser.test_criteria import SRC, tool
 
@@ -38,6 +38,20 @@ def test_an_unknown_is_left_out_of_the_mean_and_lowers_the_coverage():
     as_zero = sum(w[c] * (v.score or 0.0) for c, v in b.verdicts.items() if v.asked) / sum(
         w[c] for c, v in b.verdicts.items() if v.asked)
     assert as_zero < b.score
+
+
+def test_a_tool_whose_processes_are_unknown_is_listed_but_not_ranked():
+    pb = {"participatory_budgeting": ("code", SRC)}
+    claimed = tool(tool_id="a", features=pb, status="maintained", open_source=True, repo_url=SRC)
+    silent = tool(tool_id="b", status="active", open_source=True, repo_url=SRC,  # no feature claim at all
+                  deployments=[Deployment("d", "b", "Town", "municipality", "FR", None, SRC)])
+    needs = chooser.Needs(processes=["participatory_budgeting"], hosting="self_host")
+    results = chooser.rank(_facts(claimed, silent), needs)
+    by_id = {r.tool.tool_id: r for r in results}
+    assert by_id["b"].score == 1.0 and by_id["b"].coverage >= chooser.MIN_COVERAGE  # perfect on what is known ...
+    assert by_id["b"].rank is None and by_id["a"].rank == 1  # ... but what it is needed for is unknown
+    text = "\n".join(chooser.explanation(by_id["b"], "en", _facts(silent)))
+    assert "Not ranked: Processes is unknown" in text
 
 
 def test_near_ties_and_exclusions():
