@@ -107,9 +107,11 @@ class Collector:
     token_env: ClassVar[str | None] = None   # env var whose token is sent to the endpoint's host only
     client_overrides: ClassVar[dict[str, Any]] = {}   # ClientConfig fields (timeouts, retries, sizes)
     description: ClassVar[str] = ""
+    takes_repos: ClassVar[bool] = False      # accepts ``--repo`` (repositories to read instead of the catalogue's)
 
-    def __init__(self, endpoint: str | None = None) -> None:
+    def __init__(self, endpoint: str | None = None, repos: Sequence[str] = ()) -> None:
         self.endpoint = (endpoint or self.default_endpoint).rstrip("/")
+        self.repos = list(repos)
 
     def fetch(self, ctx: RunContext) -> Iterable[Item]:
         raise NotImplementedError

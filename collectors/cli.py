@@ -51,6 +51,8 @@ def collect_cmd(
     names: Annotated[list[str] | None, typer.Argument(help="Collectors to run (default: all).")] = None,
     since: Annotated[str | None, typer.Option(help="Only items changed since this date (YYYY-MM-DD).")] = None,
     endpoint: Annotated[str | None, typer.Option(help="Base URL replacing the collectors' default.")] = None,
+    repo: Annotated[list[str] | None, typer.Option(
+        "--repo", help="git: a repository to read (path, URL, or TOOL_ID=PATH_OR_URL); repeatable.")] = None,
     db: DbOption = None,
 ) -> None:
     """Run collectors against their live sources, archiving every response."""
@@ -62,6 +64,9 @@ def collect_cmd(
         classes = [collectors.get(n) for n in wanted]
     except KeyError as exc:
         raise typer.BadParameter(str(exc.args[0])) from None
+    if repo and not all(cls.takes_repos for cls in classes):
+        raise typer.BadParameter("--repo is read only by: " + ", ".join(
+            n for n in collectors.names() if collectors.get(n).takes_repos), param_hint="--repo")
     since_date = _parse_since(since)
     settings = load_settings(db)
     summaries: list[RunSummary] = []
@@ -78,7 +83,8 @@ def collect_cmd(
             def on_http(event: str, stats: HttpStats, name: str = cls.name) -> None:
                 progress.update(tasks[name], http=stats.line() + (f" [{event}]" if event != "request" else ""))
 
-            summary = run_collector(con, cls(endpoint), settings.archive_dir, since=since_date, progress=on_progress,
+            collector = cls(endpoint, repo or ()) if cls.takes_repos else cls(endpoint)
+            summary = run_collector(con, collector, settings.archive_dir, since=since_date, progress=on_progress,
                                     http_progress=on_http)
             progress.update(tasks[cls.name], total=max(summary.fetched, 1), completed=max(summary.fetched, 1),
                             description=f"{cls.name} [{summary.status}]")

@@ -22,7 +22,7 @@ from observatory.queries import QUERIES, MissingData
 # Which command fills each table (shown in empty states).
 COMMAND_FOR_TABLE: dict[str, str] = {
     **dict.fromkeys(("tools", "licences", "features", "tool_features", "licence_events", "deployments", "sources",
-                     "table_meta"), "observatory build"),
+                     "table_meta", "repo_health", "repo_health_monthly"), "observatory build"),
     **dict.fromkeys(("repo_snapshots", "package_versions", "deployment_probes", "collector_runs",
                      "deployment_changes"), "observatory collect"),
     **dict.fromkeys(("instances", "participation_spaces", "proposals", "budgets", "budget_projects", "results",

@@ -18,8 +18,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from observatory import queries, sqlguard
-from observatory.analytics import chooser
+from observatory import chooser, queries, sqlguard
 from observatory.config import load_settings
 from observatory.store import connect_readonly
 
@@ -126,23 +125,23 @@ def console_query(sql: str, max_rows: int, timeout_s: float) -> sqlguard.QueryRe
     return sqlguard.run_isolated_query(path, sql, max_rows=max_rows, timeout_s=timeout_s)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _ranking(key: tuple[str, float], needs: chooser.Needs, weights: tuple[tuple[str, float], ...],
-             lang: str) -> pd.DataFrame:
-    return chooser.rank_tools(_connection(*key), needs, dict(weights), lang)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _chooser_facts(key: tuple[str, float]) -> chooser.Facts:
+    return chooser.load_facts(_connection(*key).cursor())
+
+
+def chooser_facts() -> chooser.Facts:
+    """The catalogue facts the chooser reads, loaded once per database file (ranking them is fast)."""
+    return _chooser_facts(_db_key())
 
 
 def ranking(needs: chooser.Needs, weights: dict[str, float], lang: str) -> pd.DataFrame:
-    return _ranking(_db_key(), needs, tuple(sorted(weights.items())), lang)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _sensitivity(key: tuple[str, float], needs: chooser.Needs, weights: tuple[tuple[str, float], ...]) -> pd.DataFrame:
-    return chooser.sensitivity(_connection(*key), needs, dict(weights))
+    facts = chooser_facts()
+    return chooser.frame(chooser.rank(facts, needs, weights), lang, facts)
 
 
 def sensitivity(needs: chooser.Needs, weights: dict[str, float]) -> pd.DataFrame:
-    return _sensitivity(_db_key(), needs, tuple(sorted(weights.items())))
+    return chooser.weight_sensitivity(chooser_facts(), needs, weights)
 
 
 @dataclass(frozen=True)

@@ -92,12 +92,23 @@ QUERIES: dict[str, Query] = {
     ),
     "licence_events": Query(
         """
-        SELECT e.tool_id, t.name AS tool, e.date, e.from_spdx, e.to_spdx, e.note, e.evidence_url, e.source_url
+        SELECT e.tool_id, t.name AS tool, e.date, e.from_spdx, e.to_spdx, e.note, e.evidence_url, e.source_url,
+               e.source, e.declaration_source
         FROM licence_events e JOIN tools t USING (tool_id)
-        WHERE list_contains($tool_ids, e.tool_id) ORDER BY t.name, e.date
+        WHERE list_contains($tool_ids, e.tool_id) ORDER BY t.name, e.date, e.source
         """,
         ("licence_events", "tools"),
-        "Licence history of the chosen tools.",
+        "Licence history of the chosen tools (curated rows and rows read from git).",
+    ),
+    "licence_event_conflicts": Query(
+        """
+        SELECT c.tool_id, t.name AS tool, c.kind, c.date, c.declaration_source, c.from_spdx, c.to_spdx,
+               c.evidence_url, c.curated_events
+        FROM licence_event_conflicts c JOIN tools t USING (tool_id)
+        WHERE list_contains($tool_ids, c.tool_id) ORDER BY t.name, c.date
+        """,
+        ("licence_event_conflicts", "tools"),
+        "Licence events on which git and the curated list disagree (docs/health.md).",
     ),
     "deployments": Query(
         """
@@ -242,6 +253,39 @@ QUERIES: dict[str, Query] = {
         """,
         ("repo_snapshots", "tools"),
         "Every snapshot of every tool, for health trends.",
+    ),
+    "repo_health": Query(
+        """
+        SELECT t.name AS tool, h.* EXCLUDE (origin), h.origin
+        FROM repo_health h JOIN tools t USING (tool_id)
+        WHERE list_contains($tool_ids, h.tool_id)
+        QUALIFY row_number() OVER (PARTITION BY h.tool_id ORDER BY h.origin = 'git' DESC, h.read_on DESC) = 1
+        ORDER BY t.name
+        """,
+        ("repo_health", "tools"),
+        "Software health of the chosen tools read from git (a collected row wins over the shipped one).",
+    ),
+    "repo_health_all": Query(
+        """
+        SELECT t.name AS tool, h.* EXCLUDE (origin), h.origin
+        FROM repo_health h JOIN tools t USING (tool_id)
+        QUALIFY row_number() OVER (PARTITION BY h.tool_id ORDER BY h.origin = 'git' DESC, h.read_on DESC) = 1
+        ORDER BY t.name
+        """,
+        ("repo_health", "tools"),
+        "Software health of every tool with a repository row.",
+    ),
+    "repo_health_monthly": Query(
+        """
+        SELECT m.tool_id, t.name AS tool, m.month, m.commits, m.active_authors, m.new_authors, m.stopped_authors,
+               m.releases, m.commit_read, m.origin
+        FROM repo_health_monthly m JOIN tools t USING (tool_id)
+        WHERE $tool_ids IS NULL OR list_contains($tool_ids, m.tool_id)
+        QUALIFY rank() OVER (PARTITION BY m.tool_id ORDER BY m.origin = 'git' DESC) = 1
+        ORDER BY t.name, m.month
+        """,
+        ("repo_health_monthly", "tools"),
+        "Monthly commits, authors and releases read from git (tool_ids NULL: every tool).",
     ),
     "platform_versions": Query(
         """

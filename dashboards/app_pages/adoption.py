@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-from dashboards import charts, urlstate
+from dashboards import charts, health_words, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_number, fmt_percent, t
+from observatory import health
 from observatory.analytics import adoption
 
 HEALTH_METRICS: tuple[str, ...] = ("stars", "forks", "open_issues", "contributors", "commits_last_52w",
@@ -49,6 +53,40 @@ def _map(lang: str) -> None:
     counts = shown.groupby("country").size().rename("deployments").reset_index()
     title = t("adoption.map_title", n=fmt_number(len(shown), lang), countries=fmt_number(len(counts), lang))
     ui.country_map_with_table(counts, shown, "adoption_map", title, lang)
+
+
+def _landscape(lang: str) -> None:
+    """Liveliness of every tool with a health row today, and of the landscape month by month."""
+    st.subheader(t("adoption.landscape"))
+    rows = ui.fetch("repo_health_all")
+    if rows is None:
+        return
+    if rows.empty:
+        ui.empty_state("observatory build")
+        return
+    counts = rows["status"].fillna("unknown").value_counts()
+    st.markdown(t("adoption.landscape_now", **{k: fmt_number(int(counts.get(k, 0)), lang) for k in
+                                               ("active", "slowing", "dormant", "archived", "unknown")},
+                  total=fmt_number(len(rows), lang), partial=fmt_number(int((rows["coverage"] == "partial").sum()),
+                                                                        lang)))
+    monthly = ui.fetch("repo_health_monthly", tool_ids=None)
+    if monthly is not None and not monthly.empty:
+        end = max(monthly["month"]).date()
+        start = date(end.year - 10, 1, 1)
+        series = pd.DataFrame(health.landscape_over_time(
+            zip(monthly["tool_id"], [m.date() for m in monthly["month"]], monthly["commits"], strict=True), start, end))
+        series = series.assign(status=[health_words.status(s) for s in series["status"]])
+        labels = {"month": t("adoption.month"), "tools": t("adoption.tools"), "status": t("adoption.status")}
+        fig = charts.line(series, "month", "tools", t("adoption.chart_landscape"), labels, lang, series="status")
+        ui.chart(fig, series, "adoption_landscape", alt=t("adoption.chart_landscape_alt", start=start.year),
+                 sources=ui.sources_of(rows), note=t("adoption.landscape_note"))
+    table = rows[["tool", "status", "status_reason", "status_params", "coverage", "source", "source_url",
+                  "commit_read", "read_on"]]
+    table = table.assign(status=[health_words.status(s) for s in table["status"]],
+                         status_reason=[health_words.reason(r, p, lang) for r, p in
+                                        zip(table["status_reason"], table["status_params"], strict=True)])
+    st.caption(health_words.thresholds(lang))
+    ui.data_expander(table.drop(columns=["status_params"]), "adoption_landscape_tools")
 
 
 def _probes(lang: str) -> None:
@@ -94,6 +132,7 @@ def render() -> None:
     if deployments is not None:
         _over_time(deployments, lang)
         _map(lang)
+    _landscape(lang)
     _probes(lang)
     _health(lang)
 

@@ -163,12 +163,14 @@ def build_sample_db(path: Path) -> Path:
             for table, rows in ROWS.items():
                 if table not in existing:
                     continue
-                ncols = len(con.execute(
-                    "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall())
+                columns = [c for (c,) in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                    [table]).fetchall()]
                 for row in rows:
-                    values = list(row) + [None] * (ncols - len(row))
-                    placeholders = ", ".join("?" * ncols)
-                    con.execute(f"INSERT INTO {table} VALUES ({placeholders})", values)  # noqa: S608 - fixture
+                    # only the leading columns given: later ones (added by newer migrations) keep their defaults
+                    named = ", ".join(f'"{c}"' for c in columns[:len(row)])
+                    placeholders = ", ".join("?" * len(row))
+                    con.execute(f"INSERT INTO {table} ({named}) VALUES ({placeholders})", list(row))  # noqa: S608
     finally:
         con.close()
     return path

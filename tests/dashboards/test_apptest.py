@@ -97,14 +97,15 @@ def test_choose_licence_constraint_excludes_network_copyleft(monkeypatch, sample
     assert any(label.startswith("#1") for label in labels)
     at.checkbox(key="choose_network").uncheck().run()
     excluded = [label for label in at.expander if label.label.startswith("Excluded")]
-    assert {e.label.split(" — ")[1].split(" (")[0] for e in excluded} >= {"Decidim", "Consul Democracy"}
+    assert {e.label.split(" — ")[1].split(":")[0] for e in excluded} >= {"Decidim", "Consul Democracy"}
 
 
 def test_choose_processes_change_the_explanations(monkeypatch, sample_db):
     at = _open(_app(monkeypatch, sample_db, "fr"), "app_pages/choose.py")
     at.multiselect(key="choose_processes").set_value(["petitions"]).run()
-    texts = "\n".join(x.value for x in at.text)
-    assert "Couvre 1 des 1 processus voulus" in texts and "manque : petitions" in texts
+    reasons = "\n".join(r for f in at.dataframe if "reason" in f.value.columns for r in f.value["reason"])
+    assert "Propose les 1 processus demandés (Pétitions)" in reasons  # consul claims petitions
+    assert "Aucun des 1 processus demandés n'est recensé (Pétitions)" in reasons  # decidim does not
 
 
 def test_data_page_filters_rows_with_the_typed_text(monkeypatch, sample_db):

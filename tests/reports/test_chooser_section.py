@@ -13,7 +13,7 @@ from observatory.store import connect_readonly
 
 @pytest.fixture
 def report(report_db: Path):  # noqa: ANN201 - a Report
-    needs = Needs(processes=["participatory_budgeting", "proposals"], hosting="either", must_be_osi=True)
+    needs = Needs(processes=["participatory_budgeting", "proposals"], hosting="either", open_source_required=True)
     con = connect_readonly(report_db)
     try:
         return build_report(con, ["decidim", "polis"], "en", needs=needs)
@@ -23,7 +23,7 @@ def report(report_db: Path):  # noqa: ANN201 - a Report
 
 def test_ranking_weights_and_reasons(report) -> None:  # noqa: ANN001
     sec = report.section("chooser")
-    ranking, reasons, weights = sec.tables
+    ranking, reasons, weights = sec.tables[:3]
     tools = [row[1] for row in ranking.rows]
     assert "Decidim" in tools and "Polis" in tools
     decidim, polis = (next(r for r in ranking.rows if r[1] == name) for name in ("Decidim", "Polis"))
@@ -31,7 +31,7 @@ def test_ranking_weights_and_reasons(report) -> None:  # noqa: ANN001
     assert decidim[0] < polis[0]
     assert sum(float(row[1]) for row in weights.rows) == pytest.approx(1.0)
     why = next(r for r in reasons.rows if r[1] == "Decidim")[2]
-    assert "2 of 2" in why
+    assert "all 2 processes" in why
     assert all(ids for ids in ranking.row_sources)
 
 
