@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "collectors.cli",                # observatory collect|runs|rebuild
     "observatory.reports.cli",       # observatory report
     "observatory.participation.cli", # observatory import ... / research
+    "observatory.api.cli",           # observatory serve (read-only HTTP API)
 )
 
 
