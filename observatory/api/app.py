@@ -138,7 +138,7 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
     def list_tables() -> Response:
         with store.snapshot() as snap:
             relations = rows.catalogue(snap.cursor)
-            meta = {r["table_name"]: r for r in queries.run(snap.cursor, "table_meta").to_dict("records")}
+            meta = {r["table_name"]: r for r in published_queries.run(snap.cursor, "table_meta", {}).records()}
             counts = queries.table_row_counts(snap.cursor, list(relations))
             listed = []
             for name, rel in relations.items():

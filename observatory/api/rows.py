@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import orjson
@@ -204,9 +205,11 @@ class Page:
     next_cursor: str | None
 
 
-def run_query(cur: duckdb.DuckDBPyConnection, query: PageQuery) -> duckdb.DuckDBPyConnection:
-    """Execute, turning a value that does not fit its column (``?year=abc``) into a 400."""
+def run_query(cur: duckdb.DuckDBPyConnection, query: PageQuery, arrow: bool = False) -> Any:
+    """Execute (rows, or an Arrow table), turning a value that does not fit its column (``?year=abc``) into a 400."""
     try:
+        if arrow:
+            return cur.sql(query.sql, params=query.params).to_arrow_table()
         return cur.execute(query.sql, query.params)
     except (duckdb.ConversionException, duckdb.BinderException, duckdb.InvalidInputException) as exc:
         message = str(exc).splitlines()[0]
@@ -239,7 +242,7 @@ def fetch_page(cur: duckdb.DuckDBPyConnection, rel: Relation, req: PageRequest) 
 def fetch_arrow_page(cur: duckdb.DuckDBPyConnection, rel: Relation, req: PageRequest) -> tuple[object, str | None]:
     """The same page as an Arrow table (for Parquet), with its ``_next`` cursor."""
     query = build_query(rel, req)
-    table = run_query(cur, query).to_arrow_table()
+    table = run_query(cur, query, arrow=True)
     more = table.num_rows > req.size
     table = table.slice(0, req.size)
     token = None
