@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import duckdb
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
@@ -162,7 +163,8 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
                  f"{rows.MAX_SIZE}, default {rows.DEFAULT_SIZE}, larger values are capped); `_next` is the cursor "
                  "given by the previous page (`next` in JSON, the `Link` header otherwise)."))
     def table_rows(
-        request: Request, name: str, fmt: Literal["json", "csv", "parquet"],
+        request: Request, name: Annotated[str, PathParam(description="table or view", examples=["deployments"])],
+        fmt: Literal["json", "csv", "parquet"],
         _sort: Annotated[str | None, Query(description="column to sort by, ascending")] = None,
         _sort_desc: Annotated[str | None, Query(description="column to sort by, descending")] = None,
         _size: Annotated[str | None, Query(description="rows per page")] = None,
@@ -192,7 +194,8 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
     @app.get(f"{PREFIX}/queries/{{name}}.{{fmt}}", summary="Run one named query", tags=["queries"],
              description="Parameters as listed by /api/v1/queries; list parameters repeat or use commas "
                          "(`?tool_ids=decidim&tool_ids=consul-democracy` or `?tool_ids=decidim,consul-democracy`).")
-    def run_query(request: Request, name: str, fmt: Literal["json", "csv"]) -> Response:
+    def run_query(request: Request, name: Annotated[str, PathParam(examples=["deployments_by_country"])],
+                  fmt: Literal["json", "csv"]) -> Response:
         entry = published_queries.REGISTRY.get(name)
         if entry is None:
             raise NotFound("unknown_query", f"no named query {name!r}; GET {PREFIX}/queries lists them")
@@ -209,7 +212,7 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
                       "row_count": len(data), "data_version": snap.version}, snap.version)
 
     @app.get(f"{PREFIX}/tools/{{tool_id}}", summary="One tool's profile as a single document", tags=["tools"])
-    def get_tool(tool_id: str) -> Response:
+    def get_tool(tool_id: Annotated[str, PathParam(examples=["decidim"])]) -> Response:
         with store.snapshot() as snap:
             try:
                 document = tool_document.build(snap.cursor, tool_id)
@@ -221,7 +224,8 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
              description=f"SELECT only; writes, ATTACH, extensions, files and URLs are refused (400). At most "
                          f"{settings.sql_max_rows} rows, {settings.sql_timeout_s:g} s and "
                          f"{settings.max_sql_concurrency} queries at once (503 with Retry-After when full).")
-    def run_sql(q: Annotated[str, Query(description="the statement", min_length=1, max_length=20_000)],
+    def run_sql(q: Annotated[str, Query(description="the statement", min_length=1, max_length=20_000,
+                                        examples=["select tool_id, count(*) from deployments group by 1"])],
                 _size: Annotated[int | None, Query(ge=1, description="rows to return (capped)")] = None) -> Response:
         max_rows = min(_size or settings.sql_max_rows, settings.sql_max_rows)
         if not sql_slots.acquire(blocking=False):
