@@ -8,13 +8,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-import anyio
 import orjson
 
 Scope = MutableMapping[str, Any]
@@ -81,6 +81,13 @@ class RateLimit:
 
 
 class RequestTimeout:
+    """503 for a request with no answer after ``seconds``.
+
+    Endpoints run in worker threads, which cannot be cancelled; so the request runs as a task, and at the
+    deadline the client gets its 503 while the late answer, when it comes, is dropped (the SQL guard's own
+    timer stops a runaway query, which frees its thread).
+    """
+
     def __init__(self, app: ASGIApp, seconds: float) -> None:
         self.app, self.seconds = app, seconds
 
@@ -88,16 +95,27 @@ class RequestTimeout:
         if scope["type"] != "http" or not self.seconds:
             await self.app(scope, receive, send)
             return
-        started = False
+        started = abandoned = False
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if abandoned:
+                return
             started = True
             await send(message)
 
-        with anyio.move_on_after(self.seconds) as scope_timer:
-            await self.app(scope, receive, tracking_send)
-        if scope_timer.cancelled_caught and not started:
-            await send_json(send, 503, {"error": "timeout", "status": 503,
-                                        "message": f"the request took longer than {self.seconds:g} s"},
-                            [(b"retry-after", b"5")])
+        task = asyncio.ensure_future(self.app(scope, receive, guarded_send))
+        done, _ = await asyncio.wait({task}, timeout=self.seconds)
+        if task in done or started:
+            await task
+            return
+        abandoned = True
+        task.add_done_callback(_consume_result)
+        await send_json(send, 503, {"error": "timeout", "status": 503,
+                                    "message": f"the request took longer than {self.seconds:g} s"},
+                        [(b"retry-after", b"5")])
+
+
+def _consume_result(task: asyncio.Future) -> None:
+    if not task.cancelled():
+        task.exception()  # retrieved, so an abandoned request's error is not reported as "never retrieved"

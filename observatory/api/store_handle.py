@@ -116,8 +116,10 @@ class PublishedStore:
                 self._leases -= 1
                 self._cond.notify_all()
 
-    def close(self) -> None:
+    def close(self, timeout_s: float = 30.0) -> None:
+        """Close the file once the requests still reading it are done (queries stop at their time limit)."""
         with self._cond:
+            self._cond.wait_for(lambda: self._leases == 0, timeout_s)
             if self._con is not None:
                 self._con.close()
             self._con, self._key = None, None
