@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -70,12 +70,14 @@ class Published:
 def _sql_entry(name: str, query: queries.Query) -> Published:
     names = list(dict.fromkeys(_PARAM.findall(query.sql)))
     params = tuple(SQL_PARAMS.get(n, Param(n, "string", n)) for n in names)
-    return Published(name, query.doc, params, lambda con, **kw: Rows(*queries.run_rows(con, name, **kw)),
-                     query.tables)
+    def runner(con: duckdb.DuckDBPyConnection, known_tables: Collection[str] | None = None, **kw: object) -> Rows:
+        return Rows(*queries.run_rows(con, name, known_tables, **kw))
+
+    return Published(name, query.doc, params, runner, query.tables)
 
 
 def _compare_tools(con: duckdb.DuckDBPyConnection, tool_ids: list[str]) -> Rows:
-    tools = Rows(*queries.run_rows(con, "tools"))
+    tools = Rows(*queries.run_rows(con, "tools", ("tools", "licences")))  # run() checked that both exist
     at = tools.columns.index("tool_id")
     by_id = {row[at]: row for row in tools.rows}
     return Rows(tools.columns, [by_id[t] for t in dict.fromkeys(tool_ids) if t in by_id])
@@ -170,10 +172,20 @@ def bind(entry: Published, raw: Mapping[str, list[str]] | Mapping[str, Any], typ
     return bound
 
 
-def run(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, object]) -> Rows:
-    """Run a published query with already-bound parameters (MissingData when its tables are absent)."""
+def run(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, object],
+        known_tables: Collection[str] | None = None) -> Rows:
+    """Run a published query with already-bound parameters (MissingData when its tables are absent).
+
+    ``known_tables``: the file's table names when the caller caches them (saves a catalogue query).
+    """
     entry = REGISTRY[name]
+    known = queries.existing_tables(con) if known_tables is None else set(known_tables)
+    missing = [t for t in entry.tables if t not in known]
+    if missing:
+        raise queries.MissingData(name, missing)
     try:
+        if name in queries.QUERIES:
+            return entry.runner(con, known, **params)
         return entry.runner(con, **params)
     except ValueError as exc:  # e.g. the chooser refusing an unknown hosting mode
         raise BadParameters(str(exc)) from exc

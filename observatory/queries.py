@@ -7,6 +7,7 @@ only identifiers ever placed in SQL text come from the database catalogue, never
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -280,9 +281,10 @@ def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return set(user_tables(con))
 
 
-def _checked(con: duckdb.DuckDBPyConnection, name: str) -> Query:
+def _checked(con: duckdb.DuckDBPyConnection, name: str, known_tables: Collection[str] | None = None) -> Query:
     query = QUERIES[name]
-    missing = [t for t in query.tables if t not in existing_tables(con)]
+    known = existing_tables(con) if known_tables is None else known_tables
+    missing = [t for t in query.tables if t not in known]
     if missing:
         raise MissingData(name, missing)
     return query
@@ -298,9 +300,13 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataF
         cur.close()
 
 
-def run_rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> tuple[list[str], list[tuple]]:
-    """:func:`run` as column names and Python rows (a DATE stays a date), for the API and MCP server."""
-    query = _checked(con, name)
+def run_rows(con: duckdb.DuckDBPyConnection, name: str, known_tables: Collection[str] | None = None,
+             **params: object) -> tuple[list[str], list[tuple]]:
+    """:func:`run` as column names and Python rows (a DATE stays a date), for the API and MCP server.
+
+    ``known_tables`` (the catalogue, when the caller has it cached for this file) saves a catalogue query.
+    """
+    query = _checked(con, name, known_tables)
     cur = con.cursor()
     try:
         result = cur.execute(query.sql, params or None)

@@ -8,6 +8,7 @@ collected yet says so instead of failing the whole document.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,17 +74,21 @@ def _licence(spdx: str, catalogue: dict[str, lic.LicenceFacts]) -> dict[str, Any
             "network_clause": en.network_clause, "obligations_en": en.obligations, "obligations_fr": fr.obligations}
 
 
-def build(con: duckdb.DuckDBPyConnection, tool_id: str) -> ToolDocument:
-    """The document of ``tool_id`` (UnknownTool if the catalogue has no such tool)."""
-    tools = published_queries.run(con, "compare_tools", {"tool_ids": [tool_id]}).records()
+def build(con: duckdb.DuckDBPyConnection, tool_id: str, known_tables: Collection[str] | None = None) -> ToolDocument:
+    """The document of ``tool_id`` (UnknownTool if the catalogue has no such tool).
+
+    ``known_tables``: the file's table names when the caller caches them (saves one catalogue query per section).
+    """
+    known = queries.existing_tables(con) if known_tables is None else set(known_tables)
+    tools = published_queries.run(con, "compare_tools", {"tool_ids": [tool_id]}, known).records()
     if not tools:
         raise UnknownTool(f"no tool with id {tool_id!r}")
     tool = tools[0]
-    catalogue = lic.catalogue_from_rows(queries.run(con, "licences").to_dict("records"))
+    catalogue = lic.catalogue_from_rows(published_queries.run(con, "licences", {}, known).records())
     document = ToolDocument(tool, _licence(str(tool["licence_spdx"]), catalogue))
     for section in SECTIONS:
         try:
-            document.sections[section.key] = published_queries.run(con, section.query, {"tool_ids": [tool_id]})
+            document.sections[section.key] = published_queries.run(con, section.query, {"tool_ids": [tool_id]}, known)
         except queries.MissingData as exc:
             document.missing[section.key] = exc.tables
     return document

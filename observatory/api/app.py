@@ -27,7 +27,7 @@ from observatory.api import encode, rows
 from observatory.api.caching import CACHE_CONTROL, DataVersionCache, ResponseCache, etag_for
 from observatory.api.errors import ApiError, BadRequest, Busy, NotFound
 from observatory.api.limits import RateLimit, RequestTimeout
-from observatory.api.store_handle import PublishedStore, StoreUnavailable
+from observatory.api.store_handle import PublishedStore, Snapshot, StoreUnavailable
 
 PREFIX = "/api/v1"
 MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
@@ -88,6 +88,10 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
         redoc_url="/redoc",
     )
     app.state.store = store
+
+    def relations(snap: Snapshot) -> dict[str, rows.Relation]:
+        return store.memo(snap, "catalogue", lambda: rows.catalogue(snap.cursor))
+
     app.state.settings = settings
     response_cache = ResponseCache(settings.cache_entries)
     app.state.cache = response_cache
@@ -138,11 +142,11 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
              tags=["tables"])
     def list_tables() -> Response:
         with store.snapshot() as snap:
-            relations = rows.catalogue(snap.cursor)
-            meta = {r["table_name"]: r for r in published_queries.run(snap.cursor, "table_meta", {}).records()}
-            counts = queries.table_row_counts(snap.cursor, list(relations))
+            known = relations(snap)
+            meta = {r["table_name"]: r for r in published_queries.run(snap.cursor, "table_meta", {}, known).records()}
+            counts = queries.table_row_counts(snap.cursor, list(known))
             listed = []
-            for name, rel in relations.items():
+            for name, rel in known.items():
                 info = meta.get(name, {})
                 listed.append({
                     "name": name, "kind": rel.kind, "title": info.get("title"),
@@ -171,7 +175,7 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
         _next: Annotated[str | None, Query(description="cursor of the next page")] = None,
     ) -> Response:
         with store.snapshot() as snap:
-            rel = rows.relation(snap.cursor, name)
+            rel = rows.relation(snap.cursor, name, relations(snap))
             req = rows.parse_page_request(_params(request), rel, settings.max_page_size)
             if fmt == "parquet":
                 table, token = rows.fetch_arrow_page(snap.cursor, rel, req)
@@ -204,7 +208,7 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
             raw.setdefault(key, []).append(value)
         bound = published_queries.bind(entry, raw)
         with store.snapshot() as snap:
-            result = published_queries.run(snap.cursor, name, bound)
+            result = published_queries.run(snap.cursor, name, bound, relations(snap))
         columns, data = result.columns, result.rows
         if fmt == "csv":
             return _response(encode.to_csv(columns, data), MEDIA["csv"], snap.version)
@@ -215,7 +219,7 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
     def get_tool(tool_id: Annotated[str, PathParam(examples=["decidim"])]) -> Response:
         with store.snapshot() as snap:
             try:
-                document = tool_document.build(snap.cursor, tool_id)
+                document = tool_document.build(snap.cursor, tool_id, relations(snap))
             except tool_document.UnknownTool as exc:
                 raise NotFound("unknown_tool", str(exc)) from None
             return _json({**document.to_dict(), "data_version": snap.version}, snap.version)
@@ -245,10 +249,12 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
                       "row_count": len(result.rows), "truncated": result.truncated, "max_rows": max_rows,
                       "data_version": snap.version}, snap.version)
 
+    # Outermost last: CORS, then the rate limit (cached answers count too), then the cache (a hit skips the
+    # rest), then the timeout around the endpoints that do work.
+    app.add_middleware(RequestTimeout, seconds=settings.request_timeout_s)
     app.add_middleware(DataVersionCache, store=store, cache=response_cache, prefix=f"{PREFIX}",
                        uncached=(f"{PREFIX}/sql",))
     app.add_middleware(RateLimit, rate=settings.rate_per_s, burst=settings.burst)
-    app.add_middleware(RequestTimeout, seconds=settings.request_timeout_s)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["If-None-Match"],
                        expose_headers=["ETag", "Link", "Retry-After"])
     return app

@@ -63,8 +63,8 @@ def catalogue(cur: duckdb.DuckDBPyConnection) -> dict[str, Relation]:
     return found
 
 
-def relation(cur: duckdb.DuckDBPyConnection, name: str) -> Relation:
-    rel = catalogue(cur).get(name)
+def relation(cur: duckdb.DuckDBPyConnection, name: str, known: dict[str, Relation] | None = None) -> Relation:
+    rel = (catalogue(cur) if known is None else known).get(name)
     if rel is None:
         raise NotFound("unknown_table", f"no table or view named {name!r}; GET /api/v1/tables lists them")
     return rel

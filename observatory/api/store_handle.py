@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -24,6 +25,7 @@ from observatory import schema
 from observatory.store import connect_readonly
 
 FileKey = tuple[int, int, int, int]
+T = TypeVar("T")
 
 
 class StoreUnavailable(RuntimeError):
@@ -60,6 +62,7 @@ class PublishedStore:
         self._key: FileKey | None = None
         self._version = ""
         self._leases = 0
+        self._memo: dict[tuple[str, str], object] = {}
         self.reopens = 0
 
     def _refresh_locked(self) -> None:
@@ -83,6 +86,7 @@ class PublishedStore:
             self._key = None
             raise StoreUnavailable(f"cannot open the published store: {exc}") from exc
         self._con, self._key, self._version = con, key, data_version(key, version)
+        self._memo = {k: v for k, v in self._memo.items() if k[0] == self._version}
         self.reopens += 1
 
     def cached_version(self) -> str | None:
@@ -115,6 +119,13 @@ class PublishedStore:
             with self._cond:
                 self._leases -= 1
                 self._cond.notify_all()
+
+    def memo(self, snap: Snapshot, name: str, compute: Callable[[], T]) -> T:
+        """A fact that depends only on the file (its catalogue, say), computed once per data version."""
+        key = (snap.version, name)
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[return-value]
 
     def close(self, timeout_s: float = 30.0) -> None:
         """Close the file once the requests still reading it are done (queries stop at their time limit)."""
