@@ -174,7 +174,7 @@ ISSUE_QUERIES = {  # the named queries the issue asks for, each with real parame
     "rank_tools": {"processes": "participatory_budgeting", "languages": "fr", "hosting": "self_host"},
     "pb_outcomes": {"edition_id": "no-such-edition"},
     "deployments_by_country": {},
-    "licence_events": {"tool_ids": "decidim"},
+    "licence_events": {"tool_ids": "your-priorities,polis"},
 }
 
 
@@ -197,6 +197,9 @@ def test_each_issue_query_runs(client: httpx.Client, built_db: Path) -> None:
     by_country = client.get("/api/v1/queries/deployments_by_country.json").json()["rows"]
     expected = truth(built_db, "SELECT count(*) FROM deployments WHERE removed_on IS NULL AND country = 'FR'")
     assert next(r for r in by_country if r["country"] == "FR")["deployments"] == expected[0][0]
+    history = client.get("/api/v1/queries/licence_events.json", params=ISSUE_QUERIES["licence_events"]).json()["rows"]
+    expected = truth(built_db, "SELECT count(*) FROM licence_events WHERE tool_id IN ('your-priorities', 'polis')")
+    assert len(history) == expected[0][0] > 0 and all(ISO_DATE.match(r["date"]) for r in history)
     ranked = client.get("/api/v1/queries/rank_tools.json", params=ISSUE_QUERIES["rank_tools"]).json()["rows"]
     assert ranked[0]["rank"] == 1 and ranked[0]["explanation"] and ranked[0]["sources"].startswith("http")
 
