@@ -132,7 +132,8 @@ def main() -> None:
     port = _free_port()
     server = _start_server(db, port)
     try:
-        print(f"database {db.name}, server pid {server.pid}, {os.cpu_count()} cores, {args.requests} requests each")
+        print(f"database {db.name}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start, "
+              f"{args.requests} requests each")
         print("| scenario | clients | req/s | p50 ms | p99 ms | non-200 |\n|---|---:|---:|---:|---:|---:|")
         for name, template in SCENARIOS.items():
             asyncio.run(_run(port, template, 1, 20))  # warm-up: the cached scenarios are now in the cache
@@ -141,6 +142,7 @@ def main() -> None:
                 print(f"| {name} | {clients} | {len(latencies) / elapsed:,.0f} | "
                       f"{_percentile(latencies, 0.5) * 1000:.1f} | {_percentile(latencies, 0.99) * 1000:.1f} | "
                       f"{errors} |", flush=True)
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
     finally:
         server.terminate()
         server.wait(10)
