@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from fastapi_offline import FastAPIOffline
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from observatory import __version__, published_queries, queries, sqlguard, tool_document
@@ -31,6 +32,24 @@ from observatory.api.store_handle import PublishedStore, Snapshot, StoreUnavaila
 
 PREFIX = "/api/v1"
 MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
+
+
+class ErrorBody(BaseModel):
+    """Every error: a stable snake_case code, a sentence saying what to do, the HTTP status."""
+
+    error: str
+    message: str
+    status: int
+
+
+_ERROR = {"model": ErrorBody}
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the data version equals If-None-Match"},
+    400: {"description": "Bad parameter, unknown column or operator, refused SQL", **_ERROR},
+    404: {"description": "Unknown table, query or tool; or its data not collected yet", **_ERROR},
+    429: {"description": "Rate limit of this client address reached (see Retry-After)", **_ERROR},
+    503: {"description": "Busy (SQL slots full, store being republished) or timed out (see Retry-After)", **_ERROR},
+}
 
 
 @dataclass(frozen=True)
@@ -131,7 +150,7 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
     async def _bad_params(request: Request, exc: published_queries.BadParameters) -> Response:
         return _error(BadRequest("bad_parameter", str(exc)))
 
-    @app.get(PREFIX, summary="Where everything is", tags=["index"])
+    @app.get(PREFIX, summary="Where everything is", tags=["index"], responses=RESPONSES)
     def index() -> Response:
         with store.snapshot() as snap:
             return _json({"api_version": "v1", "data_version": snap.version, "tables": f"{PREFIX}/tables",
@@ -139,7 +158,7 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
                           "sql": f"{PREFIX}/sql?q=", "openapi": "/openapi.json", "docs": "/docs"}, snap.version)
 
     @app.get(f"{PREFIX}/tables", summary="Every public table and view, with licence, source, rows and freshness",
-             tags=["tables"])
+             tags=["tables"], responses=RESPONSES)
     def list_tables() -> Response:
         with store.snapshot() as snap:
             known = relations(snap)
@@ -160,6 +179,7 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
                 {k: encode.plain(v) for k, v in t.items()} for t in listed]}, snap.version)
 
     @app.get(f"{PREFIX}/tables/{{name}}.{{fmt}}", summary="Rows of one table or view", tags=["tables"],
+             responses=RESPONSES,
              description=(
                  "Filters on any column, Datasette-style: `?country=FR`, `?tool_id=decidim&tool_id=consul-democracy` "
                  "(repeat for several values), or `column__op=value` with op in "
@@ -189,13 +209,14 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
                       "row_count": len(page.rows), "size": req.size, "next": page.next_cursor, "next_url": next_url,
                       "data_version": snap.version}, snap.version, _link(request, page.next_cursor))
 
-    @app.get(f"{PREFIX}/queries", summary="The named, parameterised queries", tags=["queries"])
+    @app.get(f"{PREFIX}/queries", summary="The named, parameterised queries", tags=["queries"], responses=RESPONSES)
     def list_queries() -> Response:
         with store.snapshot() as snap:
             return _json({"queries": [dict(e.describe(), url=f"{PREFIX}/queries/{e.name}.json")
                                       for e in published_queries.REGISTRY.values()]}, snap.version)
 
     @app.get(f"{PREFIX}/queries/{{name}}.{{fmt}}", summary="Run one named query", tags=["queries"],
+             responses=RESPONSES,
              description="Parameters as listed by /api/v1/queries; list parameters repeat or use commas "
                          "(`?tool_ids=decidim&tool_ids=consul-democracy` or `?tool_ids=decidim,consul-democracy`).")
     def run_query(request: Request, name: Annotated[str, PathParam(examples=["deployments_by_country"])],
@@ -215,7 +236,8 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
         return _json({"query": name, "params": bound, "columns": columns, "rows": encode.records(columns, data),
                       "row_count": len(data), "data_version": snap.version}, snap.version)
 
-    @app.get(f"{PREFIX}/tools/{{tool_id}}", summary="One tool's profile as a single document", tags=["tools"])
+    @app.get(f"{PREFIX}/tools/{{tool_id}}", summary="One tool's profile as a single document", tags=["tools"],
+             responses=RESPONSES)
     def get_tool(tool_id: Annotated[str, PathParam(examples=["decidim"])]) -> Response:
         with store.snapshot() as snap:
             try:
@@ -225,6 +247,7 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
             return _json({**document.to_dict(), "data_version": snap.version}, snap.version)
 
     @app.get(f"{PREFIX}/sql", summary="One read-only SQL statement (same guard as `observatory sql`)", tags=["sql"],
+             responses=RESPONSES,
              description=f"SELECT only; writes, ATTACH, extensions, files and URLs are refused (400). At most "
                          f"{settings.sql_max_rows} rows, {settings.sql_timeout_s:g} s and "
                          f"{settings.max_sql_concurrency} queries at once (503 with Retry-After when full).")
