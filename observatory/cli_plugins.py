@@ -15,6 +15,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "observatory.reports.cli",       # observatory report
     "observatory.participation.cli", # observatory import ... / research
     "observatory.corrections_cli",   # observatory correct
+    "observatory.api.cli",           # observatory serve (read-only HTTP API)
+    "observatory.mcpserver.cli",     # observatory mcp (Model Context Protocol server, stdio)
 )
 
 

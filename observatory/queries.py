@@ -7,6 +7,7 @@ only identifiers ever placed in SQL text come from the database catalogue, never
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -120,6 +121,18 @@ QUERIES: dict[str, Query] = {
         """,
         ("deployments", "tools"),
         "Every known deployment (curated and collected).",
+    ),
+    "tool_deployments": Query(
+        """
+        SELECT d.deployment_id, d.tool_id, t.name AS tool, d.organisation, d.organisation_type, d.country, d.region,
+               d.url, d.started_year, d.latitude, d.longitude, d.origin, d.first_seen, d.last_seen, d.removed_on,
+               d.source_url, d.checked_on
+        FROM deployments d JOIN tools t USING (tool_id)
+        WHERE list_contains($tool_ids, d.tool_id)
+        ORDER BY t.name, d.country, d.organisation
+        """,
+        ("deployments", "tools"),
+        "Known deployments of the chosen tools.",
     ),
     "deployments_by_country": Query(
         """
@@ -388,15 +401,36 @@ def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return set(user_tables(con))
 
 
-def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
-    """Run the named query on its own cursor with bound parameters; MissingData if a table is absent."""
+def _checked(con: duckdb.DuckDBPyConnection, name: str, known_tables: Collection[str] | None = None) -> Query:
     query = QUERIES[name]
-    missing = [t for t in query.tables if t not in existing_tables(con)]
+    known = existing_tables(con) if known_tables is None else known_tables
+    missing = [t for t in query.tables if t not in known]
     if missing:
         raise MissingData(name, missing)
+    return query
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """Run the named query on its own cursor with bound parameters; MissingData if a table is absent."""
+    query = _checked(con, name)
     cur = con.cursor()
     try:
         return cur.execute(query.sql, params or None).df()
+    finally:
+        cur.close()
+
+
+def run_rows(con: duckdb.DuckDBPyConnection, name: str, known_tables: Collection[str] | None = None,
+             **params: object) -> tuple[list[str], list[tuple]]:
+    """:func:`run` as column names and Python rows (a DATE stays a date), for the API and MCP server.
+
+    ``known_tables`` (the catalogue, when the caller has it cached for this file) saves a catalogue query.
+    """
+    query = _checked(con, name, known_tables)
+    cur = con.cursor()
+    try:
+        result = cur.execute(query.sql, params or None)
+        return [d[0] for d in result.description or []], result.fetchall()
     finally:
         cur.close()
 

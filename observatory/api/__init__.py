@@ -1,0 +1,1 @@
+"""The read-only HTTP API over the published store (``observatory serve``); see ``app.py``."""
