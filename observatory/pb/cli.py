@@ -16,6 +16,7 @@ from rich.table import Table
 
 from observatory.config import load_settings
 from observatory.pb.limits import DEFAULT_RULE_TIME_LIMIT_S
+from observatory.pb.study_cli import study_cmd
 from observatory.store import connect_readonly, writer
 
 # The engine (observatory.pb.api, .importer, .pabulib, .rules: numpy, pandas, pyarrow) is imported inside the
@@ -214,4 +215,5 @@ def register(app: typer.Typer) -> None:
     pb_app.command("import")(import_cmd)
     pb_app.command("compare")(compare_cmd)
     pb_app.command("summary")(summary_cmd)
+    pb_app.command("study")(study_cmd)
     app.add_typer(pb_app, name="pb")

@@ -16,12 +16,12 @@ Three exact methods, the first that applies:
    fractional-knapsack (Dantzig) bound, and for ``max-supports`` the proven largest number of approvals
    (a dynamic programme over approvals, which are small integers) as a global bound.
 
-Only method 3 can run out of time (``BNB_SECONDS``): the rule then reports the optimum as not proven.
+Only method 3 can give up (after ``BNB_MAX_NODES`` search nodes, ~10-20 s; a count, so the outcome never
+depends on the machine's load): the rule then reports the optimum as not proven.
 """
 
 from __future__ import annotations
 
-import time
 from fractions import Fraction
 from math import gcd, lcm
 
@@ -35,7 +35,7 @@ DP_MAX_CELLS = 400_000_000  # projects x budget grid points (kept bit-packed for
 DP_MAX_CELLS_BUDGET = 4_000_000_000  # 500 MB of back-tracking bits
 MITM_MAX_ITEMS = 40  # 2 x 2^20 subsets at most
 SUPPORT_DP_MAX = 50_000_000  # approvals grid for the max-supports bound
-BNB_SECONDS = 20.0
+BNB_MAX_NODES = 3_000_000  # a node count, not a clock: the same input always gives the same answer
 INT64_SAFE = 2**62
 
 
@@ -148,7 +148,6 @@ def _max_approvals(costs: list[int], support: list[int], budget: int) -> int | N
 def _branch_and_bound(costs: list[int], value: list[int], budget: int, ceiling: int | None) -> list[int]:
     """Most total ``value`` within the budget (all costs > 0, all fit alone), proven by exhaustive search
     pruned by the Dantzig bound; ``ceiling`` (a proven upper bound) stops the search once reached."""
-    deadline = time.monotonic() + BNB_SECONDS
     n = len(costs)
     order = sorted(range(n), key=lambda i: (-Fraction(value[i], costs[i]), -value[i]))
     w = [costs[i] for i in order]
@@ -186,8 +185,8 @@ def _branch_and_bound(costs: list[int], value: list[int], budget: int, ceiling: 
         if k == n or bound(k, room, acc) <= best_value:
             continue
         nodes += 1
-        if nodes % 4096 == 0 and time.monotonic() > deadline:
-            raise RuleNotApplicable(f"exact optimum not proven within {BNB_SECONDS:g} s")
+        if nodes > BNB_MAX_NODES:
+            raise RuleNotApplicable(f"exact optimum not proven within {BNB_MAX_NODES:,} search nodes")
         stack.append((k, room, acc, False))
         stack.append((k, room, acc, True))
     return sorted(order[i] for i in best_set)
