@@ -54,7 +54,9 @@ def collect_cmd(
 ) -> None:
     """Run collectors against their live sources, archiving every response."""
     if from_git is not None:
-        _collect_pabulib_clone(names or [], from_git, workers, db)
+        from observatory.pb.study_cli import one_line_errors
+
+        one_line_errors(_collect_pabulib_clone, names or [], from_git, workers, db)
         return
     from observatory.runs import run_collector
 

@@ -41,7 +41,7 @@ def _git(path: Path, *args: str) -> str:
     try:
         return subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True, check=True).stdout
     except (subprocess.CalledProcessError, FileNotFoundError) as exc:
-        raise BadUsage(f"not a git clone ({getattr(exc, 'stderr', '') or exc})".strip(), str(path),
+        raise BadUsage(f"not a git clone ({(getattr(exc, 'stderr', '') or str(exc)).strip()})", str(path),
                        "give the folder of a clone of pabulib/pabulib_files") from None
 
 

@@ -25,6 +25,17 @@ from observatory.store import writer
 err_console = Console(stderr=True)
 
 
+def one_line_errors(fn, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    """A user's mistake ends in one line ``error: what, where, what to do`` and its exit code."""
+    from observatory.errors import ObservatoryError
+
+    try:
+        fn(*args, **kwargs)
+    except ObservatoryError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(code=exc.exit_code) from None
+
+
 def study_cmd(
         target: Annotated[str, typer.Argument(help="A study file (YAML), or 'all' followed by Pabulib folders/files.")],
         paths: Annotated[list[Path] | None, typer.Argument(help="With 'all': .pb files or folders.")] = None,
@@ -39,6 +50,11 @@ def study_cmd(
                                                             "(default with 'all': OBSERVATORY_DB).")] = None,
         no_db: Annotated[bool, typer.Option("--no-db", help="Write Parquet only.")] = False) -> None:
     """Run every task (edition x parameters), write one Parquet dataset (and the store's pb_study_results)."""
+    one_line_errors(_run_study, target, paths, rules, out, workers, scheduler, rule_time_limit, db, no_db)
+
+
+def _run_study(target: str, paths: list[Path] | None, rules: str, out: Path | None, workers: int,
+               scheduler: str | None, rule_time_limit: float, db: str | None, no_db: bool) -> None:
     from observatory.pb import study as st
 
     try:

@@ -141,3 +141,21 @@ def test_a_worker_killed_mid_study_is_recovered(tmp_path: Path, cluster) -> None
     assert sorted(got) == sorted(t.task_id for t in tasks)               # nothing lost
     assert table.num_rows == len(tasks) * len(RULES)                     # nothing doubled
     assert table.equals(expected)
+
+
+def test_cli_study_writes_parquet_and_ends_mistakes_in_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from observatory.cli import app
+
+    spec = _write_study(tmp_path, 1, "[1]")
+    out = tmp_path / "res"
+    ok = CliRunner().invoke(app, ["pb", "study", str(spec), "--out", str(out), "--workers", "1"])
+    assert ok.exit_code == 0, ok.output
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(out / "results.parquet").num_rows == 3 * 2 * len(RULES)
+    (tmp_path / "bad.yaml").write_text("name: x\neditions: ['none*.pb']\n", encoding="utf-8")
+    bad = CliRunner().invoke(app, ["pb", "study", str(tmp_path / "bad.yaml")])
+    assert bad.exit_code == 2 and "error: editions: nothing matches" in bad.output
+    assert "Traceback" not in bad.output
