@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 import collectors
@@ -54,9 +62,17 @@ def collect_cmd(
     repo: Annotated[list[str] | None, typer.Option(
         "--repo", help="git: a repository to read (path, URL, or TOOL_ID=PATH_OR_URL); repeatable.")] = None,
     db: DbOption = None,
+    from_git: Annotated[Path | None, typer.Option(
+        "--from-git", help="pabulib only: import a local clone of pabulib/pabulib_files at its commit.")] = None,
+    workers: Annotated[int, typer.Option(help="With --from-git: processes running the rules.")] = 2,
 ) -> None:
     """Run collectors against their live sources, archiving every response."""
     from observatory.http import HttpStats
+    if from_git is not None:
+        from observatory.pb.study_cli import one_line_errors
+
+        one_line_errors(_collect_pabulib_clone, names or [], from_git, workers, db)
+        return
     from observatory.runs import run_collector
 
     wanted = names or collectors.names()
@@ -96,6 +112,31 @@ def collect_cmd(
         raise BadData(f"{len(failed)} of {len(summaries)} collector(s) failed ({failed[0].collector}: {first[:200]})",
                       f"endpoint {endpoint}" if endpoint else "their default endpoints",
                       "check the address and the network, then see `observatory runs`")
+
+
+def _collect_pabulib_clone(names: list[str], path: Path, workers: int, db: str | None) -> None:
+    from observatory.errors import BadUsage
+    from observatory.pb.from_git import import_clone
+
+    if names not in ([], ["pabulib"]):
+        raise BadUsage("--from-git only applies to the pabulib collector", " ".join(names),
+                       "run `observatory collect pabulib --from-git PATH`")
+    with writer(load_settings(db).db_path) as con, Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        bar = progress.add_task("pabulib (git clone)", total=None)
+        counts: dict[str, int] = {}
+
+        def on_file(name: str, status: str) -> None:
+            counts[status] = counts.get(status, 0) + 1
+            progress.update(bar, advance=1, description=f"pabulib {name[:40]}")
+
+        report = import_clone(con, path, workers=workers, on_file=on_file)
+    console.print(f"pabulib_files @ {report.commit}: {report.listed} files tracked, {report.imported} imported, "
+                  f"{report.unchanged} unchanged, {report.failed} failed, {len(report.missing)} missing from the clone")
+    if report.failed or report.missing:
+        raise typer.Exit(code=1)
 
 
 def runs_cmd(limit: Annotated[int, typer.Option(help="How many runs to show.")] = 30, db: DbOption = None) -> None:

@@ -100,20 +100,23 @@ def _maybe_transaction(con: duckdb.DuckDBPyConnection, own: bool) -> Iterator[No
 def import_editions(con: duckdb.DuckDBPyConnection, items: Sequence[Item], strict: bool = False,
                     compute_outcomes: bool = True, force: bool = False, transaction: bool | None = None,
                     rules: Sequence[str] | None = None,
-                    rule_time_limit_s: float | None = DEFAULT_RULE_TIME_LIMIT_S) -> ImportReport:
+                    rule_time_limit_s: float | None = DEFAULT_RULE_TIME_LIMIT_S,
+                    outcomes: dict[str, dict[str, Any]] | None = None) -> ImportReport:
     """Import ``(file_name, data, source_url)`` items; see the module docstring for the guarantees.
 
     Strict: the first bad file raises :class:`~observatory.pb.pabulib.PabulibError` (file, line, field)
     and that file writes nothing. Lenient: defects are stored in ``pb_problems`` and what is sound is
     loaded; a file that cannot be read at all is reported ``failed`` and the others still load.
     ``transaction``: None = detect the caller's, True = one per file, False = the caller's.
+    ``outcomes``: ``api.compare`` results already computed elsewhere (e.g. on other processes), by file name.
     """
     own = not in_transaction(con) if transaction is None else transaction
     report = ImportReport()
     for file_name, data, source_url in items:
         start = time.perf_counter()
         result = _import_one(con, file_name, data, source_url, strict, compute_outcomes, force, own,
-                             list(RULES) if rules is None else list(rules), rule_time_limit_s)
+                             list(RULES) if rules is None else list(rules), rule_time_limit_s,
+                             (outcomes or {}).get(file_name))
         result.seconds = time.perf_counter() - start
         report.files.append(result)
     if any(f.status == "imported" for f in report.files):
@@ -124,7 +127,7 @@ def import_editions(con: duckdb.DuckDBPyConnection, items: Sequence[Item], stric
 
 def _import_one(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, source_url: str | None,
                 strict: bool, compute_outcomes: bool, force: bool, own: bool, rules: list[str],
-                limit_s: float | None) -> FileResult:
+                limit_s: float | None, precomputed: dict[str, Any] | None = None) -> FileResult:
     edition_id = edition_id_of(file_name)
     sha = hashlib.sha256(data).hexdigest()
     if not force:
@@ -149,7 +152,7 @@ def _import_one(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, sou
     from observatory.pb.api import compare  # pandas: paid only by files that parse and get written
 
     election = parsed.election
-    outcome = compare(election, rules, limit_s) if compute_outcomes else None
+    outcome = precomputed or (compare(election, rules, limit_s) if compute_outcomes else None)
     with _maybe_transaction(con, own):
         _delete_edition(con, edition_id)
         _write_edition(con, edition_id, sha, source_url, election, len(parsed.problems))

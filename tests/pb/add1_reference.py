@@ -24,15 +24,15 @@ def add1_by_unit_steps(election: Election, max_seconds: float = 0, exact: bool =
     ``exact`` runs MES in ``Fraction`` arithmetic at every step (small elections only)."""
     run = mes_module._mes_exact if exact else mes_module._run
     deadline = time.monotonic() + max_seconds if max_seconds > 0 else None
-    groups, eligible, free = mes_module._setup(election)
+    groups, eligible, _free = mes_module._setup(election)
     if groups.n_ballots == 0:
         return [], 0
-    b, previous, steps = election.budget / groups.n_ballots, list(free), 0
+    b, previous, steps = election.budget / groups.n_ballots, [], 0
     while True:
         steps += 1
         if deadline is not None and time.monotonic() > deadline:
             raise TooSlow(steps)
-        outcome = free + run(election, groups, eligible, b)
+        outcome = run(election, groups, eligible, b)
         if total_cost(election, outcome) > election.budget:
             return previous, steps
         if mes_module._exhaustive(election, outcome, eligible):

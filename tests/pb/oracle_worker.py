@@ -43,6 +43,10 @@ def _run_rule(rule: str, instance, profile) -> tuple[list, int | None]:  # noqa:
         first = method_of_equal_shares(instance, profile, sat_class=Cost_Sat, voter_budget_increment=1)
         return greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat,
                                           initial_budget_allocation=first), None
+    if rule == "mes-points":  # on the file's own (cumulative or scoring) profile
+        from pabutools.election import Additive_Cardinal_Sat
+
+        return method_of_equal_shares(instance, profile, sat_class=Additive_Cardinal_Sat), None
     if rule == "phragmen":
         return sequential_phragmen(instance, profile), None
     if rule == "max-supports":

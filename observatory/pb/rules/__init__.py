@@ -13,6 +13,7 @@ from observatory.pb.rules.actual import actual
 from observatory.pb.rules.base import RuleNotApplicable
 from observatory.pb.rules.greedy import declared, greedy, greedy_noskip, greedy_ratio, greedy_score
 from observatory.pb.rules.mes import mes, mes_add1, mes_add1_greedy
+from observatory.pb.rules.mes_points import mes_points
 from observatory.pb.rules.optimal import max_budget, max_supports
 from observatory.pb.rules.phragmen import phragmen
 
@@ -26,6 +27,7 @@ RULES: dict[str, Rule] = {
     "mes": mes,
     "mes-add1": mes_add1,
     "mes-add1-greedy": mes_add1_greedy,
+    "mes-points": mes_points,
     "phragmen": phragmen,
     "max-supports": max_supports,
     "max-budget": max_budget,

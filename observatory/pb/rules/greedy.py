@@ -1,9 +1,14 @@
 """Greedy rules: by votes (skip or stop), by votes per cost, by points, and the file's threshold variant.
 
 Semantics follow pabutools 1.2.3 ``greedy_utilitarian_scheme_additive``: projects are ordered by
-satisfaction density (``Cost_Sat``: approvals; ``Cardinality_Sat``: approvals / cost; zero-cost
-supported projects first, unsupported ones last with density 0), ties by project id string; each
-project that still fits is taken. Densities are compared exactly (``Fraction``).
+satisfaction density, ties by project id string; each project that still fits is taken. Densities are
+compared exactly (``Fraction``).
+
+Zero-cost projects follow the satisfaction function each rule stands for (docs/pb.md, "Zero-cost
+projects"): under cost satisfaction (``greedy``, ``greedy-noskip``, ``greedy-score``: density =
+approvals = cost satisfaction / cost) a free project brings satisfaction 0, so it has density 0 and
+comes last with the unsupported ones; under cardinality satisfaction (``greedy-ratio``: density =
+approvals / cost) a supported free project has infinite density and comes first.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from observatory.pb.rules.base import RuleNotApplicable, total_cost
 INF = Fraction(10) ** 30  # larger than any density
 
 
-def _order(election: Election, support: np.ndarray, per_cost: bool, exclude: Iterable[int]) -> list[int]:
+def _order(election: Election, support: np.ndarray, per_cost: bool, exclude: Iterable[int],
+           free_first: bool) -> list[int]:
     excluded = set(exclude)
     rank = election.lexico_rank
 
@@ -29,7 +35,7 @@ def _order(election: Election, support: np.ndarray, per_cost: bool, exclude: Ite
             return Fraction(0)
         c = election.costs[i]
         if c == 0:
-            return INF
+            return INF if free_first else Fraction(0)
         return s / c if per_cost else s
 
     candidates = [i for i in range(election.n_projects) if i not in excluded]
@@ -38,11 +44,15 @@ def _order(election: Election, support: np.ndarray, per_cost: bool, exclude: Ite
 
 def greedy_fill(election: Election, support: np.ndarray, per_cost: bool = False,
                 initial: list[int] | None = None, stop_at_first_misfit: bool = False,
-                eligible: np.ndarray | None = None) -> list[int]:
-    """Take projects in density order while they fit (or until the first misfit)."""
+                eligible: np.ndarray | None = None, free_first: bool | None = None) -> list[int]:
+    """Take projects in density order while they fit (or until the first misfit).
+
+    ``free_first`` (default: ``per_cost``) puts supported zero-cost projects first (cardinality
+    satisfaction) rather than last (cost satisfaction)."""
+    free_first = per_cost if free_first is None else free_first
     selected = list(initial or [])
     remaining = election.budget - total_cost(election, selected)
-    for i in _order(election, support, per_cost, selected):
+    for i in _order(election, support, per_cost, selected, free_first):
         if eligible is not None and not eligible[i]:
             continue
         if election.costs[i] <= remaining:

@@ -2,8 +2,9 @@
 
 Semantics follow pabutools 1.2.3 ``method_of_equal_shares(sat_class=Cost_Sat)``: every ballot
 (empty ones included) gets ``budget / n``; each round buys the affordable project with the smallest
-price factor rho (ties: project id string); supporters pay ``min(budget, rho * cost)``; zero-cost
-supported projects are taken up front. ``voter_budget_increment=1`` re-runs with one more unit per
+price factor rho (ties: project id string); supporters pay ``min(budget, rho * cost)``. A zero-cost
+project brings cost satisfaction 0 to everyone, so under ``Cost_Sat`` it has no supporters and MES
+never buys it (pabutools the same); ``mes-add1-greedy``'s greedy completion takes it (it always fits). ``voter_budget_increment=1`` re-runs with one more unit per
 voter until the outcome overspends (keep the previous one) or is exhaustive.
 
 Speed: voters with identical ballots are merged; a round only evaluates projects whose stale
@@ -34,7 +35,10 @@ class _Ambiguous(Exception):
 
 
 def _setup(election: Election) -> tuple[ApprovalGroups, list[int], list[int]]:
-    """Groups, projects MES can buy (supported, cost > 0) and zero-cost supported ones (taken first)."""
+    """Groups, projects MES can buy (supported, cost > 0) and zero-cost supported ones.
+
+    The zero-cost ones are returned for callers that report them; MES itself does not buy them: their
+    cost satisfaction is 0 (docs/pb.md, "Zero-cost projects")."""
     groups = election.approval_groups
     counts = election.approval_counts
     eligible = [p for p in range(election.n_projects) if counts[p] > 0 and election.costs[p] > 0]
@@ -187,10 +191,10 @@ def _run(election: Election, groups: ApprovalGroups, eligible: list[int], b: Fra
 def mes(election: Election) -> list[int]:
     """MES with cost utilities, no completion."""
     election.require_ballots("mes")
-    groups, eligible, free = _setup(election)
+    groups, eligible, _free = _setup(election)
     if groups.n_ballots == 0:
         return []
-    return free + _run(election, groups, eligible, election.budget / groups.n_ballots)
+    return _run(election, groups, eligible, election.budget / groups.n_ballots)
 
 
 def _exhaustive(election: Election, outcome: list[int], available: list[int]) -> bool:
@@ -213,17 +217,17 @@ def mes_add1(election: Election) -> list[int]:
 
 
 def _mes_add1(election: Election) -> list[int]:
-    groups, eligible, free = _setup(election)
+    groups, eligible, _free = _setup(election)
     if groups.n_ballots == 0:
         return []
     finder = ChangeFinder(election, groups, eligible)
     b = election.budget / groups.n_ballots
-    previous = list(free)
+    previous: list[int] = []
     trace = Replay()
     chosen = _run(election, groups, eligible, b, trace)
     step, pause, backoff = 1, 0, 0
     while True:
-        outcome = free + chosen
+        outcome = chosen
         if total_cost(election, outcome) > election.budget:
             return previous
         if _exhaustive(election, outcome, eligible):

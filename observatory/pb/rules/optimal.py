@@ -2,33 +2,41 @@
 
 ``max-supports``: most approvals funded within the budget, ties -> most budget used.
 ``max-budget``: most budget used, ties -> most approvals.
-Costs are scaled to integers and divided by their common divisor; when the resulting budget grid is
-small (it is for every real file seen) one dynamic programme over costs answers both exactly.
-Otherwise two MILPs (first objective, then the second with the first fixed) go to HiGHS through
-``scipy.optimize.milp``.
+Costs and budget are scaled to integers (common denominator, then divided by their gcd), so every
+comparison below is exact integer arithmetic; no floating-point solver tolerance can let a selection
+overspend or miss the optimum (costs up to 1e12 with cents are 1e14 on the integer grid).
+
+Three exact methods, the first that applies:
+
+1. a dynamic programme over the budget grid when it is small (every real Pabulib file but a few);
+2. meet in the middle when at most ``MITM_MAX_ITEMS`` projects fit: every subset of each half, the
+   halves joined by a sorted sweep (lexicographic objectives are translation invariant, so the best
+   partner of a subset is the best subset of the other half that fits);
+3. depth-first branch and bound on the combined integer objective ``first * M + second`` with the
+   fractional-knapsack (Dantzig) bound, and for ``max-supports`` the proven largest number of approvals
+   (a dynamic programme over approvals, which are small integers) as a global bound.
+
+Only method 3 can give up (after ``BNB_MAX_NODES`` search nodes, ~10-20 s; a count, so the outcome never
+depends on the machine's load): the rule then reports the optimum as not proven.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from fractions import Fraction
 from math import gcd, lcm
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from observatory.pb.model import Election
 from observatory.pb.rules.base import RuleNotApplicable, total_cost
 
-if TYPE_CHECKING:
-    from scipy.optimize import LinearConstraint
-
-MILP_SECONDS = 10.0
 DP_MAX_CELLS = 400_000_000  # projects x budget grid points (kept bit-packed for back-tracking: 50 MB)
-# max-budget has no fast exact alternative (an equality knapsack defeats HiGHS): allow a bigger DP
-DP_MAX_CELLS_BUDGET = 4_000_000_000  # 500 MB of back-tracking bits, seconds of numpy
+# max-budget: a bigger DP is still seconds of numpy (Łódź 2023, Warszawa 2026)
+DP_MAX_CELLS_BUDGET = 4_000_000_000  # 500 MB of back-tracking bits
+MITM_MAX_ITEMS = 40  # 2 x 2^20 subsets at most
+SUPPORT_DP_MAX = 50_000_000  # approvals grid for the max-supports bound
+BNB_MAX_NODES = 3_000_000  # a node count, not a clock: the same input always gives the same answer
+INT64_SAFE = 2**62
 
 
 def _int_costs(election: Election) -> tuple[list[int], int]:
@@ -48,7 +56,7 @@ def _int_costs(election: Election) -> tuple[list[int], int]:
 
 def _dp(costs: list[int], support: np.ndarray, budget: int) -> tuple[np.ndarray, np.ndarray]:
     """best[s]: most approvals with total cost exactly s (-1: unreachable); keep[i, s] for back-tracking."""
-    best = np.full(budget + 1, -1, dtype=np.int32)
+    best = np.full(budget + 1, -1, dtype=np.int64 if int(support.sum()) >= 2**31 else np.int32)
     best[0] = 0
     keep = np.zeros((len(costs), (budget + 8) // 8), dtype=np.uint8)
     better = np.zeros(budget + 1, dtype=bool)
@@ -56,7 +64,7 @@ def _dp(costs: list[int], support: np.ndarray, budget: int) -> tuple[np.ndarray,
         if c > budget:
             continue
         prev = best[: budget + 1 - c]
-        cand = np.where(prev >= 0, prev + np.int32(support[i]), np.int32(-1))  # a copy: old values
+        cand = np.where(prev >= 0, prev + best.dtype.type(support[i]), best.dtype.type(-1))  # a copy
         better[:c] = False
         np.greater(cand, best[c:], out=better[c:])
         keep[i] = np.packbits(better)
@@ -73,66 +81,115 @@ def _backtrack(costs: list[int], keep: np.ndarray, s: int) -> list[int]:
     return sorted(chosen)
 
 
-@contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """The bundled HiGHS prints debug lines on file descriptor 1; keep them out of command output."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    with open(os.devnull, "w") as devnull:
-        os.dup2(devnull.fileno(), 1)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
+def _grid_optimum(costs: list[int], support: np.ndarray, budget: int, by_budget: bool) -> list[int]:
+    best, keep = _dp(costs, support, budget)
+    reachable = np.flatnonzero(best >= 0)
+    if by_budget:
+        s = int(reachable.max())
+    else:
+        top = best[reachable].max()
+        s = int(reachable[best[reachable] == top].max())
+    return _backtrack(costs, keep, s)
 
 
-def _milp(first: np.ndarray, second: np.ndarray, costs: np.ndarray, budget: float) -> list[int]:
-    from scipy.optimize import Bounds, LinearConstraint, milp  # HiGHS; imported on use (slow to import)
+# ---- meet in the middle ------------------------------------------------------------------------------
 
-    def solve(obj: np.ndarray, cons: list[LinearConstraint]) -> np.ndarray:
-        with _quiet_stdout():
-            res = milp(-obj, integrality=np.ones(len(obj)), bounds=Bounds(0, 1), constraints=cons,
-                       options={"mip_rel_gap": 0.0, "disp": False, "time_limit": MILP_SECONDS})
-        if res.status != 0 or res.x is None:
-            raise RuleNotApplicable(f"exact optimum not proven within {MILP_SECONDS} s ({res.message})")
-        return np.round(res.x).astype(bool)
-
-    fits = [LinearConstraint(costs.reshape(1, -1), -np.inf, budget)]
-    x1 = solve(first, fits)
-    opt = float(first[x1].sum())
-    # fix the first objective with a little slack for the solver's feasibility tolerance on large costs
-    x2 = solve(second, [*fits, LinearConstraint(first.reshape(1, -1), opt * (1 - 1e-9) - 0.5, np.inf)])
-    return [int(i) for i in np.flatnonzero(x2)]
+def _subsets(costs: list[int], first: list[int], second: list[int], budget: int) -> tuple[np.ndarray, ...]:
+    """Every subset within the budget: total cost, first and second objective, membership bit mask."""
+    c = np.zeros(1, dtype=np.int64)
+    v1 = np.zeros(1, dtype=np.int64)
+    v2 = np.zeros(1, dtype=np.int64)
+    mask = np.zeros(1, dtype=np.int64)
+    for k, (ci, f, s) in enumerate(zip(costs, first, second, strict=True)):
+        fits = c <= budget - ci
+        c = np.concatenate((c, c[fits] + ci))
+        v1 = np.concatenate((v1, v1[fits] + f))
+        v2 = np.concatenate((v2, v2[fits] + s))
+        mask = np.concatenate((mask, mask[fits] | np.int64(1 << k)))
+    return c, v1, v2, mask
 
 
-def _largest_sum(costs: list[int], budget: int) -> int:
-    """Largest subset sum within the budget: a bitset DP (bit s set = sum s reachable), exact."""
-    reach, mask = 1, (1 << (budget + 1)) - 1
-    for c in costs:
-        if c <= budget:
-            reach |= (reach << c) & mask
-    return reach.bit_length() - 1
+def _meet_in_middle(costs: list[int], first: list[int], second: list[int], budget: int) -> list[int]:
+    """Lexicographic (first, second) optimum within the budget, exactly, by two half enumerations."""
+    half = len(costs) // 2
+    ca, a1, a2, ma = _subsets(costs[:half], first[:half], second[:half], budget)
+    cb, b1, b2, mb = _subsets(costs[half:], first[half:], second[half:], budget)
+    by_cost = np.argsort(cb, kind="stable")
+    cb, b1, b2, mb = cb[by_cost], b1[by_cost], b2[by_cost], mb[by_cost]
+    lex = np.lexsort((b2, b1))  # ascending (first, second)
+    rank = np.empty(len(lex), dtype=np.int64)
+    rank[lex] = np.arange(len(lex))
+    best_rank = np.maximum.accumulate(rank)  # best subset of B among those costing at most cb[j]
+    j = np.searchsorted(cb, budget - ca, side="right") - 1  # >= 0: the empty subset costs 0
+    partner = lex[best_rank[j]]
+    t1, t2 = a1 + b1[partner], a2 + b2[partner]
+    win = int(np.lexsort((t2, t1))[-1])
+    bits_a, bits_b = int(ma[win]), int(mb[partner[win]])
+    return [k for k in range(half) if bits_a >> k & 1] + [half + k for k in range(len(costs) - half)
+                                                          if bits_b >> k & 1]
 
 
-def _most_budget(costs: list[int], support: np.ndarray, budget: int) -> list[int]:
-    """Most budget used (proven by the bitset DP), then most approvals among the selections spending
-    exactly that (HiGHS on an equality knapsack, optimality proven with a zero gap)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp  # HiGHS; imported on use (slow to import)
+# ---- branch and bound --------------------------------------------------------------------------------
 
-    best = _largest_sum(costs, budget)
-    c = np.array(costs, dtype=np.float64)
-    with _quiet_stdout():
-        res = milp(-support.astype(np.float64), integrality=np.ones(len(costs)), bounds=Bounds(0, 1),
-                   constraints=[LinearConstraint(c.reshape(1, -1), best, best)],
-                   options={"mip_rel_gap": 0.0, "disp": False, "time_limit": MILP_SECONDS})
-    if res.status != 0 or res.x is None:
-        raise RuleNotApplicable(f"most approvals at the largest spend not proven within {MILP_SECONDS} s "
-                                f"({res.message})")
-    chosen = [int(i) for i in np.flatnonzero(np.round(res.x))]
-    if sum(costs[i] for i in chosen) != best:
-        raise RuleNotApplicable("the solver's selection does not spend the proven optimum exactly")
-    return chosen
+def _max_approvals(costs: list[int], support: list[int], budget: int) -> int | None:
+    """Most approvals any selection within the budget can fund (min cost per approvals total), exact."""
+    total = sum(support)
+    if total > SUPPORT_DP_MAX or sum(costs) >= INT64_SAFE:
+        return None
+    inf = np.int64(INT64_SAFE)
+    cheapest = np.full(total + 1, inf, dtype=np.int64)
+    cheapest[0] = 0
+    for c, s in zip(costs, support, strict=True):
+        if s > 0:
+            cheapest[s:] = np.minimum(cheapest[s:], np.minimum(cheapest[:-s] + np.int64(c), inf))
+    return int(np.flatnonzero(cheapest <= budget).max())
+
+
+def _branch_and_bound(costs: list[int], value: list[int], budget: int, ceiling: int | None) -> list[int]:
+    """Most total ``value`` within the budget (all costs > 0, all fit alone), proven by exhaustive search
+    pruned by the Dantzig bound; ``ceiling`` (a proven upper bound) stops the search once reached."""
+    n = len(costs)
+    order = sorted(range(n), key=lambda i: (-Fraction(value[i], costs[i]), -value[i]))
+    w = [costs[i] for i in order]
+    v = [value[i] for i in order]
+
+    def bound(k: int, room: int, acc: int) -> int:
+        while k < n and w[k] <= room:
+            room -= w[k]
+            acc += v[k]
+            k += 1
+        if k < n and room > 0:
+            acc += room * v[k] // w[k]
+        return acc
+
+    best_value, best_set = -1, []
+    # iterative DFS: (depth, room, acc) with explicit take/skip choices
+    stack: list[tuple[int, int, int, bool]] = [(0, budget, 0, True), (0, budget, 0, False)]
+    path: list[int] = []
+    nodes = 0
+    while stack:
+        k, room, acc, take = stack.pop()
+        while path and path[-1] >= k:
+            path.pop()
+        if take:
+            if w[k] > room:
+                continue
+            room -= w[k]
+            acc += v[k]
+            path.append(k)
+        k += 1
+        if acc > best_value:
+            best_value, best_set = acc, list(path)
+            if ceiling is not None and best_value >= ceiling:
+                break
+        if k == n or bound(k, room, acc) <= best_value:
+            continue
+        nodes += 1
+        if nodes > BNB_MAX_NODES:
+            raise RuleNotApplicable(f"exact optimum not proven within {BNB_MAX_NODES:,} search nodes")
+        stack.append((k, room, acc, False))
+        stack.append((k, room, acc, True))
+    return sorted(order[i] for i in best_set)
 
 
 def _optimum(election: Election, by_budget: bool) -> list[int]:
@@ -142,22 +199,35 @@ def _optimum(election: Election, by_budget: bool) -> list[int]:
     costs, budget = _int_costs(election)
     cells = election.n_projects * (budget + 1)
     if cells <= DP_MAX_CELLS or (by_budget and cells <= DP_MAX_CELLS_BUDGET):
-        best, keep = _dp(costs, support, budget)
-        reachable = np.flatnonzero(best >= 0)
-        if by_budget:
-            s = int(reachable.max())
-        else:
-            top = best[reachable].max()
-            s = int(reachable[best[reachable] == top].max())
-        chosen = _backtrack(costs, keep, s)
-    elif by_budget:
-        chosen = _most_budget(costs, support, budget)
+        chosen = _grid_optimum(costs, support, budget, by_budget)
     else:
-        c = np.array(costs, dtype=np.float64)
-        chosen = _milp(support.astype(np.float64), c, c, float(budget))
-    if total_cost(election, chosen) > election.budget:
-        raise RuntimeError("optimal selection exceeds the budget (solver tolerance)")
+        chosen = _large_grid_optimum(costs, [int(s) for s in support], budget, by_budget)
+    if total_cost(election, chosen) > election.budget:  # integer arithmetic: cannot happen
+        raise AssertionError("optimal selection exceeds the budget")
     return chosen
+
+
+def _large_grid_optimum(costs: list[int], support: list[int], budget: int, by_budget: bool) -> list[int]:
+    """The optimum when the budget grid is too fine for the DP (e.g. costs of 1e9 with cents)."""
+    # zero-cost projects: taken when they add approvals (they never change the spend)
+    free = [i for i, c in enumerate(costs) if c == 0 and support[i] > 0]
+    items = [i for i, c in enumerate(costs) if 0 < c <= budget]
+    c = [costs[i] for i in items]
+    s = [support[i] for i in items]
+    first, second = (c, s) if by_budget else (s, c)
+    if len(items) <= MITM_MAX_ITEMS and sum(c) < INT64_SAFE and sum(s) < INT64_SAFE:
+        picked = _meet_in_middle(c, first, second, budget)
+    else:
+        scale = (sum(s) + 1) if by_budget else (budget + 1)  # second objective < scale: lexicographic
+        value = [f * scale + g for f, g in zip(first, second, strict=True)]
+        ceiling = None
+        if not by_budget:
+            top = _max_approvals(c, s, budget)
+            ceiling = None if top is None else top * scale + budget
+        else:
+            ceiling = budget * scale + sum(s)
+        picked = _branch_and_bound(c, value, budget, ceiling)
+    return sorted(free + [items[k] for k in picked])
 
 
 def max_supports(election: Election) -> list[int]:
