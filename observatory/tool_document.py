@@ -30,6 +30,12 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
+    Section("profile", "tool_profiles"),
+    Section("offers", "tool_offers"),
+    Section("accessibility", "tool_accessibility"),
+    Section("languages", "tool_languages"),
+    Section("git_health", "repo_health"),
+    Section("git_health_monthly", "repo_health_monthly"),
     Section("licence_history", "licence_events"),
     Section("features", "tool_features"),
     Section("deployments", "tool_deployments"),

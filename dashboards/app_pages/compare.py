@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, health_words, urlstate
+from dashboards import charts, data, health_cards, urlstate
 from dashboards import components as ui
-from dashboards.i18n import current_lang, fmt_date, fmt_number, fmt_percent, t
+from dashboards.i18n import current_lang, fmt_date, fmt_number, t
 from observatory.analytics import licences as lic
 
 
@@ -29,38 +29,6 @@ def _features(tool_ids: list[str], names: dict[str, str], lang: str) -> None:
         ui.table(long, hide_index=True, key="compare_claims",
                      column_config={"source_url": st.column_config.LinkColumn(t("common.source"))})
         ui.download_buttons(long, "tool_features", "compare_features")
-
-
-def _git_health(tool_ids: list[str], lang: str) -> None:
-    """Health read from each tool's git history (shipped by `observatory build`, refreshed by `collect git`)."""
-    st.subheader(t("compare.git_health"))
-    rows = ui.fetch("repo_health", tool_ids=tool_ids)
-    if rows is None:
-        return
-    if rows.empty:
-        ui.empty_state("observatory collect git --repo URL")
-        return
-    monthly = ui.fetch("repo_health_monthly", tool_ids=tool_ids)
-    cols = st.columns(len(rows))
-    for col, row in zip(cols, rows.to_dict("records"), strict=True):
-        with col:
-            st.markdown(f"**{ui.plain(row['tool'])}** — {health_words.status(row['status'])}")
-            st.caption(health_words.reason(row["status_reason"], row["status_params"], lang))
-            if row["coverage"] == "full":
-                st.caption(t("compare.git_activity", commits=fmt_number(row["commits_12m"], lang),
-                             authors=fmt_number(row["authors_total"], lang),
-                             last=fmt_date(row["last_commit_at"], lang)))
-                st.caption(t("compare.git_factors", bus=fmt_number(row["bus_factor"], lang),
-                             elephant=fmt_number(row["elephant_factor"], lang), org=row["top_org"] or "–",
-                             share=fmt_percent(row["top_org_share"], lang) if pd.notna(row["top_org_share"]) else "–"))
-            st.caption(health_words.release_line(row, lang))
-            st.caption(health_words.source_line(row, lang))
-            trend = monthly[monthly["tool_id"] == row["tool_id"]].tail(36) if monthly is not None else None
-            if trend is not None and len(trend) > 1:
-                st.plotly_chart(charts.sparkline(trend, "month", "commits", lang), key=f"git_spark_{row['tool_id']}",
-                                alt=t("compare.git_sparkline_alt", tool=row["tool"]), config={"staticPlot": True})
-    st.caption(health_words.thresholds())
-    ui.data_expander(rows, "compare_git_health")
 
 
 def _health(tool_ids: list[str], lang: str) -> None:
@@ -160,7 +128,7 @@ def render() -> None:
             ui.data_expander(conflicts.assign(kind=[t(f"compare.conflict.{k}") for k in conflicts["kind"]]),
                              "compare_licence_conflicts")
     _features(chosen, names, lang)
-    _git_health(chosen, lang)
+    health_cards.git_health(chosen, lang, "compare")
     _health(chosen, lang)
     _deployments(chosen, lang)
     summary = pd.DataFrame(rows)[["tool_id", "name", "licence_spdx", "licence_family", "status", "source_url"]]

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import components as ui
-from dashboards import data, geomap, urlstate
+from dashboards import data, geomap, health_cards, urlstate
 from dashboards.i18n import current_lang, fmt_date, fmt_number, fmt_percent, t
 from observatory.analytics import licences as lic
 from observatory.queries import MissingData
@@ -180,6 +180,7 @@ def render() -> None:
     _offers(tool, lang)
     _accessibility(tool, lang)
     _languages(tool, lang)
+    health_cards.git_health([tool["tool_id"]], lang, "tool")
     _deployments(tool, lang)
     st.subheader(t("common.sources"))
     st.text("\n".join(sorted({u for u in (tool.get("source_url"), tool.get("licence_evidence_url"))
