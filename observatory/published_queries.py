@@ -89,7 +89,7 @@ def _rank_tools(con: duckdb.DuckDBPyConnection, processes: list[str] | None = No
     from observatory.analytics import chooser
 
     needs = chooser.Needs(processes=list(processes or []), hosting=hosting, languages=list(languages or []),
-                          must_be_osi=must_be_osi, network_copyleft_ok=network_copyleft_ok)
+                          open_source_required=must_be_osi, network_copyleft_ok=network_copyleft_ok)
     return rows_of_frame(chooser.rank_tools(con, needs, lang=lang))
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboards import charts, health_words, urlstate
 from dashboards import components as ui
-from dashboards.i18n import current_lang, fmt_number, fmt_percent, t
+from dashboards.i18n import current_lang, fmt_number, fmt_percent, t, t_or
 from observatory import health
 from observatory.analytics import adoption
 
@@ -83,6 +83,7 @@ def _landscape(lang: str) -> None:
     table = rows[["tool", "status", "status_reason", "status_params", "coverage", "source", "source_url",
                   "commit_read", "read_on"]]
     table = table.assign(status=[health_words.status(s) for s in table["status"]],
+                         source=[t_or(f"health.source.{s}", str(s), lang) for s in table["source"]],
                          status_reason=[health_words.reason(r, p, lang) for r, p in
                                         zip(table["status_reason"], table["status_params"], strict=True)])
     st.caption(health_words.thresholds(lang))

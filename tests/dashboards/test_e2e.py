@@ -168,6 +168,7 @@ def test_a_shared_link_restores_language_page_and_choices(server: tuple[str, Pat
             _settle(page)
             expect(page.get_by_role("heading", name=t("compare.title", "en")).first).to_be_visible()
             tags = page.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]')
+            expect(tags).to_have_count(2, timeout=60_000)  # a loaded machine may draw the widget after "idle"
             assert sorted(tags.nth(i).get_attribute("aria-label") or "" for i in range(tags.count())) == \
                 ["Decidim", "Small PB"]
             assert "tools=decidim%2Csmallpb" in page.url or "tools=decidim,smallpb" in page.url, page.url

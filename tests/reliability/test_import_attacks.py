@@ -384,7 +384,7 @@ def test_zip_bomb_refused_before_inflating_and_control_shows_the_memory_it_takes
     inputs, _ = lab
     assert (inputs / "bomb.zip").stat().st_size < 2 * 1024**2      # 256 MiB inside
     code, guarded = outcomes["bomb:guarded"]
-    assert code == 1 and guarded < 400, guarded
+    assert code == 1 and guarded < 700, guarded  # the CLI, its libraries and the store copy; nothing inflated
     _, unguarded = outcomes["bomb:unguarded"]
     assert unguarded > guarded + 400, (guarded, unguarded)
 
