@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # "string" | "list" | "boolean" | "number"
+    kind: str  # "string" | "list" | "boolean" | "number" | "integer"
     doc: str
     required: bool = True
     default: object = None
@@ -50,7 +50,9 @@ SQL_PARAMS: dict[str, Param] = {
     "tool_ids": Param("tool_ids", "list", "tool ids (repeat the parameter or separate with commas)"),
     "edition_id": Param("edition_id", "string", "a PB edition id (see the pb_editions query)"),
     "instance_id": Param("instance_id", "string", "a collected instance id (see the instances query)"),
+    "limit": Param("limit", "integer", "at most this many rows (1 to 1000)", required=False, default=20),
 }
+LIMIT_RANGE = (1, 1000)
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
@@ -146,6 +148,15 @@ def _coerce(param: Param, values: list[str]) -> object:
             return float(value)
         except ValueError:
             raise BadParameters(f"{param.name} takes a number, not {value!r}") from None
+    if param.kind == "integer":
+        low, high = LIMIT_RANGE
+        try:
+            number = int(value)
+        except ValueError:
+            raise BadParameters(f"{param.name} takes a whole number, not {value!r}") from None
+        if not low <= number <= high:
+            raise BadParameters(f"{param.name} takes a whole number from {low} to {high}, not {number}")
+        return number
     if param.choices and value not in param.choices:
         raise BadParameters(f"{param.name} takes one of {', '.join(param.choices)}, not {value!r}")
     return value
@@ -163,10 +174,13 @@ def bind(entry: Published, raw: Mapping[str, list[str]] | Mapping[str, Any], typ
         if name not in raw or raw[name] in (None, [], ""):
             if param.required:
                 raise BadParameters(f"{entry.name} needs the parameter {name!r} ({param.doc})")
+            if param.default is not None:
+                bound[name] = param.default
             continue
         value = raw[name]
         if typed:
-            bound[name] = value if not isinstance(value, str) or param.kind != "list" else _coerce(param, [value])
+            retyped = isinstance(value, str) and param.kind in ("list", "integer")
+            bound[name] = _coerce(param, [value]) if retyped else value
         else:
             bound[name] = _coerce(param, list(value) if isinstance(value, list) else [str(value)])
     return bound

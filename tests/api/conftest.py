@@ -45,7 +45,9 @@ def free_port() -> int:
 def start_server(db_path: Path, settings: ApiSettings) -> LiveServer:
     port = free_port()
     config = uvicorn.Config(create_app(db_path, settings), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off")
+                            lifespan="off", timeout_keep_alive=300)
+    # A long keep-alive: with uvicorn's 5 s, a test client that pauses (hypothesis shrinking under load) can
+    # send on a connection the server is closing and read "connection reset" — a client race, not an API fault.
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -213,6 +213,12 @@ def test_query_csv_and_errors(client: httpx.Client) -> None:
     assert client.get("/api/v1/queries/rank_tools.json?must_be_osi=perhaps").status_code == 400
     assert client.get("/api/v1/queries/nope.json").status_code == 404
     assert client.get("/api/v1/queries/tools.parquet").status_code == 400
+    # A row limit is a bounded whole number, defaulting to 20 (was a 500 from the database's conversion).
+    for limit in ("decidim", "2.5", "0", "100000"):
+        refused = client.get("/api/v1/queries/search_deployments.json", params={"q": "a", "limit": limit})
+        assert (refused.status_code, refused.json()["error"]) == (400, "bad_parameter"), limit
+    assert len(client.get("/api/v1/queries/search_deployments.json?q=a&limit=3").json()["rows"]) == 3
+    assert len(client.get("/api/v1/queries/search_deployments.json?q=a").json()["rows"]) == 20
 
 
 def test_tool_document(client: httpx.Client, built_db: Path) -> None:
