@@ -231,6 +231,7 @@ def test_compare_page_exports_every_report_format(server: tuple[str, Path], samp
             page.goto(base + "/compare")
             _settle(page)
             tags = page.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]')
+            tags.nth(1).wait_for(state="attached", timeout=60_000)  # a loaded machine may draw it after "idle"
             chosen_names = [tags.nth(i).get_attribute("aria-label") or "" for i in range(tags.count())]
             assert len(chosen_names) >= 2, chosen_names
             assert set(chosen_names) <= set(names.values())
