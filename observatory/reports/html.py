@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 
 from observatory.reports.charts import bar_svg
+from observatory.reports.document import Cited, Link, Report, Share
 from observatory.reports.i18n import format_number, t, typography
-from observatory.reports.model import Cited, Link, Report, Share
 from observatory.reports.sources import is_web_url
 
 if TYPE_CHECKING:

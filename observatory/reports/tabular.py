@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from observatory.reports.document import Cited, Link, Report, Table
 from observatory.reports.i18n import t
-from observatory.reports.model import Cited, Link, Report, Table
 
 
 @dataclass(frozen=True)
