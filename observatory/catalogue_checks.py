@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from observatory import checks, corrections
 
 if TYPE_CHECKING:
-    from observatory.datasets import DataPackage, Issue, Resource
+    from observatory.datapackage import DataPackage, Issue, Resource
 
 STATUSES = ("active", "maintained", "inactive", "archived", "historical")
 NOT_FREE_FAMILIES = frozenset({"proprietary", "source_available"})
@@ -28,7 +28,7 @@ TRUE, FALSE = "true", "false"
 
 
 def _issue(resource: Resource, row: int | None, fld: str | None, message: str) -> Issue:
-    from observatory.datasets import Issue
+    from observatory.datapackage import Issue
 
     return Issue(resource.display_path, row, fld, message)
 
