@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from observatory.runs import rebuild
+from collectors import rebuild
 from tests.collectors.helpers import rows, run, seed_tools
 from tests.collectors.replay import Reply
 
