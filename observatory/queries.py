@@ -338,7 +338,8 @@ QUERIES: dict[str, Query] = {
     "proposals_by_month": Query(
         """
         SELECT date_trunc('month', published_at)::DATE AS month, count(*) AS proposals
-        FROM proposals WHERE instance_id = $instance_id AND quality_flag IS NULL AND published_at IS NOT NULL GROUP BY 1 ORDER BY 1
+        FROM proposals WHERE instance_id = $instance_id AND quality_flag IS NULL AND published_at IS NOT NULL
+        GROUP BY 1 ORDER BY 1
         """,
         ("proposals",),
         "Proposals of one instance published per month.",

@@ -91,7 +91,8 @@ def _environment() -> Environment:
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(refs=refs, cell=cell, cell_class=cell_class, rich=rich, link=link, bar_svg=lambda c, lang: Markup(bar_svg(c, lang)))
+    env.globals.update(refs=refs, cell=cell, cell_class=cell_class, rich=rich, link=link,
+                       bar_svg=lambda c, lang: Markup(bar_svg(c, lang)))
     return env
 
 
