@@ -18,8 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import collectors  # noqa: E402
+from collectors import rebuild  # noqa: E402
 from observatory.http import ClientConfig, FakeClock  # noqa: E402
-from observatory.runs import rebuild, run_collector  # noqa: E402
+from observatory.runs import run_collector  # noqa: E402
 from observatory.store import connect_writer  # noqa: E402
 from tests.collectors.replay import Reply, replay_server  # noqa: E402
 

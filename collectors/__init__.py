@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Sequence
 from functools import cache
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collectors.base import Collector
+    import duckdb
 
-_NOT_COLLECTORS = frozenset({"base", "cli"})
+    from observatory.collector import Collector
+    from observatory.runs import ProgressFn, RunSummary
+
+_NOT_COLLECTORS = frozenset({"cli"})
 
 
 @cache
 def registry() -> dict[str, type[Collector]]:
     """``{name: class}`` of every collector found in this package and in entry points."""
-    from collectors.base import Collector
+    from observatory.collector import Collector
 
     found: dict[str, type[Collector]] = {}
     for info in pkgutil.iter_modules(__path__):
@@ -47,3 +52,11 @@ def get(name: str) -> type[Collector]:
         return registry()[name]
     except KeyError:
         raise KeyError(f"unknown collector {name!r}; known: {', '.join(names()) or 'none'}") from None
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, archive_dir: str | Path, names: Sequence[str] | None = None,
+            progress: ProgressFn | None = None) -> list[RunSummary]:
+    """Re-derive every collected table (or those of ``names``) from the raw archive alone."""
+    from observatory.runs import replay
+
+    return replay(con, archive_dir, registry(), names, progress)

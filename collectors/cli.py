@@ -169,8 +169,6 @@ def rebuild_cmd(
     db: DbOption = None,
 ) -> None:
     """Rebuild collected tables offline from the raw archive (no network)."""
-    from observatory.runs import rebuild
-
     try:
         for name in names or []:
             collectors.get(name)
@@ -178,7 +176,7 @@ def rebuild_cmd(
         raise typer.BadParameter(str(exc.args[0])) from None
     settings = load_settings(db)
     with writer(settings.db_path) as con:
-        summaries = rebuild(con, settings.archive_dir, names or None)
+        summaries = collectors.rebuild(con, settings.archive_dir, names or None)
     console.print(_summary_table("Rebuilt from the archive", summaries))
 
 

@@ -17,11 +17,11 @@ from typing import Any, ClassVar
 
 import duckdb
 
-from collectors.base import Collector, Item, RunContext
+from collectors._graphql import GraphQLError, pages
+from observatory.collector import Collector, Item, RunContext
 from observatory.http import FetchError
 from observatory.participation import consul_map
 from observatory.participation.context import SourceContext, host_of
-from observatory.participation.graphql import GraphQLError, pages
 from observatory.participation.load import register_tables, write_records
 from observatory.participation.records import Instance, Record
 

@@ -20,12 +20,12 @@ from typing import Any, ClassVar
 
 import duckdb
 
-from collectors.base import Collector, Item, RunContext
+from collectors._graphql import GraphQLError, pages, query
+from observatory.collector import Collector, Item, RunContext
 from observatory.errors import ObservatoryError
 from observatory.http import FetchError
 from observatory.participation import decidim_map
 from observatory.participation.context import SourceContext, host_of
-from observatory.participation.graphql import GraphQLError, pages, query
 from observatory.participation.importer import FileReport, Source, parse_source
 from observatory.participation.load import register_tables, write_records
 from observatory.participation.records import Instance, Record

@@ -32,7 +32,7 @@ import pycountry
 import yaml
 
 from collectors._forge import tools_on
-from collectors.base import Collector, Item, RunContext
+from observatory.collector import Collector, Item, RunContext
 from observatory.http import FetchError, HttpStatusError, Response
 
 ORIGIN = "collector:deployments"

@@ -25,8 +25,8 @@ from typing import Any
 
 import duckdb
 
-from collectors.base import Collector, Item, RunContext
 from observatory import gitlog, health, licence_history
+from observatory.collector import Collector, Item, RunContext
 from observatory.errors import ObservatoryError
 from observatory.gitlog import Commit, Tag
 from observatory.http import Response

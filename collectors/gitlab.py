@@ -18,7 +18,7 @@ from urllib.parse import quote
 import duckdb
 
 from collectors._forge import licence_mismatch, parse_ts, release_stats, save_snapshots, tools_on
-from collectors.base import Collector, Item, RunContext
+from observatory.collector import Collector, Item, RunContext
 from observatory.http import FetchError, Response
 
 JSON = ("application/json",)

@@ -21,7 +21,7 @@ from urllib.parse import quote, urljoin
 import duckdb
 from bs4 import BeautifulSoup
 
-from collectors.base import Collector, Item, RunContext
+from observatory.collector import Collector, Item, RunContext
 from observatory.http import FetchError
 
 BATCH = 20

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import duckdb
 from bs4 import BeautifulSoup
 
-from collectors.base import Collector, Item, RunContext
+from observatory.collector import Collector, Item, RunContext
 from observatory.http import FetchError, Response, TlsFetchError
 
 MAX_WORKERS = 4

@@ -22,7 +22,7 @@ from urllib.parse import quote
 import duckdb
 
 from collectors._forge import parse_ts
-from collectors.base import Collector, Item, RunContext
+from observatory.collector import Collector, Item, RunContext
 from observatory.http import FetchError, Response
 
 JSON = ("application/json",)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
+from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,20 +20,30 @@ from dashboards.i18n import t, t_or
 from observatory.analytics import licences as lic
 from observatory.queries import QUERIES, MissingData
 
-# Which command fills each table (shown in empty states).
-COMMAND_FOR_TABLE: dict[str, str] = {
-    **dict.fromkeys(("tools", "licences", "features", "tool_features", "licence_events", "deployments", "sources",
-                     "table_meta", "repo_health", "repo_health_monthly"), "observatory build"),
-    **dict.fromkeys(("repo_snapshots", "package_versions", "deployment_probes", "collector_runs",
-                     "deployment_changes"), "observatory collect"),
+# Which command fills each table (shown in empty states). Curated tables (the data packages' resources) come
+# from `observatory build` and a collector's tables from `observatory collect`: both are read from their
+# registries in `_command_for_table`. Only tables written by the importers and the runner are named here.
+_NOT_DERIVED: dict[str, str] = {
+    **dict.fromkeys(("collector_runs", "raw_responses"), "observatory collect"),
     **dict.fromkeys(("instances", "participation_spaces", "proposals", "budgets", "budget_projects", "results",
                      "meetings", "comments", "metric_definitions"), "observatory import any PATH"),
     **dict.fromkeys(("pb_editions", "pb_projects", "pb_outcomes", "pb_votes"), "observatory pb import"),
 }
 
 
+@cache
+def _command_for_table() -> dict[str, str]:
+    import collectors
+    from observatory.config import load_settings
+    from observatory.tables import curated_tables
+
+    collected = {table: "observatory collect" for cls in collectors.registry().values() for table in cls.tables}
+    curated = dict.fromkeys(curated_tables(load_settings().datasets_dir), "observatory build")
+    return {**collected, **_NOT_DERIVED, **curated}
+
+
 def command_for(tables: Iterable[str]) -> str:
-    commands = list(dict.fromkeys(COMMAND_FOR_TABLE.get(t_, "observatory build") for t_ in tables))
+    commands = list(dict.fromkeys(_command_for_table().get(t_, "observatory build") for t_ in tables))
     return " ; ".join(commands) if commands else "observatory build"
 
 

@@ -195,7 +195,7 @@ class RawArchive:
         return Response(url=url, status=entry.status, headers=entry.headers, body=self.load(entry.sha256),
                         fetched_at=entry.fetched_at, final_url=entry.final_url or url,
                         redirects=entry.redirects or 0, elapsed_ms=entry.elapsed_ms or 0.0,
-                        not_modified=entry.not_modified, sha256=entry.sha256, from_archive=True)
+                        not_modified=entry.not_modified, sha256=entry.sha256)
 
 
 def _validators_of(headers: dict[str, str], sha256: str, status: int) -> Validators | None:

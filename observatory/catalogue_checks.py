@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from observatory import checks, corrections
 
 if TYPE_CHECKING:
-    from observatory.datasets import DataPackage, Issue, Resource
+    from observatory.datapackage import DataPackage, Issue, Resource
 
 STATUSES = ("active", "maintained", "inactive", "archived", "historical")
 NOT_FREE_FAMILIES = frozenset({"proprietary", "source_available"})
@@ -28,7 +28,7 @@ TRUE, FALSE = "true", "false"
 
 
 def _issue(resource: Resource, row: int | None, fld: str | None, message: str) -> Issue:
-    from observatory.datasets import Issue
+    from observatory.datapackage import Issue
 
     return Issue(resource.display_path, row, fld, message)
 
@@ -86,9 +86,18 @@ def _openness_issues(resource: Resource, line: int, row: dict[str, str], familie
             yield _issue(resource, line, "source_commit", "a row read from a repository must pin the commit it read")
 
 
+CITATION_FIELDS = ("evidence_url", "source_url")
+
+
 def check_evidence(packages: list[DataPackage]) -> Iterator[Issue]:
-    for name, fields in (("tool_features", ("source_url",)), ("licence_events", ("evidence_url", "source_url"))):
-        for resource in _resources(packages, name):
+    """A citation field a package makes required stays filled once corrections are applied (frictionless only
+    sees the file as shipped). The tables and fields come from the packages' own schemas."""
+    for package in packages:
+        for resource in package.resources:
+            required = {f["name"] for f in resource.schema.get("fields", []) if f.get("constraints", {}).get("required")}
+            fields = [f for f in CITATION_FIELDS if f in required]
+            if not fields or not resource.path.exists():
+                continue
             for line, row in enumerate(corrections.corrected_rows(packages, resource), start=2):
                 for fld in fields:
                     if fld in row and not (row.get(fld) or "").strip():

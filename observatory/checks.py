@@ -1,7 +1,7 @@
 """Checks that frictionless cannot make on its own: SPDX ids, ISO countries, URLs, dates,
 references across packages, and agreement between each package and the DDL.
 
-Each check returns :class:`observatory.datasets.Issue` objects so that every message names the
+Each check returns :class:`observatory.datapackage.Issue` objects so that every message names the
 file, the row (CSV header = row 1, as frictionless counts) and the field.
 """
 
@@ -20,7 +20,7 @@ from observatory import checks_choice
 from observatory.deployment_rules import level_problem, url_kind_problem
 
 if TYPE_CHECKING:
-    from observatory.datasets import DataPackage, Issue, Resource
+    from observatory.datapackage import DataPackage, Issue, Resource
 
 COUNTRY_FIELDS = {"country", "origin_country"}
 SPDX_FIELDS = {"spdx_id", "licence_spdx", "from_spdx", "to_spdx"}
@@ -29,7 +29,7 @@ DATE_FIELDS = {"checked_on", "date", "first_seen", "last_seen", "removed_on", "s
 
 
 def _issue(resource: Resource, row: int | None, fld: str | None, message: str) -> Issue:
-    from observatory.datasets import Issue
+    from observatory.datapackage import Issue
 
     return Issue(resource.display_path, row, fld, message)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pycountry
 
 if TYPE_CHECKING:
-    from observatory.datasets import DataPackage, Issue, Resource
+    from observatory.datapackage import DataPackage, Issue, Resource
 
 # Member states of the European Union (ISO 3166-1 alpha-2), for `eu_hosting`.
 EU_COUNTRIES = frozenset(
@@ -89,7 +89,7 @@ CELL_RULES = {
 
 
 def _issue(resource: Resource, row: int | None, fld: str | None, message: str) -> Issue:
-    from observatory.datasets import Issue
+    from observatory.datapackage import Issue
 
     return Issue(resource.display_path, row, fld, message)
 

@@ -45,7 +45,8 @@ DASHBOARD_SERVER_FLAGS: tuple[str, ...] = ("--client.toolbarMode", "viewer",
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="DuckDB file (default: $OBSERVATORY_DB, else ~/.local/share/civic-tech-observatory/observatory.duckdb)"),
+    typer.Option("--db", help="DuckDB file (default: $OBSERVATORY_DB, "
+                              "else ~/.local/share/civic-tech-observatory/observatory.duckdb)"),
 ]
 
 

@@ -20,13 +20,20 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def register_all(app: typer.Typer) -> None:
-    for name in COMMAND_MODULES:
+class MissingCommandModule(ImportError):
+    """A module listed in :data:`COMMAND_MODULES` cannot be imported or has no ``register``: a packaging
+    bug. Startup stops and names it, rather than shipping a CLI with a family of commands silently gone."""
+
+
+def register_all(app: typer.Typer, modules: tuple[str, ...] = COMMAND_MODULES) -> None:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            # Only a module that does not exist (yet) is tolerated; a broken import inside it is not.
-            if exc.name is not None and name.startswith(exc.name):
-                continue
-            raise
-        module.register(app)
+            what = "is missing" if exc.name and name.startswith(exc.name) else f"needs {exc.name!r}, which is missing"
+            raise MissingCommandModule(f"command module {name!r} (listed in observatory/cli_plugins.py) {what}: "
+                                       "restore it, install what it needs, or remove its line", name=name) from exc
+        register = getattr(module, "register", None)
+        if not callable(register):
+            raise MissingCommandModule(f"command module {name!r} has no register(app) function", name=name)
+        register(app)

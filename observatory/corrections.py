@@ -19,7 +19,7 @@ from observatory import checks
 if TYPE_CHECKING:
     import duckdb
 
-    from observatory.datasets import DataPackage, Issue, Resource
+    from observatory.datapackage import DataPackage, Issue, Resource
 
 TABLE = "corrections"
 KEY_SEPARATOR = "|"  # joins the values of a composite primary key in ``row_id``
@@ -74,7 +74,7 @@ def load(packages: list[DataPackage]) -> list[Correction]:
 
 
 def _issue(resource: Resource, line: int | None, fld: str | None, message: str) -> Issue:
-    from observatory.datasets import Issue
+    from observatory.datapackage import Issue
 
     return Issue(resource.display_path, line, fld, message)
 

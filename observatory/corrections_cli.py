@@ -23,7 +23,7 @@ from observatory.config import load_settings
 from observatory.errors import BadData, BadUsage, ObservatoryError
 
 if TYPE_CHECKING:
-    from observatory.datasets import DataPackage, Resource
+    from observatory.datapackage import DataPackage, Resource
 
 console = Console()
 err = Console(stderr=True)
@@ -70,7 +70,8 @@ def next_id(existing: list[corrections.Correction]) -> str:
 def record(datasets: Path, row_id: str, field: str, value: str, source: str, by: str, note: str,
            today: dt.date) -> corrections.Correction:
     """Append the correction, re-validate everything, and undo the append if anything fails."""
-    from observatory.datasets import discover_packages, validate_datasets
+    from observatory.datapackage import discover_packages
+    from observatory.datasets import validate_datasets
 
     packages = discover_packages(datasets)
     store = corrections.correction_resource(packages)

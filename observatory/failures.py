@@ -55,11 +55,9 @@ def as_observatory_error(exc: BaseException, argv: Sequence[str]) -> Observatory
         return BadUsage(one_line(exc.format_message()), f"in `{path}`", f"see `{path} --help`")
     if isinstance(exc, click_errors.ClickException):
         return BadUsage(one_line(exc.format_message()), where, "see `observatory --help`")
-    try:
-        import duckdb
-    except ImportError:  # pragma: no cover - duckdb is a dependency
-        duckdb = None  # type: ignore[assignment]
-    if duckdb is not None and isinstance(exc, duckdb.Error):
+    import duckdb
+
+    if isinstance(exc, duckdb.Error):
         from observatory.store import store_error
 
         mapped = store_error(exc, where)

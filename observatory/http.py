@@ -165,7 +165,6 @@ class Response:
     elapsed_ms: float = 0.0
     not_modified: bool = False
     sha256: str = ""
-    from_archive: bool = False
 
     @property
     def content_type(self) -> str:

@@ -55,16 +55,6 @@ QUERIES: dict[str, Query] = {
         ("licences",),
         "Licence facts (family, OSI approval, network clause, curated obligations).",
     ),
-    "tools_by_family": Query(
-        """
-        SELECT coalesce(l.family, 'unknown') AS licence_family, count(*) AS tools,
-               string_agg(t.name, ', ' ORDER BY t.name) AS names
-        FROM tools t LEFT JOIN licences l ON l.spdx_id = split_part(t.licence_spdx, ' ', 1)
-        GROUP BY 1 ORDER BY tools DESC, licence_family
-        """,
-        ("tools", "licences"),
-        "Number of tools per licence family.",
-    ),
     "tools_by_status": Query(
         "SELECT coalesce(status, 'unknown') AS status, count(*) AS tools FROM tools GROUP BY 1 ORDER BY tools DESC, status",
         ("tools",),
@@ -348,7 +338,8 @@ QUERIES: dict[str, Query] = {
     "proposals_by_month": Query(
         """
         SELECT date_trunc('month', published_at)::DATE AS month, count(*) AS proposals
-        FROM proposals WHERE instance_id = $instance_id AND quality_flag IS NULL AND published_at IS NOT NULL GROUP BY 1 ORDER BY 1
+        FROM proposals WHERE instance_id = $instance_id AND quality_flag IS NULL AND published_at IS NOT NULL
+        GROUP BY 1 ORDER BY 1
         """,
         ("proposals",),
         "Proposals of one instance published per month.",

@@ -8,7 +8,7 @@ the exact same code offline) must hold for every collector, including third-part
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +21,7 @@ from observatory.http import ClientConfig, Clock, HttpClient, ProgressHook, host
 from observatory.store import transaction
 
 if TYPE_CHECKING:
-    from collectors.base import Collector
+    from observatory.collector import Collector
 
 ProgressFn = Callable[[str, int], None]   # (collector name, items fetched so far)
 
@@ -99,7 +99,7 @@ def _client(collector: Collector, archive: RawArchive, run_id: str, clock: Clock
 
 def _execute(con: duckdb.DuckDBPyConnection, collector: Collector, client: HttpClient, run_id: str,
              started: datetime, since: date | None, progress: ProgressFn | None) -> RunSummary:
-    from collectors.base import RunContext
+    from observatory.collector import RunContext
 
     ctx = RunContext(collector=collector, run_id=run_id, client=client, con=con, started_at=started, since=since)
     status = "ok"
@@ -120,37 +120,37 @@ def _execute(con: duckdb.DuckDBPyConnection, collector: Collector, client: HttpC
                       ctx.fetched, ctx.skipped, ctx.failed, ctx.errors)
 
 
-def run_many(con: duckdb.DuckDBPyConnection, collectors: Iterable[Collector], archive_dir: str | Path,
-             **kwargs: object) -> list[RunSummary]:
-    """Run collectors one after the other; each is isolated from the others' failures."""
-    return [run_collector(con, c, archive_dir, **kwargs) for c in collectors]  # type: ignore[arg-type]
-
-
-def rebuild(con: duckdb.DuckDBPyConnection, archive_dir: str | Path, names: Sequence[str] | None = None,
-            progress: ProgressFn | None = None) -> list[RunSummary]:
+def replay(con: duckdb.DuckDBPyConnection, archive_dir: str | Path, registry: Mapping[str, type[Collector]],
+           names: Sequence[str] | None = None, progress: ProgressFn | None = None) -> list[RunSummary]:
     """Re-derive every collected table from the archive alone, replaying runs in their order.
 
     Each collector's own rows are deleted first, then every recorded run is re-executed with the
-    client in replay mode, the original run id and start time: the rows come out identical.
+    client in replay mode, the original run id and start time: the rows come out identical. ``registry``
+    maps collector names to classes (:func:`collectors.registry`): the core never imports the collectors.
     """
-    import collectors as registry
-
-    wanted = list(names) if names else registry.names()
+    wanted = list(names) if names else list(registry)
     runs = con.execute(
         "SELECT run_id, collector, started_at, endpoint, since FROM collector_runs "
         "WHERE status <> 'running' ORDER BY started_at, run_id").fetchall()
     archive = RawArchive(archive_dir, con)
     with transaction(con):
         for name in wanted:
-            registry.get(name)().reset(con)
+            _lookup(registry, name)().reset(con)
     out: list[RunSummary] = []
     for run_id, name, started, endpoint, since in runs:
         if name not in wanted:
             continue
-        collector = registry.get(name)(endpoint)
+        collector = _lookup(registry, name)(endpoint)
         client = _client(collector, archive, run_id, Clock(), None, "replay")
         out.append(_execute(con, collector, client, run_id, started, since, progress))
     return out
+
+
+def _lookup(registry: Mapping[str, type[Collector]], name: str) -> type[Collector]:
+    try:
+        return registry[name]
+    except KeyError:
+        raise KeyError(f"unknown collector {name!r}; known: {', '.join(registry) or 'none'}") from None
 
 
 def list_runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[tuple[object, ...]]:

@@ -32,8 +32,9 @@ _QUOTED_PATH = re.compile(r"\bfrom\s+'[^']*'", re.IGNORECASE)
 
 # Bounds of one console query (the CLI and the dashboard use the same ones).
 DEFAULT_MAX_RESULT_BYTES = 50 * 1024**2  # text of the result, estimated value by value while fetching
-# Address space of the query's process (DuckDB's own memory_limit is in store.LOCKED_CONFIG): DuckDB does not count every allocation against memory_limit (one
-# `repeat('x', 1e9)` took ~4 GB), so the kernel cap is what really stops a runaway expression.
+# Address space of the query's process (DuckDB's own memory_limit is in store.LOCKED_CONFIG): DuckDB does not count
+# every allocation against memory_limit (one `repeat('x', 1e9)` took ~4 GB), so the kernel cap is what really stops
+# a runaway expression.
 DEFAULT_QUERY_ADDRESS_SPACE = 3 * 1024**3
 _FETCH_BATCH = 1000
 _STARTUP_ALLOWANCE_S = 1.5  # the child's interpreter and DuckDB start before its clock runs

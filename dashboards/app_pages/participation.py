@@ -110,8 +110,10 @@ def render() -> None:
     instances = ui.fetch("instances")
     if instances is None:
         return
-    names = {r["instance_id"]: f"{r['name'] or r['instance_id']} ({' '.join(v for v in (r['platform'], r['platform_version']) if isinstance(v, str) and v)})"
-             for r in instances.to_dict("records")}
+    def platform(r: dict) -> str:
+        return " ".join(v for v in (r["platform"], r["platform_version"]) if isinstance(v, str) and v)
+
+    names = {r["instance_id"]: f"{r['name'] or r['instance_id']} ({platform(r)})" for r in instances.to_dict("records")}
     urlstate.bind("participation_instance", "instance", options=names)
     instance_id = st.selectbox(t("participation.instance"), options=list(names), format_func=names.get,
                                key="participation_instance")

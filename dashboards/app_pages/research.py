@@ -123,7 +123,8 @@ def _budget_section(lang: str) -> None:
         st.warning(t(key, rule=rule, reason=reason), icon="⚠️")
     reference = ", ".join(sorted(set(rules["reference"].dropna()) - {""}))
     fig = figures.moved_share(rules, t("research.chart_moved", reference=reference or "–"),
-                              {"label": t("research.district"), "moved_share": t("research.moved_axis"), "rule": t("research.rule")},
+                              {"label": t("research.district"), "moved_share": t("research.moved_axis"),
+                               "rule": t("research.rule")},
                               lang)
     ui.chart(fig, rules, "research_rules", alt=t("research.chart_moved_alt"),
              sources=list(assumption.sources) if assumption else None, note=t("research.moved_note"))

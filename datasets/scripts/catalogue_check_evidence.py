@@ -20,8 +20,8 @@ import subprocess
 from pathlib import Path
 
 PERMALINK = re.compile(r"^https://github\.com/([^/]+)/([^/]+)/(?:blob|tree|commit)/([0-9a-f]{40})(?:/([^#]*))?")
-CHECKED_COLUMNS = {"tools.csv": ("licence_evidence_url", "source_url", "status_evidence_url"), "tool_features.csv": ("source_url",),
-                   "licence_events.csv": ("evidence_url", "source_url")}
+CHECKED_COLUMNS = {"tools.csv": ("licence_evidence_url", "source_url", "status_evidence_url"),
+                   "tool_features.csv": ("source_url",), "licence_events.csv": ("evidence_url", "source_url")}
 
 
 def find_snapshot(root: Path, owner: str, name: str) -> Path | None:

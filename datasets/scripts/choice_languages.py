@@ -159,7 +159,8 @@ def _text(node: object) -> str:
     return json.dumps(node, ensure_ascii=False, sort_keys=True) if node != [] else ""
 
 
-def _flatten(node: object, prefix: tuple[str, ...], out: dict[str, str], collapse: Callable[[tuple[str, ...]], tuple[str, ...]]) -> None:
+def _flatten(node: object, prefix: tuple[str, ...], out: dict[str, str],
+             collapse: Callable[[tuple[str, ...]], tuple[str, ...]]) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
             _flatten(value, (*prefix, str(key)), out, collapse)

@@ -22,7 +22,8 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: Annotated[str, typer.Option(help="interface to listen on (0.0.0.0 to share on the network)")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
-        db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $OBSERVATORY_DB, else the data home)")] = None,
+        db: Annotated[Path | None,
+                      typer.Option("--db", help="DuckDB file (default: $OBSERVATORY_DB, else the data home)")] = None,
         rate: Annotated[float, typer.Option(help="requests per second allowed per client address (0: no limit)")] = 20.0,
         burst: Annotated[float, typer.Option(help="requests a client may send at once before the rate applies")] = 60.0,
         sql_concurrency: Annotated[int, typer.Option(help="SQL queries running at once (more get 503)")] = 2,

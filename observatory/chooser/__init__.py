@@ -48,7 +48,8 @@ def rank_tools(con: duckdb.DuckDBPyConnection, needs: Needs, weights: Mapping[st
 
 
 __all__ = [
-    "ACCESSIBILITY_CHOICES", "CRITERIA", "DATA_LOCATION_CHOICES", "HOSTING_CHOICES", "INTEGRATION_CHOICES", "MIN_COVERAGE", "NEAR_TIE",
+    "ACCESSIBILITY_CHOICES", "CRITERIA", "DATA_LOCATION_CHOICES", "HOSTING_CHOICES", "INTEGRATION_CHOICES", "MIN_COVERAGE",
+    "NEAR_TIE",
     "PROCESS_CHOICES", "Facts", "Needs", "ToolResult", "answer_sensitivity", "criterion_label", "default_weights",
     "explanation", "frame", "load_facts", "load_needs", "needs_as_yaml", "needs_from_mapping", "normalised", "rank",
     "rank_tools", "reasons_table", "say", "tools_like_us", "top", "weight_sensitivity",

@@ -14,7 +14,8 @@ from observatory.errors import BadUsage
 def register(app: typer.Typer) -> None:
     @app.command()
     def mcp(
-        db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: $OBSERVATORY_DB, else the data home)")] = None,
+        db: Annotated[Path | None,
+                      typer.Option("--db", help="DuckDB file (default: $OBSERVATORY_DB, else the data home)")] = None,
     ) -> None:
         """Run the Model Context Protocol server on stdin/stdout (tools: search_tools, get_tool, run_sql, ...)."""
         from observatory.api.cli import fail

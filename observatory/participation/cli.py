@@ -200,7 +200,8 @@ def _print_exposure(result) -> None:  # noqa: ANN001 (ExposureResult; kept loose
         b = result.busy_quiet
         console.print(f"  busy days (> {b.threshold:g}/day): n={b.busy_n} median supports {b.busy_median_supports:g}, "
                       f"median exposure {b.busy_median_exposure:.2f} d; quiet: n={b.quiet_n} median supports "
-                      f"{b.quiet_median_supports:g}, median exposure {b.quiet_median_exposure:.2f} d; Mann-Whitney p={b.p_value:.3g}")
+                      f"{b.quiet_median_supports:g}, median exposure {b.quiet_median_exposure:.2f} d; "
+                      f"Mann-Whitney p={b.p_value:.3g}")
     for problem in result.problems:
         console.print(f"  [yellow]not computed[/]: {problem}")
 

@@ -52,7 +52,8 @@ def _join(*parts: str | None) -> str | None:
 # ---------------------------------------------------------------- Madrid dump (`/system/api/proposals.csv`)
 
 def proposal_from_dump(get: Getter, header: list[str], ctx: SourceContext) -> Proposal:
-    """Columns of the Madrid dump or of its filtered 2025 copy (``id;title;description;cached_votes_up;created_at;retired_at``)."""
+    """Columns of the Madrid dump or of its filtered 2025 copy
+    (``id;title;description;cached_votes_up;created_at;retired_at``)."""
     title = clean_text(get("title"))
     retired_raw = empty_to_none(get("retired_at"))
     retired = parse_timestamp(retired_raw) if retired_raw else None

@@ -1,7 +1,8 @@
-"""Comparative reports (HTML, PDF, XLSX, CSV) built from one :class:`~observatory.reports.model.Report`.
+"""Comparative reports (HTML, PDF, XLSX, CSV) built from one :class:`~observatory.reports.document.Report`.
 
 ``FORMATS`` is the seam: adding a format means one module with an exporter object (``mime``,
-``extension``, ``render(report, lang) -> bytes``) and one line below. The dashboard calls
+``extension``, ``render(report, lang) -> bytes``) and one line below; adding a section is the same in
+:mod:`observatory.reports.sections`. The dashboard calls
 :func:`render_report`; the CLI (``observatory report``) lives in :mod:`observatory.reports.cli`.
 """
 
@@ -13,8 +14,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 import duckdb
 
 from observatory.reports.csv import CsvZipExporter
+from observatory.reports.document import Report
 from observatory.reports.html import HtmlExporter
-from observatory.reports.model import Report, UnknownToolError, build_report
+from observatory.reports.model import UnknownToolError, build_report
 from observatory.reports.pdf import PdfExporter
 from observatory.reports.xlsx import XlsxExporter
 

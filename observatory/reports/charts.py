@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
+from observatory.reports.document import BarChart
 from observatory.reports.i18n import format_number, t
-from observatory.reports.model import BarChart
 
 BAR_HEIGHT = 18
 GAP = 6

@@ -20,7 +20,7 @@ from observatory.outputs import check_output, write_output
 from observatory.reports import FORMATS, UnknownFormatError, exporter
 from observatory.reports.i18n import LANGUAGES, UnknownLanguageError, check_language
 from observatory.reports.model import UnknownToolError, build_report
-from observatory.reports.pb_section import PbEditionError
+from observatory.reports.sections.pb import PbEditionError
 from observatory.store import connect_readonly
 
 console = Console()

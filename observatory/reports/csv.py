@@ -13,9 +13,9 @@ import zipfile
 from datetime import date
 from typing import Any
 
+from observatory.reports.document import Link, Report, Table
 from observatory.reports.html import check_lang
 from observatory.reports.i18n import t
-from observatory.reports.model import Link, Report, Table
 from observatory.reports.safe import neutralise
 from observatory.reports.tabular import flat, link_columns, sheets
 

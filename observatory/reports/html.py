@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 
 from observatory.reports.charts import bar_svg
+from observatory.reports.document import Cited, Link, Report, Share
 from observatory.reports.i18n import format_number, t, typography
-from observatory.reports.model import Cited, Link, Report, Share
 from observatory.reports.sources import is_web_url
 
 if TYPE_CHECKING:
@@ -91,7 +91,8 @@ def _environment() -> Environment:
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(refs=refs, cell=cell, cell_class=cell_class, rich=rich, link=link, bar_svg=lambda c, lang: Markup(bar_svg(c, lang)))
+    env.globals.update(refs=refs, cell=cell, cell_class=cell_class, rich=rich, link=link,
+                       bar_svg=lambda c, lang: Markup(bar_svg(c, lang)))
     return env
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from observatory.reports.document import Report
 from observatory.reports.html import check_lang, render_html
-from observatory.reports.model import Report
 
 
 class FetchRefused(ValueError):

@@ -10,26 +10,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 
-if TYPE_CHECKING:
-    from observatory.reports.model import Report
+from observatory.reports.document import BarChart, Cited, Fact, Report, Source, Table
 
 _GITHUB_BLOB = re.compile(r"^https://github\.com/([^/]+)/([^/]+)/(?:blob|tree|commit)/([0-9a-f]{7,40})(?:/(.+))?$")
-
-
-@dataclass(frozen=True)
-class Source:
-    number: int
-    title: str
-    url: str | None
-    publisher: str | None = None
-    commit: str | None = None
-    checked_on: date | None = None
 
 
 def is_web_url(url: str | None) -> bool:
@@ -138,8 +127,6 @@ class SourceRegistry:
 
     def finalise(self, report: Report) -> None:
         """Number sources by first appearance in reading order; drop unreferenced ones; rewrite references."""
-        from observatory.reports.model import BarChart, Cited, Fact, Table
-
         order: dict[int, int] = {}
 
         def see(ids: Iterable[int]) -> None:

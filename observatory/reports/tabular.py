@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from observatory.reports.document import Cited, Link, Report, Table
 from observatory.reports.i18n import t
-from observatory.reports.model import Cited, Link, Report, Table
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """One table of the report with a stable file/sheet stem and the section it belongs to."""
+    """One table of the report with a stable file/sheet stem."""
 
     stem: str
-    section_key: str
     table: Table
 
 
@@ -31,8 +30,8 @@ def sheets(report: Report) -> list[Sheet]:
                     note.add([text])
             tables = [note]
         for table in tables:
-            out.append(Sheet(table.key, section.key, table))
-    out.append(Sheet("data_licence", "data-licence", report.data_tables))
+            out.append(Sheet(table.key, table))
+    out.append(Sheet("data_licence", report.data_tables))
     return out
 
 

@@ -14,9 +14,9 @@ from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from observatory.reports.document import Cited, Link, Report, Share, Table
 from observatory.reports.html import check_lang
 from observatory.reports.i18n import t
-from observatory.reports.model import Cited, Link, Report, Share, Table
 from observatory.reports.safe import neutralise
 from observatory.reports.sources import is_web_url
 from observatory.reports.tabular import cite_text, sheets

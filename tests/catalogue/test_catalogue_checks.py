@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from observatory import catalogue_checks
-from observatory.datasets import discover_packages, frictionless_issues, validate_datasets
+from observatory.datapackage import discover_packages
+from observatory.datasets import frictionless_issues, validate_datasets
 from tests.catalogue.helpers import read, set_cell, write
 
 

@@ -103,7 +103,8 @@ def test_bad_rows_are_caught(copy_of_datasets: Path) -> None:
         "tool_id": "decidim", "language_code": "xq", "share_translated": "0.5",
         "source_url": "https://github.com/decidim/decidim", "source_commit": "0" * 40, "checked_on": "2026-12-01"})
     profiles = (choice / "tool_profiles.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    (choice / "tool_profiles.csv").write_text("".join(line for line in profiles if not line.startswith("polis,")), encoding="utf-8")
+    kept = "".join(line for line in profiles if not line.startswith("polis,"))
+    (choice / "tool_profiles.csv").write_text(kept, encoding="utf-8")
 
     messages = [str(i) for i in validate_datasets(copy_of_datasets)]
     expected = [

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from observatory.runs import rebuild
+from collectors import rebuild
 from tests.collectors.helpers import rows, run
 from tests.collectors.replay import RECORDINGS, Reply
 from tests.participation.graphql_replay import GraphQLReplay, graphql_server
@@ -61,7 +61,8 @@ def test_version_without_budgets_is_skipped_not_failed(gql, con, archive_dir, cl
 
 
 def test_depth_limit_error_fails_that_collection_only(gql, con, archive_dir, clock):
-    gql.add_gql("Comments", Reply(body=json.dumps({"errors": [{"message": "Query has depth of 9, which exceeds max depth of 8"}]})))
+    depth = {"errors": [{"message": "Query has depth of 9, which exceeds max depth of 8"}]}
+    gql.add_gql("Comments", Reply(body=json.dumps(depth)))
     summary = run(con, "consul", gql.base, archive_dir, clock)
     assert summary.status == "partial" and "max depth" in summary.errors[0]
     assert con.execute("SELECT count(*) FROM proposals").fetchone() == (4,)

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from observatory.runs import rebuild
+from collectors import rebuild
 from tests.collectors.helpers import rows, run
 from tests.collectors.replay import RECORDINGS, Reply
 from tests.participation.graphql_replay import GraphQLReplay, graphql_server

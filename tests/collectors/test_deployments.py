@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+from collectors import rebuild
 from observatory.http import FakeClock
-from observatory.runs import rebuild
 from tests.collectors.helpers import rows, run, seed_tools
 from tests.collectors.replay import Reply
 

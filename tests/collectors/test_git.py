@@ -12,8 +12,9 @@ import duckdb
 import pytest
 
 import collectors
+from collectors import rebuild
 from observatory.http import FakeClock
-from observatory.runs import rebuild, run_collector
+from observatory.runs import run_collector
 from tests.collectors.gitrepo_builder import CAROL, RepoBuilder, known_history
 from tests.collectors.helpers import seed_tools
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from collectors import rebuild
 from observatory.http import FakeClock
-from observatory.runs import rebuild
 from tests.collectors.helpers import all_text, rows, run, seed_tools
 from tests.collectors.replay import Reply
 

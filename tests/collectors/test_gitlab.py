@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from observatory.runs import rebuild
+from collectors import rebuild
 from tests.collectors.helpers import rows, run, seed_tools
 from tests.collectors.replay import Reply
 
@@ -24,7 +24,8 @@ def test_happy_path(server, con, archive_dir, clock):
     assert snap["latest_release"] == "3.1"           # the upcoming release is not published yet
     assert snap["releases_last_year"] == 2 and snap["release_cadence_days"] == 183.0
     assert snap["latest_tag"] == "3.1" and snap["contributors"] == 3
-    assert snap["commits_last_52w"] == 4 and len(snap["commit_weeks"]) == 52 and snap["commit_weeks"][50] == 2  # 9-10 days before the fetch: second-last week
+    # 9-10 days before the fetch: second-last week
+    assert snap["commits_last_52w"] == 4 and len(snap["commit_weeks"]) == 52 and snap["commit_weeks"][50] == 2
     assert str(snap["pushed_at"]) == "2026-11-25 08:41:07.512000"   # converted to UTC
 
 

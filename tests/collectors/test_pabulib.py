@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from collectors import rebuild
 from collectors.pabulib import parse_index
-from observatory.runs import rebuild
 from tests.collectors.helpers import run
 from tests.collectors.replay import RECORDINGS, Reply
 

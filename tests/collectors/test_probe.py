@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collectors import rebuild
 from observatory.http import ClientConfig, FakeClock
-from observatory.runs import rebuild
 from tests.collectors.helpers import rows, run, seed_tools
 from tests.collectors.replay import Reply
 

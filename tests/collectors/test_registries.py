@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from collectors import rebuild
 from collectors.registries import PACKAGES
-from observatory.runs import rebuild, run_collector
+from observatory.runs import run_collector
 from tests.collectors.helpers import rows, run, seed_tools
 from tests.collectors.replay import Reply
 

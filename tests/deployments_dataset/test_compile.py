@@ -81,7 +81,8 @@ FIXMYSTREET_FILES = {
                                  "sub council_name { return 'Borsetshire County Council'; }\n",
     f"{COBRAND}/FixaMinGata.pm": "use base 'FixMyStreet::Cobrand::Default';\nsub country {\n    return 'SE';\n}\n",
     f"{COBRAND}/Hylte.pm": "use base 'FixMyStreet::Cobrand::FixaMinGata';\n"
-                           "sub council_name { return 'Hylte kommun'; }\nsub base_url { return 'https://hylte.fixamingata.se' }\n",
+                           "sub council_name { return 'Hylte kommun'; }\n"
+                           "sub base_url { return 'https://hylte.fixamingata.se' }\n",
 }
 CONSUL_MAP = ('[\n  {\n    "latitude": 40.4167754, "longitude": -3.70379,\n    "name": "Ayuntamiento de Madrid",\n'
               '    "consul_website": "https://decide.madrid.es",\n    "source": "https://github.com/AyuntamientoMadrid/consul",\n'
@@ -89,8 +90,10 @@ CONSUL_MAP = ('[\n  {\n    "latitude": 40.4167754, "longitude": -3.70379,\n    "
               '    "country": "ar"\n  },{\n    "latitude": 37.8847, "longitude": -4.7792,\n    "name": "Córdoba",\n'
               '    "country": "es"\n  },{\n    "latitude": 35.8985, "longitude": 14.5044,\n'
               '    "name": "Ciudad de La Valletta",\n    "country": "mt"\n  }\n]\n')
-CONSUL_EXAMPLES = ('<div>\n<a href="https://decide.madrid.es" target="_blank" title="{{ site.data.i18n[page.locale].organizations.madrid }}">\n'
-                   '<a href="https://wuerzburg-mitmachen.de" target="_blank" title="{{ site.data.i18n[page.locale].organizations.wurzburg }}">\n</div>\n')
+CONSUL_EXAMPLES = ('<div>\n<a href="https://decide.madrid.es" target="_blank" '
+                   'title="{{ site.data.i18n[page.locale].organizations.madrid }}">\n'
+                   '<a href="https://wuerzburg-mitmachen.de" target="_blank" '
+                   'title="{{ site.data.i18n[page.locale].organizations.wurzburg }}">\n</div>\n')
 CONSUL_LABELS = "organizations:\n  title: x\n  madrid: \"Madrid, Spain\"\n  wurzburg: \"Würzburg, Germany\"\n"
 MAPSEED_FILES = {
     "src/flavors/pboakland/config.json": '{"app": {"name": "_(Participatory Budgeting Oakland)"}, '
@@ -127,7 +130,8 @@ PROJECT_READMES = {
 }
 # options reading the same repository as another one
 SHARED_SNAPSHOTS = {"decidim-org-retired": "decidim-org", "democracyos-readme": "democracyos",
-                    "antragsgruen-users": "antragsgruen", "mapseed-retired-flavors": "mapseed", "all-our-ideas-photocracy": "all-our-ideas", "antragsgruen-motion-tools": "antragsgruen",
+                    "antragsgruen-users": "antragsgruen", "mapseed-retired-flavors": "mapseed",
+                    "all-our-ideas-photocracy": "all-our-ideas", "antragsgruen-motion-tools": "antragsgruen",
                     "antragsgruen-discuss-green": "antragsgruen", "airesis-it": "airesis",
                     "fixmystreet-sites": "fixmystreet", "fixmystreet-retired": "fixmystreet"}
 MEINBERLIN_FILES = {

@@ -9,6 +9,7 @@ import pytest
 
 from observatory.config import load_settings
 from observatory.datasets import validate_datasets
+from observatory.tables import sourced_tables
 
 DATASETS = load_settings().datasets_dir
 
@@ -37,9 +38,9 @@ def test_promised_sizes(con: duckdb.DuckDBPyConnection) -> None:
     assert _one(con, "SELECT count(DISTINCT country) FROM deployments") >= 20
 
 
-@pytest.mark.parametrize("table", ["tools", "licences", "tool_features", "deployments", "licence_events", "sources"])
-def test_every_fact_row_is_sourced_and_dated(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    url_col = "url" if table == "sources" else "source_url"
+# every curated table whose package makes a source field and checked_on required (read from the packages)
+@pytest.mark.parametrize(("table", "url_col"), sorted(sourced_tables(DATASETS).items()))
+def test_every_fact_row_is_sourced_and_dated(con: duckdb.DuckDBPyConnection, table: str, url_col: str) -> None:
     missing = _one(con, f'SELECT count(*) FROM "{table}" WHERE {url_col} IS NULL OR checked_on IS NULL')
     assert missing == 0
 

@@ -13,7 +13,8 @@ import pytest
 
 from observatory import health
 from observatory.config import load_settings
-from observatory.datasets import discover_packages, validate_datasets
+from observatory.datapackage import discover_packages
+from observatory.datasets import validate_datasets
 from observatory.gitlog import Commit, Tag
 
 DATASETS = load_settings().datasets_dir

@@ -95,9 +95,9 @@ def test_newton_price_equals_the_sorted_formula(seed: int) -> None:
 
 
 def _shared_files() -> list[str]:
-    from observatory.pb.config_paths import shared_pabulib_files
+    from observatory.config import load_settings
 
-    folder = shared_pabulib_files()
+    folder = load_settings().pabulib_dir
     return sorted(p.name for p in folder.glob("*.pb")) if folder.is_dir() else ["(no shared data)"]
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from observatory.config import load_settings
 from observatory.pb import pabulib
-from observatory.pb.config_paths import shared_pabulib_files
 from observatory.pb.model import Election
 from observatory.pb.rules import run_rule
 from tests.pb.oracle import oracle_timeout, run_oracle
@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.oracle, pytest.mark.shared]
 
 
 def _files() -> list[str]:
-    manifest = shared_pabulib_files().parent / "MANIFEST.csv"
+    manifest = load_settings().pabulib_dir.parent / "MANIFEST.csv"
     if not manifest.exists():
         return ["(no shared data)"]
     return [r["file"] for r in csv.DictReader(manifest.open(encoding="utf-8"))]

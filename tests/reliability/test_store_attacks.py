@@ -279,7 +279,8 @@ def _datasets_with_type_mismatch(root: Path) -> Path:
 def test_validate_catches_a_type_the_ddl_refuses_and_build_leaves_nothing(workspace: Workspace) -> None:
     datasets = _datasets_with_type_mismatch(workspace.root)
     # control: loading these rows into the real tables fails (the harm validate must foresee)
-    from observatory.datasets import DatasetError, discover_packages, load_packages
+    from observatory.datapackage import DatasetError, discover_packages
+    from observatory.datasets import load_packages
 
     con = store.connect_writer(":memory:")
     with pytest.raises(DatasetError, match="first_release_year|2015a|INT"):

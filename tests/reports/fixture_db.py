@@ -71,9 +71,10 @@ def build_fixture_db(path: Path, with_collected: bool = True) -> Path:
                             [spdx, name, fam, osi, net, en, fr, url, CHECKED])
             for (tid, name, home, repo, lic, year, country, maint, status, lang, den, dfr) in TOOLS:
                 con.execute(
-                    "INSERT INTO tools (tool_id, name, homepage, repo_url, licence_spdx, licence_evidence_url, first_release_year, "
-                    "origin_country, maintainer, status, programming_language, description_en, description_fr, source_url, "
-                    "source_commit, checked_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO tools (tool_id, name, homepage, repo_url, licence_spdx, licence_evidence_url, "
+                    "first_release_year, origin_country, maintainer, status, programming_language, description_en, "
+                    "description_fr, source_url, source_commit, checked_on) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [tid, name, home, repo, lic, f"{repo}/blob/abc1234def/LICENSE", year, country, maint, status, lang,
                      den, dfr, f"{repo}/blob/abc1234def/README.md", "abc1234def", CHECKED])
             for fid, cat, en, fr in FEATURES:

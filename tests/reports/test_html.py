@@ -9,11 +9,13 @@ from bs4 import BeautifulSoup
 
 from observatory.reports import FORMATS, build_report, render_report
 from observatory.reports.model import UnknownToolError
+from observatory.reports.sections import SECTIONS
 from observatory.store import connect_readonly
 from tests.reports.conftest import FOUR_TOOLS
 from tests.reports.fixture_db import HOSTILE_DESCRIPTION, HOSTILE_NAME
 
-BODY_SECTIONS = ["summary", "licences", "features", "health", "adoption"]
+# the sections every report shows; optional ones (PB, chooser) are turned on by a build option
+BODY_SECTIONS = [s.key for s in SECTIONS if s.when is None]
 
 
 def _soup(db: Path, tools: list[str], lang: str, **kw: object) -> BeautifulSoup:
@@ -144,3 +146,16 @@ def test_language_mismatch_is_refused(report_db: Path) -> None:
         con.close()
     with pytest.raises(ValueError, match="collected in 'fr'"):
         FORMATS["html"].render(report, "en")
+
+
+def test_sections_registry_is_the_body_of_the_report(report_db: Path) -> None:
+    """Each registered section builds a section of its own key, in registry order; optional ones only when asked."""
+    assert BODY_SECTIONS[:2] == ["summary", "licences"]
+    assert {s.when for s in SECTIONS} == {None, "pb_edition", "needs"}
+    assert len({s.key for s in SECTIONS}) == len(SECTIONS)
+    con = connect_readonly(report_db)
+    try:
+        report = build_report(con, FOUR_TOOLS, "en")
+    finally:
+        con.close()
+    assert [s.key for s in report.sections] == BODY_SECTIONS

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from observatory.reports import FORMATS, build_report
-from observatory.reports.pb_section import PbEditionError
+from observatory.reports.sections.pb import PbEditionError
 from observatory.store import connect_readonly
 
 TINY_PB = """META

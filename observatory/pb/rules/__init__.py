@@ -11,7 +11,8 @@ from collections.abc import Callable
 from observatory.pb.model import Election, NeedsBallots
 from observatory.pb.rules.actual import actual
 from observatory.pb.rules.base import RuleNotApplicable
-from observatory.pb.rules.greedy import declared, greedy, greedy_noskip, greedy_ratio, greedy_score
+from observatory.pb.rules.declared import declared
+from observatory.pb.rules.greedy import greedy, greedy_noskip, greedy_ratio, greedy_score
 from observatory.pb.rules.mes import mes, mes_add1, mes_add1_greedy
 from observatory.pb.rules.mes_points import mes_points
 from observatory.pb.rules.optimal import max_budget, max_supports

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import numpy as np
-
 from observatory.pb.model import Election
 
 # Relative gap under which two float values are treated as a possible tie and settled exactly.
@@ -18,9 +16,3 @@ class RuleNotApplicable(ValueError):
 
 def total_cost(election: Election, selected: list[int]) -> Fraction:
     return sum((election.costs[i] for i in selected), Fraction(0))
-
-
-def lexico_order(election: Election, positions: list[int] | np.ndarray) -> list[int]:
-    """Positions sorted by project id as a string (pabutools' default tie-breaking)."""
-    rank = election.lexico_rank
-    return sorted((int(p) for p in positions), key=lambda p: rank[p])

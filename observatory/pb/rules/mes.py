@@ -4,8 +4,9 @@ Semantics follow pabutools 1.2.3 ``method_of_equal_shares(sat_class=Cost_Sat)``:
 (empty ones included) gets ``budget / n``; each round buys the affordable project with the smallest
 price factor rho (ties: project id string); supporters pay ``min(budget, rho * cost)``. A zero-cost
 project brings cost satisfaction 0 to everyone, so under ``Cost_Sat`` it has no supporters and MES
-never buys it (pabutools the same); ``mes-add1-greedy``'s greedy completion takes it (it always fits). ``voter_budget_increment=1`` re-runs with one more unit per
-voter until the outcome overspends (keep the previous one) or is exhaustive.
+never buys it (pabutools the same); ``mes-add1-greedy``'s greedy completion takes it (it always fits).
+``voter_budget_increment=1`` re-runs with one more unit per voter until the outcome overspends (keep the
+previous one) or is exhaustive.
 
 Speed: voters with identical ballots are merged; a round only evaluates projects whose stale
 (lower-bound) rho can still win, each priced by Newton's method on its supporters' budgets

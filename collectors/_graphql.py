@@ -1,4 +1,4 @@
-"""GraphQL over the collectors' HTTP client: one query, and Relay-cursor paging.
+"""GraphQL over the collectors' HTTP client: one query, and Relay-cursor paging (Decidim and Consul collectors).
 
 Both Decidim (``POST /api``) and Consul (``POST /graphql``) answer ``{"data": ..., "errors": [...]}``;
 an answer with errors is a failure of that query (a missing field on an older version, a depth or

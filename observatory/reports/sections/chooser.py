@@ -6,29 +6,24 @@ can be reproduced."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from observatory.chooser.needs import needs_as_yaml
-from observatory.reports.model import BarChart, Fact, Section, Share, Table
-
-if TYPE_CHECKING:
-    from observatory.chooser import Needs
-    from observatory.reports.model import ReportContext
+from observatory.reports.context import ReportContext
+from observatory.reports.document import BarChart, Fact, Section, Share, Table
+from observatory.reports.sections.base import ReportSection
 
 TOP_OTHERS = 5   # besides the report's tools, show the best-ranked others so the comparison has context
 LIKE_US = 10
-
-__all__ = ["build", "needs_as_yaml"]
-
 
 def _number(value: object) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)  # type: ignore[arg-type]
 
 
-def build(ctx: ReportContext, needs: Needs) -> Section:
+def build(ctx: ReportContext) -> Section:
     from observatory import chooser
 
     tr = ctx.tr
+    needs = ctx.needs
     facts = chooser.load_facts(ctx.con)
     weights = chooser.default_weights()
     results = chooser.rank(facts, needs, weights)
@@ -72,3 +67,6 @@ def build(ctx: ReportContext, needs: Needs) -> Section:
     sec.charts.append(BarChart("chooser_scores", tr("chart_chooser"), [str(n) for n in scored["name"]],
                                [float(s) for s in scored["score"]], tr("unit_score"), ()))
     return sec
+
+
+SECTION = ReportSection("chooser", build, when="needs")

@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from observatory.reports.context import ReportContext, clean_value
+from observatory.reports.document import BarChart, Fact, Section, Share, Table
 from observatory.reports.i18n import format_number
-from observatory.reports.model import BarChart, Fact, Section, Share, Table, clean_value
-
-if TYPE_CHECKING:
-    from observatory.reports.model import ReportContext
+from observatory.reports.sections.base import ReportSection
 
 FILE_RULES: tuple[str, ...] = ("actual", "greedy", "greedy-ratio", "mes-add1-greedy", "phragmen", "max-supports")
 # Shown in their own columns, or about the computation rather than the outcome.
@@ -76,8 +75,9 @@ def _from_file(ctx: ReportContext, path_text: str) -> tuple[dict[str, Any], list
     return meta, outcomes, source
 
 
-def build(ctx: ReportContext, pb_edition: str) -> Section:
+def build(ctx: ReportContext) -> Section:
     tr = ctx.tr
+    pb_edition = str(ctx.pb_edition)
     meta, outcomes, source = _from_file(ctx, pb_edition) if _is_file(pb_edition) else _from_database(ctx, pb_edition)
     cites = (source,) if source else ()
     sec = Section("pb", tr("sec_pb"))
@@ -132,3 +132,6 @@ def _metric_value(name: str, value: Any) -> Any:
     if isinstance(value, float) and ("share" in name or "coverage" in name) and 0.0 <= value <= 1.0:
         return Share(value)
     return value
+
+
+SECTION = ReportSection("pb", build, when="pb_edition")

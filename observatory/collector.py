@@ -1,4 +1,4 @@
-"""The collector seam: one module, one :class:`Collector` subclass, two methods.
+"""The collector seam: one module in ``collectors/``, one :class:`Collector` subclass, two methods.
 
 How to write a collector
 ------------------------
@@ -18,8 +18,9 @@ How to write a collector
 4. If the tables are shared with other writers, override ``reset(con)`` so it deletes only your
    rows (rebuild calls it before replaying every run).
 
-Registration is automatic: :mod:`collectors` discovers every module of this package that defines a
-``Collector`` subclass with a ``name``.
+Registration is automatic: :mod:`collectors` discovers every module of that package that defines a
+``Collector`` subclass with a ``name``. The contract lives here, in the core, so the runner
+(:mod:`observatory.runs`) depends on it and never on the ``collectors`` package.
 """
 
 from __future__ import annotations
