@@ -20,11 +20,15 @@ from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date as _babel_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
 LANGS: tuple[str, ...] = ("fr", "en")
 DEFAULT_LANG = "fr"
 BABEL_LOCALES: dict[str, str] = {"fr": "fr_FR", "en": "en_GB"}
+
+# plotly's ``separators``: the decimal mark, then the thousands separator, as CLDR says for each language
+PLOTLY_SEPARATORS: dict[str, str] = {lang: get_decimal_symbol(loc) + get_group_symbol(loc)
+                                     for lang, loc in BABEL_LOCALES.items()}
 
 NBSP = "\u00a0"   # before ":" and inside « » (Imprimerie nationale)
 NNBSP = "\u202f"  # thin non-breaking space before ";", "?", "!" and as thousands separator

@@ -94,6 +94,25 @@ def test_one_set_of_languages_and_locales() -> None:
     assert dashboards.i18n.BABEL_LOCALE is observatory.reports.i18n.BABEL_LOCALES is i18n.BABEL_LOCALES
 
 
+LOCALE_CONSTANT = re.compile(r"""["'](fr_FR|en_GB)["']|\(\s*["'](en|fr)["']\s*,\s*["'](fr|en)["']\s*\)|"""
+                             r"""\{\s*["']fr["']\s*:\s*["'],""")
+
+
+def locale_constants(source: str) -> list[str]:
+    return [m.group(0) for m in LOCALE_CONSTANT.finditer(source)]
+
+
+def test_locale_constants_live_only_in_observatory_i18n() -> None:
+    found = [f"{path.relative_to(ROOT)}: {hit}" for top in SCANNED for path in sorted((ROOT / top).rglob("*.py"))
+             if path != ROOT / "observatory" / "i18n.py" for hit in locale_constants(path.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_control_a_copied_locale_constant_is_found() -> None:
+    planted = 'LANGS = ("en", "fr")\nBABEL = {"fr": "fr_FR"}\nSEPARATORS = {"fr": ",\\u202f", "en": ".,"}\n'
+    assert len(locale_constants(planted)) == 3
+
+
 def test_a_key_outside_its_file_is_refused(tmp_path: Path) -> None:
     for lang in i18n.LANGS:
         (tmp_path / lang).mkdir()
