@@ -13,9 +13,9 @@ from tests.foundation.fixtures import edit_csv
 def _rows(db: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall()
-                for t in ("tools", "licences", "features", "tool_features", "licence_events", "sources",
-                          "deployments", "table_meta")}
+        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                                            "'main' AND table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}  # noqa: S608
     finally:
         con.close()
 
