@@ -17,8 +17,8 @@ import plotly.graph_objects as go
 from babel.dates import format_date, format_datetime
 
 from dashboards.i18n import BABEL_LOCALE
+from observatory.i18n import PLOTLY_SEPARATORS as SEPARATORS
 
-SEPARATORS = {"fr": ",\u202f", "en": ".,"}  # decimal mark, then thousands separator
 PATTERNS = ("", "/", "x", ".", "\\", "+", "-", "|")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon")
 MAX_DATE_TICKS = 8

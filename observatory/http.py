@@ -6,6 +6,12 @@ error such as a timeout) goes to the :class:`~observatory.archive.RawArchive`; i
 the client answers from that archive only, so ``observatory rebuild`` re-runs collectors offline.
 
 The clock (``now``/``monotonic``/``sleep``) is injectable, so tests never wait for real seconds.
+
+What libraries do, they do: tenacity runs the retry loop (stop after N attempts, which outcomes retry,
+our wait and sleep), requests follows redirects and drops the token on another host. What is ours stays
+here: the raw archive and replay, conditional requests from the archive's validators (the archive is the
+cache, so a second HTTP cache such as requests-cache or hishel would only disagree with it), token
+hygiene, per-host politeness, size limits on every hop, and the error kinds a run log records.
 """
 
 from __future__ import annotations
@@ -15,7 +21,6 @@ import hashlib
 import json
 import os
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -25,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
+import tenacity
 
 if TYPE_CHECKING:
     from observatory.archive import RawArchive
@@ -182,12 +188,8 @@ class Response:
 
     def links(self) -> dict[str, str]:
         """RFC 8288 ``Link`` header as ``{rel: url}`` (GitHub/GitLab pagination)."""
-        out: dict[str, str] = {}
-        for part in self.headers.get("link", "").split(","):
-            m = re.match(r'\s*<([^>]*)>\s*;\s*rel="?([^";]+)"?', part)
-            if m:
-                out[m.group(2)] = urljoin(self.final_url, m.group(1))
-        return out
+        links = requests.utils.parse_header_links(self.headers.get("link", ""))
+        return {link["rel"]: urljoin(self.final_url, link["url"]) for link in links if link.get("rel")}
 
 
 @dataclass
@@ -354,42 +356,41 @@ class HttpClient:
 
     def _with_retries(self, method: str, url: str, clean_url: str, data: bytes | None,
                       headers: dict[str, str], fetched_at: datetime) -> Response:
-        attempt = 0
-        while True:
-            try:
-                resp = self._follow(method, url, clean_url, data, headers, fetched_at)
-            except (TimeoutFetchError, ConnectionFetchError) as exc:
-                if attempt >= self.config.max_retries or getattr(exc, "refused", False):
-                    raise
-                self._backoff(attempt, None, clean_url)
-                attempt += 1
-                self.stats.retries += 1
-                self._report("retry")
-                continue
-            self._respect_rate_limit(resp, clean_url)
-            if resp.status in RETRY_STATUSES:
-                if attempt >= self.config.max_retries:
-                    raise HttpStatusError(clean_url, f"HTTP {resp.status} after {attempt + 1} attempts",
-                                          resp.status)
-                self._backoff(attempt, resp, clean_url)
-                attempt += 1
-                self.stats.retries += 1
-                self._report("retry")
-                continue
-            return resp
+        """tenacity runs the loop (stop, predicates, wait); the waits go through our clock and stats."""
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.config.max_retries + 1),
+            retry=tenacity.retry_if_exception(_transient) | tenacity.retry_if_result(lambda r: r.status in RETRY_STATUSES),
+            wait=lambda state: self._wait(state, clean_url),
+            sleep=self._sleep,
+            before_sleep=lambda state: self._count("retry"),
+            retry_error_callback=lambda state: _give_up(state, clean_url),
+        )
+        return retrying(self._attempt, method, url, clean_url, data, headers, fetched_at)
 
-    def _backoff(self, attempt: int, resp: Response | None, clean_url: str) -> None:
-        """Sleep per ``Retry-After`` when given, else exponential backoff with full jitter."""
-        wait = None
-        if resp is not None:
-            wait = parse_retry_after(resp.headers.get("retry-after"), self.clock.now())
+    def _attempt(self, method: str, url: str, clean_url: str, data: bytes | None,
+                 headers: dict[str, str], fetched_at: datetime) -> Response:
+        resp = self._fetch(method, url, clean_url, data, headers, fetched_at)
+        self._respect_rate_limit(resp, clean_url)
+        return resp
+
+    def _count(self, event: str) -> None:
+        if event == "retry":
+            self.stats.retries += 1
+        else:
+            self.stats.requests += 1
+        self._report(event)
+
+    def _wait(self, state: tenacity.RetryCallState, clean_url: str) -> float:
+        """``Retry-After`` when the server gives it, else exponential backoff with equal jitter."""
+        resp = None if state.outcome is None or state.outcome.failed else state.outcome.result()
+        wait = parse_retry_after(resp.headers.get("retry-after"), self.clock.now()) if resp is not None else None
         if wait is None:
-            cap = min(self.config.backoff_max_s, self.config.backoff_base_s * (2 ** attempt))
+            cap = min(self.config.backoff_max_s, self.config.backoff_base_s * (2 ** (state.attempt_number - 1)))
             wait = self.rng.uniform(cap / 2, cap)
         if wait > self.config.max_wait_s:
             raise HttpStatusError(clean_url, f"server asks to wait {wait:.0f}s, more than allowed",
                                   resp.status if resp else None)
-        self._sleep(wait)
+        return wait
 
     def _respect_rate_limit(self, resp: Response, clean_url: str) -> None:
         """GitHub/GitLab style: when no request is left, wait until the reset epoch."""
@@ -424,58 +425,52 @@ class HttpClient:
                 now = self.clock.monotonic()
             gate.next_at = now + gap
 
-    def _follow(self, method: str, url: str, clean_url: str, data: bytes | None,
-                headers: dict[str, str], fetched_at: datetime) -> Response:
-        """Follow redirects by hand: count hops, detect loops, drop the token on foreign hosts."""
-        seen: set[str] = set()
-        current = url
-        start = self.clock.monotonic()
-        for hops in range(self.config.max_redirects + 1):
-            if current in seen:
-                raise RedirectLoopError(clean_url, f"redirect loop after {hops} hops")
-            seen.add(current)
-            hdrs = dict(headers)
-            if host_of(current) != host_of(url):
-                hdrs.pop("Authorization", None)
-            status, resp_headers, body = self._send(method, current, data, hdrs)
-            if status in (301, 302, 303, 307, 308) and "location" in resp_headers:
-                current = urljoin(current, resp_headers["location"])
-                if status == 303:
-                    method, data = "GET", None
-                continue
-            return Response(url=clean_url, status=status, headers=resp_headers, body=body,
-                            fetched_at=fetched_at, final_url=strip_secrets(current), redirects=hops,
-                            elapsed_ms=round((self.clock.monotonic() - start) * 1000, 1),
-                            sha256=hashlib.sha256(body).hexdigest())
-        raise RedirectLoopError(clean_url, f"more than {self.config.max_redirects} redirects")
+    def _read_limited(self, r: requests.Response) -> bytes:
+        """The body, refused past ``max_bytes`` whether the size is declared or only streamed."""
+        limit = self.config.max_bytes
+        declared = r.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise TooLargeError(r.url, f"declared size {declared} bytes exceeds {limit}")
+        chunks: list[bytes] = []
+        total = 0
+        for chunk in r.iter_content(64 * 1024):
+            total += len(chunk)
+            if total > limit:
+                raise TooLargeError(r.url, f"body exceeds {limit} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
-    def _send(self, method: str, url: str, data: bytes | None,
-              headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    def _hop(self, r: requests.Response, **_: object) -> requests.Response:
+        """requests follows redirects (and drops the token on another host); each hop is bounded and polite."""
+        if r.is_redirect:
+            r._content = self._read_limited(r)  # requests would read a redirect's body without a limit
+            self._polite(urljoin(r.url, r.headers["location"]))
+            self._count("request")
+        return r
+
+    def _fetch(self, method: str, url: str, clean_url: str, data: bytes | None,
+               headers: dict[str, str], fetched_at: datetime) -> Response:
         refused = self._refused_hosts.get(host_of(url))
         if refused is not None:
             error = ConnectionFetchError(url, f"refused earlier in this run, not retried ({refused})")
             error.refused = True
             raise error
         self._polite(url)
-        self.stats.requests += 1
-        self._report("request")
-        limit = self.config.max_bytes
+        self._count("request")
+        start = self.clock.monotonic()
+        self.session.max_redirects = self.config.max_redirects
         try:
             with self.session.request(method, url, data=data, headers=headers, stream=True,
-                                      allow_redirects=False, timeout=self.config.timeout_s,
-                                      verify=self.config.verify_tls) as r:
-                declared = r.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > limit:
-                    raise TooLargeError(url, f"declared size {declared} bytes exceeds {limit}")
-                chunks: list[bytes] = []
-                total = 0
-                for chunk in r.iter_content(64 * 1024):
-                    total += len(chunk)
-                    if total > limit:
-                        raise TooLargeError(url, f"body exceeds {limit} bytes")
-                    chunks.append(chunk)
+                                      timeout=self.config.timeout_s, verify=self.config.verify_tls,
+                                      hooks={"response": self._hop}) as r:
+                body = self._read_limited(r)
                 hdrs = {k.lower(): v for k, v in r.headers.items()}
-                return r.status_code, hdrs, b"".join(chunks)
+                return Response(url=clean_url, status=r.status_code, headers=hdrs, body=body,
+                                fetched_at=fetched_at, final_url=strip_secrets(r.url), redirects=len(r.history),
+                                elapsed_ms=round((self.clock.monotonic() - start) * 1000, 1),
+                                sha256=hashlib.sha256(body).hexdigest())
+        except requests.exceptions.TooManyRedirects:
+            raise RedirectLoopError(clean_url, f"more than {self.config.max_redirects} redirects") from None
         except requests.exceptions.SSLError as exc:
             raise TlsFetchError(url, _short(exc)) from None
         except (requests.exceptions.Timeout, TimeoutError) as exc:
@@ -494,6 +489,20 @@ class HttpClient:
             raise error from None
         except requests.exceptions.RequestException as exc:
             raise FetchError(url, _short(exc)) from None
+
+
+def _transient(exc: BaseException) -> bool:
+    """Timeouts and dropped connections are worth another try; a refused connection is not."""
+    return isinstance(exc, TimeoutFetchError | ConnectionFetchError) and not getattr(exc, "refused", False)
+
+
+def _give_up(state: tenacity.RetryCallState, clean_url: str) -> Response:
+    """Attempts exhausted: re-raise the last error, or say which status kept coming back."""
+    assert state.outcome is not None
+    if state.outcome.failed:
+        raise state.outcome.exception()  # type: ignore[misc]
+    status = state.outcome.result().status
+    raise HttpStatusError(clean_url, f"HTTP {status} after {state.attempt_number} attempts", status)
 
 
 def _is_refused(exc: BaseException) -> bool:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from observatory import queries
+from observatory.i18n import LANGS
 from observatory.plain import Rows, rows_of_frame
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ COMPUTED: tuple[Published, ...] = (
                Param("languages", "list", "interface languages (ISO 639-1)", False),
                Param("must_be_osi", "boolean", "exclude licences that are not OSI-approved", False, True),
                Param("network_copyleft_ok", "boolean", "accept network copyleft (AGPL)", False, True),
-               Param("lang", "string", "language of the explanations", False, "en", ("en", "fr"))),
+               Param("lang", "string", "language of the explanations", False, "en", tuple(sorted(LANGS)))),
               _rank_tools, ("tools", "licences", "tool_features", "deployments")),
     Published("pb_editions", "Imported participatory-budgeting editions (city, year, vote type, budget).",
               (), _pb("list_editions"), ("pb_editions",)),

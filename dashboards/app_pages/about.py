@@ -7,7 +7,7 @@ import streamlit as st
 from dashboards import components as ui
 from dashboards import data
 from dashboards.i18n import current_lang, t
-from observatory.analytics.licences import FAMILY_ORDER, OBLIGATIONS
+from observatory.analytics.licences import FAMILY_ORDER, obligations
 
 
 def render() -> None:
@@ -15,7 +15,7 @@ def render() -> None:
     ui.page_header("about")
     st.header(t("about.definitions"))
     for family in FAMILY_ORDER:
-        st.markdown(f"**{t('common.family.' + family)}** — {OBLIGATIONS[family][lang]}")
+        st.markdown(f"**{t('common.family.' + family)}** — {obligations(family, lang)}")
     st.markdown(t("about.evidence"))
     st.markdown(t("about.method"))
     st.header(t("about.sources"))

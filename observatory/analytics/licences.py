@@ -1,4 +1,4 @@
-"""What a licence asks of a city, in plain French or English.
+"""What a licence asks of a city, in plain French or English (the sentences are in the core catalogues).
 
 SPDX expressions are parsed with ``license-expression`` (the ScanCode parser), so ``A OR B`` and
 ``A AND B`` are handled the way the SPDX spec says: with OR the reuser may pick the least demanding
@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from license_expression import AND, OR, ExpressionError, LicenseSymbol, Licensing, get_spdx_licensing
+
+from observatory import i18n
 
 # Least to most demanding for someone who modifies and runs the code for the public.
 FAMILY_ORDER: tuple[str, ...] = (
@@ -54,58 +56,10 @@ BUILTIN_FACTS: dict[str, LicenceFacts] = {
     )
 }
 
-OBLIGATIONS: dict[str, dict[str, str]] = {
-    "permissive": {
-        "en": "Keep the copyright and licence notices. Modified code may stay private, even when you "
-              "distribute it or run it as a public service.",
-        "fr": "Conserver les mentions de droit d'auteur et de licence. Le code modifié peut rester privé, "
-              "même s'il est redistribué ou exploité comme service public en ligne.",
-    },
-    "weak_copyleft": {
-        "en": "If you distribute modified files of the component, publish those files under the same licence. "
-              "Your own code around it may use another licence. Running it as a web service alone creates no duty.",
-        "fr": "Si vous redistribuez des fichiers modifiés du composant, publiez ces fichiers sous la même licence. "
-              "Votre propre code autour peut garder une autre licence. L'exploiter comme service web ne crée "
-              "à lui seul aucune obligation.",
-    },
-    "strong_copyleft": {
-        "en": "If you distribute the software (modified or not), give the complete source code of the whole "
-              "work under the same licence. Running a modified copy only as a website does not, by itself, "
-              "oblige you to publish it.",
-        "fr": "Si vous redistribuez le logiciel (modifié ou non), fournissez le code source complet de l'ensemble "
-              "sous la même licence. Exploiter une version modifiée seulement comme site web n'oblige pas, "
-              "à lui seul, à la publier.",
-    },
-    "network_copyleft": {
-        "en": "Network copyleft: if you modify the software and let people use it over a network (a participation "
-              "website), you must offer those users the complete source code of your modified version under the "
-              "same licence. A city that adapts the platform must therefore publish its changes.",
-        "fr": "Copyleft réseau : si vous modifiez le logiciel et le mettez à disposition du public par un réseau "
-              "(un site de participation), vous devez offrir à ces utilisateurs le code source complet de votre "
-              "version modifiée sous la même licence. Une ville qui adapte la plateforme doit donc publier ses "
-              "modifications.",
-    },
-    "source_available": {
-        "en": "The source can be read but the licence restricts use, modification or commercial hosting: "
-              "read its terms before adopting it. It is not an open-source licence.",
-        "fr": "Le code est consultable mais la licence restreint l'usage, la modification ou l'hébergement "
-              "commercial : lisez ses conditions avant adoption. Ce n'est pas une licence libre.",
-    },
-    "proprietary": {
-        "en": "No right to modify or redistribute without the vendor's agreement; the contract sets every obligation.",
-        "fr": "Aucun droit de modifier ou de redistribuer sans l'accord de l'éditeur ; le contrat fixe toutes "
-              "les obligations.",
-    },
-    "unknown": {
-        "en": "This licence is not in the catalogue: check its text before adopting the tool.",
-        "fr": "Cette licence n'est pas dans le catalogue : vérifiez son texte avant d'adopter l'outil.",
-    },
-}
-
-NETWORK_NOTE: dict[str, str] = {
-    "en": "This licence has a network clause: offering the software as a website counts as distributing it.",
-    "fr": "Cette licence a une clause réseau : proposer le logiciel comme site web équivaut à le distribuer.",
-}
+def obligations(family: str, lang: str) -> str:
+    """What a licence family asks, in ``lang`` (catalogue ``locales/<lang>/licences.json``); unknown families
+    get the "check its text" sentence."""
+    return i18n.CORE.get(f"licences.obligations.{family}", lang, "") or i18n.text("licences.obligations.unknown", lang)
 
 
 @dataclass(frozen=True)
@@ -161,20 +115,20 @@ def explain(
 ) -> LicenceExplanation:
     """Family, OSI status, network clause and plain-language obligations of an SPDX expression."""
     catalogue = catalogue or {}
-    lang = lang if lang in ("en", "fr") else "en"
+    lang = i18n.norm_lang(lang, "en")
     try:
         ids = tuple(licence_ids(expression))
         governing = _governing(_licensing().parse(expression), catalogue)
     except ValueError:
         ids, governing = (expression,), [_facts(expression, catalogue)]
     if any(f is None for f in governing):
-        return LicenceExplanation(expression, ids, "unknown", None, False, OBLIGATIONS["unknown"][lang])
+        return LicenceExplanation(expression, ids, "unknown", None, False, obligations("unknown", lang))
     strictest = max(governing, key=_rank)
     network = any(f.network_clause for f in governing)
     curated = strictest.obligations_fr if lang == "fr" else strictest.obligations_en
-    text = curated or OBLIGATIONS.get(strictest.family, OBLIGATIONS["unknown"])[lang]
+    text = curated or obligations(strictest.family, lang)
     if network and strictest.family != "network_copyleft":
-        text = f"{text} {NETWORK_NOTE[lang]}"
+        text = f"{text} {i18n.text('licences.network_note', lang)}"
     return LicenceExplanation(
         expression, ids, strictest.family, all(f.osi_approved for f in governing), network, text
     )

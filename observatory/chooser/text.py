@@ -1,4 +1,4 @@
-"""The chooser's words: one JSON catalogue per language (``observatory/locales/<lang>/chooser.json``).
+"""The chooser's words: ``observatory/locales/<lang>/chooser.json`` in the core domain of :mod:`observatory.i18n`.
 
 Verdicts carry a catalogue key and raw parameters; this module turns them into a sentence in the reader's
 language, so the dashboard, the reports and the API say the same thing. Parameter values are worded by
@@ -8,25 +8,23 @@ their name's suffix: ``*_features`` are feature ids (labels from the catalogue t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-LANGS: tuple[str, ...] = ("en", "fr")
+from observatory import i18n
+
+LANGS: tuple[str, ...] = i18n.LANGS
 
 
 def norm_lang(lang: str) -> str:
-    return lang if lang in LANGS else "en"
+    """The API's default is English: an unknown language falls back to it."""
+    return i18n.norm_lang(lang, "en")
 
 
-@cache
 def catalogue(lang: str) -> dict[str, str]:
-    return json.loads((LOCALES_DIR / norm_lang(lang) / "chooser.json").read_text(encoding="utf-8"))
+    return i18n.CORE.catalogue(norm_lang(lang))
 
 
 def _language_name(code: str, lang: str) -> str:

@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from observatory.i18n import PLOTLY_SEPARATORS as SEPARATORS
 from observatory.participation.analysis.exposure import FittedCurve
 
-SEPARATORS = {"fr": ",\u202f", "en": ".,"}
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon", "pentagon", "star-square",
            "hourglass", "bowtie")
 

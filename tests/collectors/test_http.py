@@ -194,3 +194,13 @@ def test_headers_archived_are_whitelisted(server, con, archive_dir, clock, fast_
     archive.flush()
     headers = json.loads(con.execute("SELECT headers FROM raw_responses").fetchone()[0])
     assert "set-cookie" not in headers and headers["etag"] == '"e"'
+
+
+def test_a_redirect_body_is_bounded_too(server, con, archive_dir, clock, fast_config):
+    """requests reads a redirect's body itself before following it; the client's hop hook bounds that read."""
+    server.add("GET", "/huge-hop", Reply(302, headers={"Location": "/r2"}, stream_bytes=fast_config.max_bytes * 4,
+                                         content_type="text/plain"))
+    server.add("GET", "/r2", Reply(200, '{"here":true}'))
+    with pytest.raises(TooLargeError, match="exceeds"):
+        _client(con, archive_dir, clock, fast_config).get(f"{server.base}/huge-hop")
+    assert server.count("GET", "/r2") == 0

@@ -55,12 +55,32 @@ def test_sql_formats(db: Path) -> None:
 
 @pytest.mark.parametrize("sql", ["delete from tools", "copy tools to 'x.csv'", "attach 'x.db'", "install httpfs",
                                  "select * from read_csv('/etc/passwd')"])
-def test_sql_refuses_writes_and_changes_nothing(db: Path, sql: str) -> None:
+def test_sql_refuses_writes_and_changes_nothing(db: Path, sql: str, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     out = runner.invoke(app, ["sql", sql, "--db", str(db)])
     assert out.exit_code == 2
     assert "refused" in out.stderr
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("sql", ["delete from tools", "copy tools to 'x.csv'"])
+def test_control_the_same_sql_unguarded_does_harm(db: Path, sql: str, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Control for the test above: the statements the CLI refuses change the file or write one when run
+    on a plain connection, so the before/after checks there can fail."""
+    monkeypatch.chdir(tmp_path)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(sql)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    changed = hashlib.sha256(db.read_bytes()).hexdigest() != before
+    assert changed or (tmp_path / "x.csv").exists()
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])

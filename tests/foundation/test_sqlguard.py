@@ -93,10 +93,68 @@ def test_row_limit_and_timeout(db: Path) -> None:
 
 
 def test_python_variables_are_not_reachable(db: Path) -> None:
-    secret_frame = {"x": [1]}  # noqa: F841 - a replacement scan would find it by name
+    """DuckDB's replacement scan reads a DataFrame named in the query from the *calling* frame, so both
+    connections run the query from this frame; the unlocked one is the control that shows the leak."""
+    import pandas as pd
+
+    secret_frame = pd.DataFrame({"x": [41]})  # noqa: F841 - a replacement scan would find it by name
+    unlocked = duckdb.connect(str(db), read_only=True)
+    try:
+        assert unlocked.execute("SELECT x FROM secret_frame").fetchall() == [(41,)]  # control: the leak is real
+    finally:
+        unlocked.close()
     con = connect_readonly(db)
     try:
+        with pytest.raises(duckdb.CatalogException):
+            con.execute("SELECT x FROM secret_frame")
         with pytest.raises((RefusedQuery, duckdb.Error)):
             run_readonly_query(con, "SELECT * FROM secret_frame")
     finally:
         con.close()
+
+
+# Statements whose harm is observable on a connection without the guard: the file's bytes change or
+# a file outside the database is read or written. Each is the control for the tests above.
+HARMFUL_UNGUARDED = ["DELETE FROM tools", "DROP TABLE tools", "UPDATE tools SET name = 'x'",
+                     "ALTER TABLE tools ADD COLUMN x INTEGER", "CREATE TABLE t AS SELECT 1"]
+
+
+@pytest.mark.parametrize("sql", HARMFUL_UNGUARDED)
+def test_control_unguarded_connection_changes_the_file(db: Path, tmp_path: Path, sql: str) -> None:
+    """The same statements on a plain writable connection change the file, so the digest check can fail."""
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(db.read_bytes())
+    before = _digest(copy)
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute(sql)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    assert _digest(copy) != before
+    assert sql in REFUSED
+
+
+def test_control_unguarded_connection_reads_and_writes_files(db: Path, tmp_path: Path, monkeypatch) -> None:
+    """Without the lock, an admitted-looking SELECT reads a local file and COPY writes one; locked, neither runs
+    even when the statement filter is bypassed (the second layer on its own)."""
+    outside = tmp_path / "outside.csv"
+    outside.write_text("secret\nleaked\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    plain = duckdb.connect(str(db), read_only=True)
+    try:
+        assert plain.execute(f"SELECT * FROM read_csv('{outside}')").fetchall() == [("leaked",)]
+        plain.execute("COPY tools TO 'dumped.csv'")
+    finally:
+        plain.close()
+    assert (tmp_path / "dumped.csv").exists()
+    (tmp_path / "dumped.csv").unlink()
+    con = connect_readonly(db)
+    try:
+        with pytest.raises(duckdb.PermissionException):
+            con.execute(f"SELECT * FROM read_csv('{outside}')")
+        with pytest.raises(duckdb.PermissionException):
+            con.execute("COPY tools TO 'dumped.csv'")
+    finally:
+        con.close()
+    assert not (tmp_path / "dumped.csv").exists()

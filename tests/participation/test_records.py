@@ -22,7 +22,7 @@ def test_every_record_matches_its_table(tmp_db: Path) -> None:
 
 
 def test_imports_write_bilingual_metric_definitions(tmp_path: Path, tmp_db: Path) -> None:
-    from observatory.participation.definitions import DEFINITIONS
+    from observatory.participation.definitions import METRICS
     from observatory.participation.importer import import_path
     from observatory.store import writer
 
@@ -33,5 +33,5 @@ def test_imports_write_bilingual_metric_definitions(tmp_path: Path, tmp_db: Path
         import_path(con, csv_path, platform="consul", instance_id="demo.example.org")
         import_path(con, csv_path, platform="consul", instance_id="demo.example.org")
         stored = con.execute("SELECT metric_id, label_fr FROM metric_definitions ORDER BY 1").fetchall()
-    assert [m for m, _ in stored] == sorted(DEFINITIONS)
+    assert [m for m, _ in stored] == sorted(METRICS)
     assert all(label for _, label in stored)
