@@ -200,8 +200,17 @@ def _stacked(fig: go.Figure) -> bool:
     return False
 
 
+def _patterned(trace: object) -> bool:
+    shape = trace.marker.pattern.shape
+    return bool(shape) and not (isinstance(shape, list | tuple) and not any(shape))
+
+
 def _readable_value_labels(fig: go.Figure) -> None:
-    """Value labels outside single bars (on the plot background), inside stacked ones in a contrasting colour."""
+    """Value labels outside single bars (on the plot background), inside stacked ones in a contrasting colour.
+
+    Inside a patterned bar the value sits on the bar's colour only when the pattern is overlaid on the fill
+    (``fillmode="overlay"``); plotly's default draws the pattern lines on the plot background instead.
+    """
     stacked = _stacked(fig)
     background = plot_background(fig)
     for trace, colour in zip(fig.data, trace_colours(fig), strict=True):
@@ -212,8 +221,9 @@ def _readable_value_labels(fig: go.Figure) -> None:
             trace.insidetextanchor = "middle"
             trace.insidetextfont.color = ([readable_on(c) for c in colour] if isinstance(colour, list)
                                           else readable_on(colour))
-            if trace.marker.pattern.shape:  # pattern lines under the value would cut the digits
-                trace.marker.pattern.fgopacity = 0.25
+            if _patterned(trace):  # plotly draws a pattern *instead of* the fill: put the fill back under it
+                trace.marker.pattern.fillmode = "overlay"
+                trace.marker.pattern.fgopacity = 0.35
         else:
             trace.textposition = "outside"
             trace.cliponaxis = False

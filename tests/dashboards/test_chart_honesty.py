@@ -81,6 +81,9 @@ def chart_problems(fig: go.Figure, lang: str = "fr") -> list[str]:
     background = plot_background(fig)
     for trace, colour in zip(fig.data, trace_colours(fig), strict=True):
         if trace.type in ("bar", "histogram") and (trace.texttemplate or trace.text is not None):
+            if trace.textposition == "inside" and trace.marker.pattern.shape and trace.marker.pattern.fillmode != "overlay":
+                problems.append(f"value labels of {trace.name!r} on a pattern drawn over the plot background")
+                continue
             if trace.textposition == "inside":
                 text, behind = trace.insidetextfont.color, colour
             elif trace.textposition == "outside":
@@ -138,12 +141,15 @@ def test_the_checks_catch_plotly_defaults():
         "log_claim": px.bar(bars, x="x", y="n", labels={"n": "Supports (log)"}),
         "legend": go.Figure([go.Scatter(x=[1, 2], y=[1, 2], name=""), go.Scatter(x=[1, 2], y=[2, 1], name="nan")]),
         "contrast": px.bar(bars, x="x", y="n", text_auto=True),
+        "pattern": px.bar(pd.DataFrame({"x": ["a", "a"], "n": [1, 2], "k": ["u", "v"]}), x="x", y="n", color="k",
+                          pattern_shape="k", pattern_shape_sequence=["/", "x"], text_auto=True).update_traces(
+                              textposition="inside", insidetextfont_color="#ffffff"),
         "labels": px.scatter(points, x="x", y="y", text="name"),
         "gap": px.line(months, x="month", y="n"),
     }
     for kind, fig in raw.items():
         assert chart_problems(fig), f"{kind}: plotly's default should be caught"
-    for kind in ("log", "legend", "contrast"):
+    for kind in ("log", "legend", "contrast", "pattern"):
         assert not chart_problems(chart_honesty.finish(raw[kind], "fr")), kind
     assert not chart_problems(charts.line(months, "month", "n", "t", {}, "fr"))
     assert not chart_problems(charts.scatter(points, "x", "y", "t", {}, "fr", text="name"))
