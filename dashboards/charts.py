@@ -4,7 +4,8 @@ Readable without colour: bars carry their value as text and a fill pattern per c
 marker symbol per series and a label at their last point. Every title and axis label is passed in
 already translated; ``lang`` sets the number separators and the month names of date axes. The
 "map" is a longitude/latitude scatter with no basemap because plotly's geo basemaps are fetched from
-a CDN and the dashboard must work offline.
+a CDN and the dashboard must work offline. Every figure ends in :func:`chart_honesty.finish` (log axes
+said, gaps kept, no nameless legend entry, value labels in a contrasting colour).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 from babel.dates import format_date, format_datetime
 
+from dashboards import chart_honesty
 from dashboards.i18n import BABEL_LOCALE
 from observatory.i18n import PLOTLY_SEPARATORS as SEPARATORS
 
@@ -81,10 +83,11 @@ def _localise_dates(fig: go.Figure, values: pd.Series, lang: str) -> None:
         trace.hovertemplate = (trace.hovertemplate or "%{x}<br>%{y}<extra></extra>").replace("%{x}", "%{customdata[0]}")
 
 
-def _finish(fig: go.Figure, title: str, lang: str, height: int = 380) -> go.Figure:
+def finish(fig: go.Figure, title: str, lang: str, height: int = 380) -> go.Figure:
+    """Title, locale separators and size, then the honesty pass shared by every chart."""
     fig.update_layout(title=title, separators=SEPARATORS.get(lang, SEPARATORS["en"]), height=height,
                       margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend_title_text="")
-    return fig
+    return chart_honesty.finish(fig, lang)
 
 
 def bar(df: pd.DataFrame, x: str, y: str, title: str, labels: dict[str, str], lang: str,
@@ -93,39 +96,45 @@ def bar(df: pd.DataFrame, x: str, y: str, title: str, labels: dict[str, str], la
     args = {"x": y, "y": x, "orientation": "h"} if horizontal else {"x": x, "y": y}
     fig = px.bar(df, **args, color=pattern, pattern_shape=pattern, pattern_shape_sequence=PATTERNS,
                  labels=labels, text_auto=True, barmode=barmode)
-    fig.update_traces(textposition="auto")
     _whole_numbers(fig, df[y], "x" if horizontal else "y")
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category")
-    return _finish(fig, title, lang)
+    return finish(fig, title, lang)
 
 
 def line(df: pd.DataFrame, x: str, y: str, title: str, labels: dict[str, str], lang: str,
          series: str | None = None, height: int = 380) -> go.Figure:
-    """Lines with a marker symbol per series and the series name written at its last point."""
+    """Lines with a marker symbol per series and the series name written at its last point.
+
+    Years or months missing between the first and last row are drawn as gaps, never bridged.
+    """
+    whole = pd.api.types.is_integer_dtype(df[y])
+    df = chart_honesty.with_gaps(df, x, y, series)
     fig = px.line(df, x=x, y=y, color=series, symbol=series, symbol_sequence=SYMBOLS, markers=True, labels=labels)
-    _whole_numbers(fig, df[y])
+    _whole_numbers(fig, df[y].dropna().astype(int) if whole else df[y])
     _localise_dates(fig, df[x], lang)
     if series is not None and not df.empty:
-        last = df.sort_values(x).groupby(series, sort=False).tail(1)
+        last = df.dropna(subset=[y]).sort_values(x).groupby(series, sort=False).tail(1)
         for row in last.itertuples(index=False):
             fig.add_annotation(x=getattr(row, x), y=getattr(row, y), text=str(getattr(row, series)),
                                showarrow=False, xanchor="left", xshift=6)
-    return _finish(fig, title, lang, height)
+    return finish(fig, title, lang, height)
 
 
 def sparkline(df: pd.DataFrame, x: str, y: str, lang: str) -> go.Figure:
-    """A tiny trend line without axes, with its last value written next to it."""
+    """A tiny trend line without axes, with its last value written next to it (gaps kept)."""
+    df = chart_honesty.with_gaps(df, x, y)
     fig = go.Figure(go.Scatter(x=df[x], y=df[y], mode="lines+markers", line={"width": 2}))
-    if not df.empty:
-        fig.add_annotation(x=df[x].iloc[-1], y=df[y].iloc[-1], text=str(df[y].iloc[-1]), showarrow=False,
-                           xanchor="left", xshift=6)
+    if not df.dropna(subset=[y]).empty:
+        last = df.dropna(subset=[y]).iloc[-1]
+        value = int(last[y]) if float(last[y]).is_integer() else last[y]
+        fig.add_annotation(x=last[x], y=last[y], text=str(value), showarrow=False, xanchor="left", xshift=6)
     _localise_dates(fig, df[x], lang)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(height=90, margin={"l": 0, "r": 40, "t": 0, "b": 0}, showlegend=False,
                       separators=SEPARATORS.get(lang, SEPARATORS["en"]))
-    return fig
+    return chart_honesty.finish(fig, lang)
 
 
 def stacked_contributions(ranking: pd.DataFrame, weights: dict[str, float], criteria_labels: dict[str, str],
@@ -140,21 +149,30 @@ def stacked_contributions(ranking: pd.DataFrame, weights: dict[str, float], crit
     fig = px.bar(df, x="contribution", y="name", color="criterion", pattern_shape="criterion",
                  pattern_shape_sequence=PATTERNS, orientation="h", labels=labels, text_auto=".2f")
     fig.update_yaxes(autorange="reversed", type="category")
-    return _finish(fig, title, lang, height=max(250, 60 * max(1, len(ranking)) + 100))
+    return finish(fig, title, lang, height=max(250, 60 * max(1, len(ranking)) + 100))
 
 
 def histogram(df: pd.DataFrame, x: str, title: str, labels: dict[str, str], lang: str,
               color: str | None = None) -> go.Figure:
+    """Counts of ``x``; ``labels["count"]`` names the count axis (plotly would write the English "count")."""
     fig = px.histogram(df, x=x, color=color, pattern_shape=color, pattern_shape_sequence=PATTERNS,
                        labels=labels, text_auto=True, barmode="group")
+    fig.update_yaxes(title_text=labels["count"])
     _localise_dates(fig, df[x], lang)
-    return _finish(fig, title, lang)
+    return finish(fig, title, lang)
 
 
 def scatter(df: pd.DataFrame, x: str, y: str, title: str, labels: dict[str, str], lang: str,
-            text: str | None = None, symbol: str | None = None) -> go.Figure:
-    fig = px.scatter(df, x=x, y=y, text=text, symbol=symbol, color=symbol, symbol_sequence=SYMBOLS, labels=labels)
+            text: str | None = None, symbol: str | None = None,
+            label_top: int = chart_honesty.LABEL_TOP_N) -> go.Figure:
+    """Points named on hover; only the ``label_top`` points farthest from the origin carry their name as text,
+    so labels do not pile up on each other."""
+    if text:
+        distance = df[x].astype(float).abs() + df[y].astype(float).abs()
+        df = df.assign(point_label=chart_honesty.top_labels(df[text], distance, label_top))
+    fig = px.scatter(df, x=x, y=y, text="point_label" if text else None, symbol=symbol, color=symbol,
+                     symbol_sequence=SYMBOLS, labels=labels, hover_name=text)
     if text:
         fig.update_traces(textposition="top center")
     _localise_dates(fig, df[x], lang)
-    return _finish(fig, title, lang)
+    return finish(fig, title, lang)

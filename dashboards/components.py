@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import data
+from dashboards import chart_honesty, data
 from dashboards.i18n import t, t_or
 from observatory.analytics import licences as lic
 from observatory.queries import QUERIES, MissingData
@@ -185,9 +185,16 @@ def licence_card(tool: dict, catalogue: dict[str, lic.LicenceFacts], lang: str, 
         st.caption(plain(description))
 
 
+def page_link(url_path: str, lang: str, **params: str) -> str:
+    """Relative link to a page with its parameters, keeping the language (for LinkColumn cells)."""
+    from urllib.parse import urlencode
+
+    return f"./{url_path}?{urlencode({**params, 'lang': lang, 'page': url_path})}"
+
+
 def tool_page_link(tool_id: str, lang: str) -> str:
     """Relative link to a tool's page, keeping the language (for LinkColumn cells)."""
-    return f"./tool?id={tool_id}&lang={lang}&page=tool"
+    return page_link("tool", lang, id=tool_id)
 
 
 def tool_link_column() -> st.column_config.LinkColumn:
@@ -211,6 +218,8 @@ def country_map_with_table(counts: pd.DataFrame, rows: pd.DataFrame, key: str, t
     country_key = f"{key}_country"
     options = ["-", *sorted(counts["country"].dropna())]
     urlstate.bind(country_key, "country", options=options)
+    on_map = int(rows["country"].isin(geomap.shapes()).sum())
+    title = chart_honesty.subset_title(title, on_map, len(rows), t("common.subset_on_map"), lang)
     event = st.plotly_chart(
         geomap.country_map(counts, "deployments", title,
                            {"title": t("common.deployments"), "none": t("common.none")},

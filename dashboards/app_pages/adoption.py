@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, health_words, urlstate
+from dashboards import chart_honesty, charts, health_words, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_number, fmt_percent, t, t_or
 from observatory import health
@@ -34,7 +34,8 @@ def _over_time(deployments, lang: str) -> None:
         return
     labels = {"year": t("common.year"), "deployments": t("common.deployments"), by: t(f"adoption.by_{by}")}
     dated = int(deployments["started_year"].notna().sum())
-    title = t("adoption.chart_over_time_subset", dated=fmt_number(dated, lang), total=fmt_number(len(deployments), lang))
+    title = chart_honesty.subset_title(t("adoption.chart_over_time"), dated, len(deployments),
+                                       t("adoption.subset_dated"), lang)
     fig = charts.line(series, "year", "deployments", title, labels, lang, series=by)
     st.caption(t("adoption.coverage", dated=fmt_number(dated, lang), total=fmt_number(len(deployments), lang)))
     ui.chart(fig, series, "adoption_over_time", alt=t("adoption.chart_over_time_alt"),
@@ -105,8 +106,11 @@ def _probes(lang: str) -> None:
     if lag.empty:
         st.caption(t("adoption.no_versions"))
         return
-    labels = {"minor_versions_behind": t("adoption.versions_behind"), "tool": t("common.tool")}
-    fig = charts.histogram(lag, "minor_versions_behind", t("adoption.chart_lag"), labels, lang, color="tool")
+    labels = {"minor_versions_behind": t("adoption.versions_behind"), "tool": t("common.tool"),
+              "count": t("adoption.instances_count")}
+    title = chart_honesty.subset_title(t("adoption.chart_lag"), len(lag), len(probes), t("adoption.subset_versioned"),
+                                       lang)
+    fig = charts.histogram(lag, "minor_versions_behind", title, labels, lang, color="tool")
     ui.chart(fig, lag, "adoption_lag", alt=t("adoption.chart_lag_alt"), note=t("adoption.lag_note"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, data
+from dashboards import chart_honesty, charts, data
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_date, fmt_number, t
 from observatory.analytics import licences as lic
@@ -47,7 +47,10 @@ def render() -> None:
     if by_country is not None:
         from dashboards import geomap
 
-        fig = geomap.country_map(by_country, "deployments", t("overview.chart_map"),
+        on_map = int(by_country.loc[by_country["country"].isin(geomap.shapes()), "deployments"].sum())
+        title = chart_honesty.subset_title(t("overview.chart_map"), on_map, len(live),
+                                           t("common.subset_on_map"), lang)
+        fig = geomap.country_map(by_country, "deployments", title,
                                  {"title": t("common.deployments"), "none": t("common.none")}, t("common.map_hover"))
         alt = t("overview.map_alt", summary=", ".join(f"{c} ({n})" for c, n in zip(
             by_country["country"].head(15), by_country["deployments"].head(15), strict=True)))

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, data, urlstate
+from dashboards import chart_honesty, charts, data, urlstate
 from dashboards import components as ui
 from dashboards.i18n import BABEL_LOCALE, current_lang, fmt_number, fmt_percent, t, t_or
 from observatory.queries import MissingData
@@ -216,8 +216,9 @@ def _summary(lang: str) -> None:
     x, y = "extra_budget_share", "extra_supports_share"
     if {x, y} <= set(summary.columns):
         labels = {x: _metric_label(x, lang), y: _metric_label(y, lang)}
-        fig = charts.scatter(summary, x, y, t("pb.chart_summary"), labels, lang,
-                             text="edition_id" if len(summary) <= 30 else None)
+        both = int(summary[[x, y]].notna().all(axis=1).sum())
+        title = chart_honesty.subset_title(t("pb.chart_summary"), both, len(summary), t("pb.subset_summary"), lang)
+        fig = charts.scatter(summary.dropna(subset=[x, y]), x, y, title, labels, lang, text="edition_id")
         fig.update_xaxes(tickformat=".0%")
         fig.update_yaxes(tickformat=".0%")
         ui.chart(fig, summary, "pb_summary", alt=t("pb.chart_summary_alt"), note=t("pb.summary_note"))

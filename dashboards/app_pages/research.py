@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboards import chart_honesty, data, research_figures
 from dashboards import components as ui
-from dashboards import data
-from dashboards.i18n import current_lang, fmt_number, fmt_percent, t
-from observatory.participation import figures, research
+from dashboards.i18n import current_lang, fmt_number, fmt_percent, t, t_or
+from observatory.participation import research
 from observatory.participation.analysis.concentration import THRESHOLDS
 from observatory.queries import MissingData
 
@@ -50,7 +50,9 @@ def _exposure_section(row: pd.Series, lang: str) -> None:
         c3.metric(t("research.n_used"), fmt_number(c.n, lang))
         st.caption(t("research.used_rule", days=f"{result.min_age_days:g}", snapshot=str(result.snapshot.date())))
         labels = {"exposure_plus_one": t("research.exposure_axis"), "supports_plus_one": t("research.supports_axis")}
-        fig = figures.exposure_scatter(result.used, result.curve, t("research.chart_exposure"), labels,
+        title = chart_honesty.subset_title(t("research.chart_exposure"), len(result.used), len(result.frame),
+                                           t("research.subset_exposure"), lang)
+        fig = research_figures.exposure_scatter(result.used, result.curve, title, labels,
                                        t("research.fitted"), lang)
         columns = ["proposal_id", "published_at", "day_count", "exposure_days", "censored", "supports", "state"]
         ui.chart(fig, result.frame[columns], "research_exposure", alt=t("research.chart_exposure_alt"),
@@ -86,7 +88,7 @@ def _concentration_section(row: pd.Series, lang: str) -> None:
     else:
         st.caption(t("research.no_threshold"))
     labels = {"bin": t("research.bin_axis"), "count": t("research.proposals")}
-    fig = figures.support_bins(bins, t("research.chart_bins"), labels, lang)
+    fig = research_figures.support_bins(bins, t("research.chart_bins"), labels, lang)
     ui.chart(fig, bins, "research_bins", alt=t("research.chart_bins_alt"),
              sources=[row["source_url"], *(threshold.sources if threshold else ())])
 
@@ -106,8 +108,11 @@ def _budget_section(lang: str) -> None:
         st.caption(t("research.budget_assumption") + " " + assumption.statement)
     if projects["selected"].isna().all():
         st.warning(t("research.no_selected"), icon="⚠️")
-    labels = {"cost": t("research.cost_axis"), "supports": t("research.supports_axis"), "selected": t("research.selected")}
-    fig = figures.budget_scatter(projects, t("research.chart_budget"), labels, lang)
+    labels = {"cost": t("research.cost_axis"), "supports": t("research.supports_count"), "selected": t("research.selected")}
+    priced = int(projects[["cost", "supports"]].notna().all(axis=1).sum())
+    title = chart_honesty.subset_title(t("research.chart_budget"), priced, len(projects), t("research.subset_budget"),
+                                       lang)
+    fig = research_figures.budget_scatter(projects, title, labels, lang)
     ui.chart(fig, projects.drop(columns=["label"]), "research_budget_projects", alt=t("research.chart_budget_alt"),
              sources=sorted(set(projects["source_url"])) + list(assumption.sources if assumption else ()))
     st.subheader(t("research.per_budget"))
@@ -121,8 +126,9 @@ def _budget_section(lang: str) -> None:
     for rule, reason in sorted(set(rules[["rule", "unavailable"]].dropna().itertuples(index=False))):
         key = "research.needs_ballots" if "ballots" in reason else "research.rule_unavailable"
         st.warning(t(key, rule=rule, reason=reason), icon="⚠️")
-    reference = ", ".join(sorted(set(rules["reference"].dropna()) - {""}))
-    fig = figures.moved_share(rules, t("research.chart_moved", reference=reference or "–"),
+    reference = ", ".join(sorted(t_or(f"pb.rule_name.{r}", r, lang) for r in set(rules["reference"].dropna()) - {""}))
+    named = rules.assign(rule=[t_or(f"pb.rule_name.{r}", r, lang) for r in rules["rule"]])
+    fig = research_figures.moved_share(named, t("research.chart_moved", reference=reference or "–"),
                               {"label": t("research.district"), "moved_share": t("research.moved_axis"),
                                "rule": t("research.rule")},
                               lang)

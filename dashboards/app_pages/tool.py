@@ -13,6 +13,7 @@ from dashboards import components as ui
 from dashboards import data, geomap, health_cards, urlstate
 from dashboards.i18n import current_lang, fmt_date, fmt_number, fmt_percent, t
 from observatory.analytics import licences as lic
+from observatory.analytics import tool_runs
 from observatory.queries import MissingData
 
 
@@ -162,6 +163,58 @@ def _deployments(tool: dict, lang: str) -> None:
     ui.country_map_with_table(counts, mine, "tool_map", title, lang)
 
 
+def _instances(tool: dict, lang: str) -> None:
+    """Collected instance data (proposals, budgets, comments) of this tool, each linked to its participation page."""
+    try:
+        instances = tool_runs.instances_of(data.query("instances"), tool["tool_id"])
+    except MissingData:
+        instances = pd.DataFrame()
+    st.markdown(f"**{t('tool.instances')}**")
+    if instances.empty:
+        st.caption(t("tool.no_instances"))
+        return
+    shown = instances.assign(
+        name=instances["name"].fillna(instances["instance_id"]),
+        platform_version=instances["platform_version"].fillna(t("tool.not_stated")),
+        page=[ui.page_link("participation", lang, instance=i) for i in instances["instance_id"]])
+    ui.table(shown[["name", "base_url", "platform_version", "page"]], hide_index=True, key="tool_instances",
+             column_config={"name": t("tool.instance"), "base_url": st.column_config.LinkColumn(t("common.site")),
+                            "platform_version": t("common.version"),
+                            "page": st.column_config.LinkColumn(t("tool.open_page"),
+                                                                display_text=t("tool.open_participation"))})
+
+
+def _pb_editions(tool: dict, lang: str) -> None:
+    """PB editions held where the tool is deployed: a place match, said as such (Pabulib names no platform)."""
+    st.markdown(f"**{t('tool.pb_editions')}**")
+    try:
+        editions = data.pb_editions()
+    except MissingData:
+        editions = pd.DataFrame()
+    if editions.empty:
+        st.caption(t("tool.no_pb_editions"))
+        return
+    near = tool_runs.editions_in_places_of(editions, data.query("deployments"), tool["tool_id"])
+    st.caption(t("tool.pb_no_platform", n=fmt_number(len(editions), lang)))
+    if near.empty:
+        st.caption(t("tool.pb_no_place_match"))
+        return
+    shown = near.assign(page=[ui.page_link("pb-outcomes", lang, edition=e) for e in near["edition_id"]],
+                        year=[str(int(y)) if pd.notna(y) else None for y in near["year"]],
+                        n_voters=[fmt_number(v, lang) for v in near["n_voters"]])
+    ui.table(shown[["unit", "subunit", "year", "n_voters", "matched_deployment", "page"]], hide_index=True,
+             key="tool_pb_editions", column_config={
+                 "unit": t("tool.pb_town"), "subunit": t("tool.pb_district"), "year": t("common.year"),
+                 "n_voters": t("tool.pb_voters"), "matched_deployment": t("tool.pb_matched"),
+                 "page": st.column_config.LinkColumn(t("tool.open_page"), display_text=t("tool.open_pb"))})
+
+
+def _runs_on_it(tool: dict, lang: str) -> None:
+    st.subheader(t("tool.runs_on_it"))
+    _instances(tool, lang)
+    _pb_editions(tool, lang)
+
+
 def render() -> None:
     lang = current_lang()
     if not ui.page_guard():
@@ -182,6 +235,7 @@ def render() -> None:
     _languages(tool, lang)
     health_cards.git_health([tool["tool_id"]], lang, "tool")
     _deployments(tool, lang)
+    _runs_on_it(tool, lang)
     st.subheader(t("common.sources"))
     st.text("\n".join(sorted({u for u in (tool.get("source_url"), tool.get("licence_evidence_url"))
                               if isinstance(u, str)})))

@@ -35,3 +35,50 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def shipped_db(request: pytest.FixtureRequest) -> Path:
     """The database built from the shipped datasets/ (`built_db` of tests/conftest.py)."""
     return request.getfixturevalue("built_db")
+
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py")
+
+
+def render_every_page(db: Path, lang: str = "fr") -> dict[str, object]:
+    """Each registered page rendered once by AppTest on ``db`` in ``lang``: {url_path: AppTest}."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from dashboards.streamlit_app import available_pages
+
+    before = os.environ.get("OBSERVATORY_DB")
+    os.environ["OBSERVATORY_DB"] = str(db)
+    rendered: dict[str, object] = {}
+    try:
+        for spec in available_pages():
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = AppTest.from_file(APP, default_timeout=120)
+            at.query_params["page"] = spec.url_path
+            at.query_params["lang"] = lang
+            rendered[spec.url_path] = at.run()
+    finally:
+        if before is None:
+            os.environ.pop("OBSERVATORY_DB", None)
+        else:
+            os.environ["OBSERVATORY_DB"] = before
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    return rendered
+
+
+@pytest.fixture(scope="session")
+def french_pages(request: pytest.FixtureRequest):
+    """Every page in French on the sample and on the shipped database, rendered once for the whole session
+    (the French-text test and the chart-honesty test read the same renders): ``french_pages("sample_db")``."""
+    cache: dict[str, dict[str, object]] = {}
+
+    def get(db_fixture: str) -> dict[str, object]:
+        if db_fixture not in cache:
+            name = {"shipped_db": "built_db"}.get(db_fixture, db_fixture)
+            cache[db_fixture] = render_every_page(request.getfixturevalue(name))
+        return cache[db_fixture]
+
+    return get

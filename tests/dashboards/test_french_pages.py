@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.i18n import catalogue
-from dashboards.streamlit_app import APP_DIR, available_pages
+from dashboards.streamlit_app import APP_DIR
 
 APP = str(APP_DIR / "streamlit_app.py")
 RAW_VALUES = {"None", "none", "nan", "NaN", "NaT", "<NA>", "?", "null"}
@@ -79,20 +78,14 @@ def _page_problems(at: AppTest, english: set[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("db_fixture", ["sample_db", "shipped_db"])
-def test_every_page_in_french_is_french(monkeypatch, request, db_fixture):
-    db: Path = request.getfixturevalue(db_fixture)
-    monkeypatch.setenv("OBSERVATORY_DB", str(db))
+def test_every_page_in_french_is_french(french_pages, db_fixture):
     english = _english_only()
     found: dict[str, list[str]] = {}
-    for spec in available_pages():
-        at = AppTest.from_file(APP, default_timeout=90)
-        at.query_params["page"] = spec.url_path
-        at.query_params["lang"] = "fr"
-        at.run()
-        assert not at.exception, (spec.file, [e.message for e in at.exception])
+    for url_path, at in french_pages(db_fixture).items():
+        assert not at.exception, (url_path, [e.message for e in at.exception])
         problems = _page_problems(at, english)
         if problems:
-            found[spec.url_path] = sorted(set(problems))
+            found[url_path] = sorted(set(problems))
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
 
 

@@ -1,6 +1,7 @@
 """Plotly figures of the research analyses: pure functions of their results, labels passed in translated.
 
-Readable without colour: series differ by marker symbol, bars carry their values as text.
+Readable without colour: series differ by marker symbol, bars carry their values as text. They end in the
+dashboard's shared finishing step (:func:`dashboards.charts.finish`), so their log axes say so in words.
 """
 
 from __future__ import annotations
@@ -9,17 +10,11 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from observatory.i18n import PLOTLY_SEPARATORS as SEPARATORS
+from dashboards.charts import finish
 from observatory.participation.analysis.exposure import FittedCurve
 
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon", "pentagon", "star-square",
            "hourglass", "bowtie")
-
-
-def _finish(fig: go.Figure, title: str, lang: str, height: int = 420) -> go.Figure:
-    fig.update_layout(title=title, separators=SEPARATORS.get(lang, SEPARATORS["en"]), height=height,
-                      margin={"l": 10, "r": 10, "t": 50, "b": 10}, legend_title_text="")
-    return fig
 
 
 def exposure_scatter(used: pd.DataFrame, curve: FittedCurve | None, title: str, labels: dict[str, str],
@@ -31,18 +26,18 @@ def exposure_scatter(used: pd.DataFrame, curve: FittedCurve | None, title: str, 
     if curve is not None:
         fig.add_trace(go.Scatter(x=curve.x + 1, y=curve.y + 1, mode="lines", name=curve_name,
                                  line={"width": 3, "dash": "dash"}))
-    return _finish(fig, title, lang)
+    return finish(fig, title, lang, height=420)
 
 
 def support_bins(bins: pd.DataFrame, title: str, labels: dict[str, str], lang: str) -> go.Figure:
     """Proposals per support bin (0, 1, 2-3, 4-7, ...), log count axis."""
     fig = px.bar(bins, x="bin", y="count", text_auto=True, log_y=True, labels=labels)
     fig.update_xaxes(type="category")
-    return _finish(fig, title, lang)
+    return finish(fig, title, lang, height=420)
 
 
 def budget_scatter(projects: pd.DataFrame, title: str, labels: dict[str, str], lang: str) -> go.Figure:
-    """Cost against supports, one marker symbol per budget (district); selected projects outlined."""
+    """Cost (log axis) against supports, one marker symbol per budget (district); selected projects outlined."""
     plot = projects.dropna(subset=["cost", "supports"]).copy()
     plot["district"] = plot["label"].astype(str)
     fig = px.scatter(plot, x="cost", y="supports", symbol="district", color="district", symbol_sequence=SYMBOLS,
@@ -51,7 +46,7 @@ def budget_scatter(projects: pd.DataFrame, title: str, labels: dict[str, str], l
         chosen = plot[plot["selected"].fillna(False).astype(bool)]
         fig.add_trace(go.Scatter(x=chosen["cost"], y=chosen["supports"], mode="markers", name=labels.get("selected", "selected"),
                                  marker={"size": 14, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "black"}}))
-    return _finish(fig, title, lang, height=480)
+    return finish(fig, title, lang, height=480)
 
 
 def moved_share(rules: pd.DataFrame, title: str, labels: dict[str, str], lang: str) -> go.Figure:
@@ -60,4 +55,4 @@ def moved_share(rules: pd.DataFrame, title: str, labels: dict[str, str], lang: s
     fig = px.bar(plot, x="label", y="moved_share", color="rule", pattern_shape="rule", barmode="group",
                  text_auto=".0%", labels=labels)
     fig.update_yaxes(tickformat=".0%")
-    return _finish(fig, title, lang)
+    return finish(fig, title, lang, height=420)
