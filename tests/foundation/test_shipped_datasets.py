@@ -45,16 +45,12 @@ def test_every_fact_row_is_sourced_and_dated(con: duckdb.DuckDBPyConnection, tab
     assert missing == 0
 
 
-# Tables with source columns whose rows are not facts about the world, with the reason.
-NOT_FACTS = {"features": "the project's own vocabulary of features; some definitions are written here, not sourced"}
-
-
 def _fact_tables(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Tables of the database's own catalogue that carry a source and a check date: ``{table: url column}``."""
     rows = con.execute("SELECT table_name, list(column_name) FROM information_schema.columns WHERE table_schema = "
                        "'main' AND column_name IN ('checked_on', 'source_url', 'url') GROUP BY 1").fetchall()
     return {t: "source_url" if "source_url" in cols else "url" for t, cols in rows
-            if "checked_on" in cols and ({"source_url", "url"} & set(cols)) and t not in NOT_FACTS}
+            if "checked_on" in cols and ({"source_url", "url"} & set(cols))}
 
 
 def test_every_table_with_a_source_column_is_sourced_and_dated(con: duckdb.DuckDBPyConnection) -> None:
