@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import chart_honesty, charts, data, health_words, urlstate
@@ -98,7 +99,8 @@ def _probes(lang: str) -> None:
     live = adoption.liveness(probes)
     live = live.assign(share_label=[fmt_percent(v, lang) for v in live["share_reachable"]])
     labels = {"tool": t("common.tool"), "share_reachable": t("adoption.share_reachable")}
-    fig = charts.bar(live, "tool", "share_reachable", t("adoption.chart_liveness"), labels, lang, pattern="tool")
+    fig = go.Figure(data.figure(charts.bar, live, "tool", "share_reachable", t("adoption.chart_liveness"), labels, lang,
+                                pattern="tool"))  # a copy: the cached figure itself is never edited
     fig.update_traces(texttemplate="%{y:.0%}")
     ui.chart(fig, live, "adoption_liveness", alt=t("adoption.chart_liveness_alt"))
     lag = adoption.version_lag(probes)
