@@ -9,15 +9,20 @@ thread-safe across Streamlit sessions. Results are ``st.cache_data`` wrappers ov
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboards.i18n import fmt_number, fmt_percent
 from observatory import chooser, queries, sqlguard
 from observatory.config import load_settings
 from observatory.store import connect_readonly
@@ -135,13 +140,52 @@ def chooser_facts() -> chooser.Facts:
     return _chooser_facts(_db_key())
 
 
-def ranking(needs: chooser.Needs, weights: dict[str, float], lang: str) -> pd.DataFrame:
-    facts = chooser_facts()
-    return chooser.frame(chooser.rank(facts, needs, weights), lang, facts)
+@dataclass(frozen=True)
+class ChooserView:
+    """Everything the chooser page shows for one set of answers and weights, in one language."""
+
+    ranking: pd.DataFrame  # chooser.frame: one row per tool, in ranking order
+    reasons: dict[str, pd.DataFrame]  # tool_id -> chooser.reasons_table, score and weight written in ``lang``
+    answer_sensitivity: pd.DataFrame
+    weight_sensitivity: pd.DataFrame
+    like_us: pd.DataFrame
 
 
-def sensitivity(needs: chooser.Needs, weights: dict[str, float]) -> pd.DataFrame:
-    return chooser.weight_sensitivity(chooser_facts(), needs, weights)
+def _needs_key(needs: chooser.Needs) -> str:
+    """The answers as one canonical string: the cache key must change whenever any answer does."""
+    return json.dumps(dataclasses.asdict(needs), sort_keys=True)
+
+
+def chooser_view(needs: chooser.Needs, weights: dict[str, float], lang: str) -> ChooserView:
+    """The chooser's results, computed once per (database version, language, answers, weights).
+
+    A rerun that changes nothing (a click elsewhere, an expander) then costs a cache read, not a ranking
+    and its ~20 re-rankings for the sensitivity tables.
+    """
+    return _chooser_view(_db_key(), lang, _needs_key(needs), tuple(sorted(weights.items())))
+
+
+def _worded_reasons(reasons: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Score and weight as the page shows them (formatting 61 tables is a third of a rerun: done once here)."""
+    if reasons.empty:
+        return reasons
+    return reasons.assign(score=[fmt_number(v, lang, 2) if pd.notna(v) else None for v in reasons["score"]],
+                          weight=[fmt_percent(v, lang) for v in reasons["weight"]])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _chooser_view(key: tuple[str, float], lang: str, needs_key: str,
+                  weights: tuple[tuple[str, float], ...]) -> ChooserView:
+    facts = _chooser_facts(key)
+    needs = chooser.Needs(**json.loads(needs_key))
+    chosen = dict(weights)
+    results = chooser.rank(facts, needs, chosen)
+    return ChooserView(
+        ranking=chooser.frame(results, lang, facts),
+        reasons={r.tool.tool_id: _worded_reasons(chooser.reasons_table(r, lang, facts), lang) for r in results},
+        answer_sensitivity=chooser.answer_sensitivity(facts, needs, chosen, lang),
+        weight_sensitivity=chooser.weight_sensitivity(facts, needs, chosen),
+        like_us=chooser.tools_like_us(facts, needs))
 
 
 @dataclass(frozen=True)
@@ -191,6 +235,23 @@ def computed(function, *args: object):  # noqa: ANN001, ANN201
 @st.cache_data(show_spinner=False, max_entries=32)
 def _computed(name: str, _function, *args: object):  # noqa: ANN001, ANN202
     return _function(*args)  # keyed by ``name`` and the arguments; the function itself is not hashed
+
+
+def figure(builder: Callable[..., Any], *args: object, **kwargs: object) -> dict:
+    """A chart built once per input, as the dict ``st.plotly_chart`` draws (it accepts one like a Figure).
+
+    Plotly Express takes 0.1–0.3 s to build a figure on every rerun; a cached dict costs a copy and
+    plotly's validation (~20 ms). Keyed by the builder and every argument (data frames by content,
+    titles and labels already translated, ``lang``), so new data, another language or another filter
+    builds a new figure. Only for figures drawn as built: a caller that edits the figure keeps building it.
+    """
+    return _figure(f"{builder.__module__}.{builder.__qualname__}", builder, args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _figure(name: str, _builder: Callable[..., Any], args: tuple[object, ...],
+            kwargs: tuple[tuple[str, object], ...]) -> dict:
+    return _builder(*args, **dict(kwargs)).to_dict()  # keyed by ``name`` and the arguments, not the function
 
 
 def report(tools: list[str], lang: str, fmt: str, needs: chooser.Needs | None = None) -> bytes:

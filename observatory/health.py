@@ -228,3 +228,13 @@ def landscape_over_time(rows: Iterable[tuple[str, date, int]], start: date, end:
         out += [{"month": month, "status": s, "tools": counts.get(s, 0)} for s in ("active", "slowing", "dormant")]
         month = add_months(month, 1)
     return out
+
+
+def landscape_from_monthly(monthly: Any, start: date, end: date) -> list[dict[str, Any]]:
+    """:func:`landscape_over_time` over a ``repo_health_monthly`` frame (columns tool_id, month, commits).
+
+    A pure function of its arguments, so the dashboard caches it per table content (it re-derives every
+    tool's status for every month: about half a second on the shipped data).
+    """
+    months = [m.date() if isinstance(m, datetime) else m for m in monthly["month"]]
+    return landscape_over_time(zip(monthly["tool_id"], months, monthly["commits"], strict=True), start, end)

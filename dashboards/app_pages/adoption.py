@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import chart_honesty, charts, health_words, urlstate
+from dashboards import chart_honesty, charts, data, health_words, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_number, fmt_percent, t, t_or
 from observatory import health
@@ -25,7 +26,7 @@ def _over_time(deployments, lang: str) -> None:
     if by == "organisation_type":
         counts = ui.translated(counts, by, "adoption.org")
     labels = {"deployments": t("common.deployments"), by: t(f"adoption.by_{by}")}
-    fig = charts.bar(counts, by, "deployments", t("adoption.chart_live_by", group=labels[by].lower()), labels, lang,
+    fig = data.figure(charts.bar, counts, by, "deployments", t("adoption.chart_live_by", group=labels[by].lower()), labels, lang,
                      horizontal=True)
     ui.chart(fig, counts, "adoption_live_by", alt=t("adoption.chart_live_by_alt"), sources=ui.sources_of(deployments))
     series = adoption.deployments_over_time(deployments, by)
@@ -36,7 +37,7 @@ def _over_time(deployments, lang: str) -> None:
     dated = int(deployments["started_year"].notna().sum())
     title = chart_honesty.subset_title(t("adoption.chart_over_time"), dated, len(deployments),
                                        t("adoption.subset_dated"), lang)
-    fig = charts.line(series, "year", "deployments", title, labels, lang, series=by)
+    fig = data.figure(charts.line, series, "year", "deployments", title, labels, lang, series=by)
     st.caption(t("adoption.coverage", dated=fmt_number(dated, lang), total=fmt_number(len(deployments), lang)))
     ui.chart(fig, series, "adoption_over_time", alt=t("adoption.chart_over_time_alt"),
              sources=ui.sources_of(deployments), note=t("adoption.over_time_note"))
@@ -74,11 +75,10 @@ def _landscape(lang: str) -> None:
     if monthly is not None and not monthly.empty:
         end = max(monthly["month"]).date()
         start = date(end.year - 10, 1, 1)
-        series = pd.DataFrame(health.landscape_over_time(
-            zip(monthly["tool_id"], [m.date() for m in monthly["month"]], monthly["commits"], strict=True), start, end))
+        series = pd.DataFrame(data.computed(health.landscape_from_monthly, monthly, start, end))
         series = series.assign(status=[health_words.status(s) for s in series["status"]])
         labels = {"month": t("adoption.month"), "tools": t("adoption.tools"), "status": t("adoption.status")}
-        fig = charts.line(series, "month", "tools", t("adoption.chart_landscape"), labels, lang, series="status")
+        fig = data.figure(charts.line, series, "month", "tools", t("adoption.chart_landscape"), labels, lang, series="status")
         ui.chart(fig, series, "adoption_landscape", alt=t("adoption.chart_landscape_alt", start=start.year),
                  sources=ui.sources_of(rows), note=t("adoption.landscape_note"))
     table = rows[["tool", "status", "status_reason", "status_params", "coverage", "source", "source_url",
@@ -99,7 +99,8 @@ def _probes(lang: str) -> None:
     live = adoption.liveness(probes)
     live = live.assign(share_label=[fmt_percent(v, lang) for v in live["share_reachable"]])
     labels = {"tool": t("common.tool"), "share_reachable": t("adoption.share_reachable")}
-    fig = charts.bar(live, "tool", "share_reachable", t("adoption.chart_liveness"), labels, lang, pattern="tool")
+    fig = go.Figure(data.figure(charts.bar, live, "tool", "share_reachable", t("adoption.chart_liveness"), labels, lang,
+                                pattern="tool"))  # a copy: the cached figure itself is never edited
     fig.update_traces(texttemplate="%{y:.0%}")
     ui.chart(fig, live, "adoption_liveness", alt=t("adoption.chart_liveness_alt"))
     lag = adoption.version_lag(probes)
@@ -110,7 +111,7 @@ def _probes(lang: str) -> None:
               "count": t("adoption.instances_count")}
     title = chart_honesty.subset_title(t("adoption.chart_lag"), len(lag), len(probes), t("adoption.subset_versioned"),
                                        lang)
-    fig = charts.histogram(lag, "minor_versions_behind", title, labels, lang, color="tool")
+    fig = data.figure(charts.histogram, lag, "minor_versions_behind", title, labels, lang, color="tool")
     ui.chart(fig, lag, "adoption_lag", alt=t("adoption.chart_lag_alt"), note=t("adoption.lag_note"))
 
 
@@ -123,7 +124,7 @@ def _health(lang: str) -> None:
     metric = st.selectbox(t("adoption.metric"), options=list(HEALTH_METRICS), key="adoption_metric",
                           format_func=lambda m: t(f"adoption.metric_{m}", lang))
     labels = {"fetched_at": t("common.date"), metric: t(f"adoption.metric_{metric}"), "tool": t("common.tool")}
-    fig = charts.line(history, "fetched_at", metric, t("adoption.chart_health", metric=labels[metric]), labels, lang,
+    fig = data.figure(charts.line, history, "fetched_at", metric, t("adoption.chart_health", metric=labels[metric]), labels, lang,
                       series="tool")
     ui.chart(fig, history, "adoption_health", alt=t("adoption.chart_health_alt"))
 

@@ -119,7 +119,7 @@ def _chart(ranked: pd.DataFrame, weights: dict[str, float], lang: str) -> None:
     for c in shown:
         top[f"score_{c}"] = top[f"score_{c}"].fillna(0.0) / known_weight
     labels = {c: chooser.criterion_label(c, lang) for c in shown}
-    fig = charts.stacked_contributions(top, normalised, labels, t("choose.chart_title", n=len(top)),
+    fig = data.figure(charts.stacked_contributions, top, normalised, labels, t("choose.chart_title", n=len(top)),
                                        {"contribution": t("choose.score"), "name": t("common.tool"),
                                         "criterion": t("choose.criterion")}, lang)
     table = ranked[["rank", "name", "score", "coverage", "score_low", "score_high", "tied_with", "unknown_criteria"]]
@@ -136,7 +136,7 @@ def _summary_table(ranking: pd.DataFrame, lang: str) -> None:
     ui.table(shown, key="choose_summary", hide_index=True, column_config={"tool_id": ui.tool_link_column()})
 
 
-def _tool_details(row: dict, result: chooser.ToolResult, lang: str) -> None:
+def _tool_details(row: dict, reasons: pd.DataFrame, lang: str) -> None:
     if row["excluded"]:
         head = t("choose.excluded")
     elif row["rank"] is None or pd.isna(row["rank"]):
@@ -150,19 +150,16 @@ def _tool_details(row: dict, result: chooser.ToolResult, lang: str) -> None:
         st.markdown(f"[{t('common.open_tool_page')}]({ui.tool_page_link(row['tool_id'], lang)})")
         if row["near_tie"]:
             st.warning(t("choose.near_tie_with", names=row["tied_with"]))
-        reasons = chooser.reasons_table(result, lang, data.chooser_facts())
         if reasons.empty:
             st.caption(t("choose.nothing_asked"))
         else:
-            reasons["score"] = [fmt_number(v, lang, 2) if pd.notna(v) else None for v in reasons["score"]]
-            reasons["weight"] = [fmt_percent(v, lang) for v in reasons["weight"]]
             ui.table(reasons, key=f"choose_reasons_{row['tool_id']}", hide_index=True,
                      column_config={"source_url": st.column_config.LinkColumn(t("columns.source_url"))})
         st.caption(t("choose.coverage_note", coverage=fmt_percent(row["coverage"], lang),
                      low=fmt_number(row["score_low"], lang, 2), high=fmt_number(row["score_high"], lang, 2)))
 
 
-def _shortlist(ranking: pd.DataFrame, results: list[chooser.ToolResult], weights: dict[str, float], lang: str) -> None:
+def _shortlist(ranking: pd.DataFrame, reasons: dict[str, pd.DataFrame], weights: dict[str, float], lang: str) -> None:
     st.subheader(t("choose.shortlist"))
     st.caption(t("choose.unknown_rule", min=fmt_percent(chooser.MIN_COVERAGE, lang)))
     ranked = ranking[ranking["ranked"]]
@@ -175,14 +172,12 @@ def _shortlist(ranking: pd.DataFrame, results: list[chooser.ToolResult], weights
         if not ties.empty:
             st.info(t("choose.near_ties", names=", ".join(ties["name"]), gap=fmt_number(chooser.NEAR_TIE, lang, 2)))
     _summary_table(ranking, lang)
-    by_id = {r.tool.tool_id: r for r in results}
     for row in ranking.to_dict("records"):
-        _tool_details(row, by_id[row["tool_id"]], lang)
+        _tool_details(row, reasons[row["tool_id"]], lang)
 
 
-def _answer_sensitivity(needs: chooser.Needs, weights: dict[str, float], lang: str) -> None:
+def _answer_sensitivity(table: pd.DataFrame) -> None:
     st.subheader(t("choose.answer_sensitivity"))
-    table = chooser.answer_sensitivity(data.chooser_facts(), needs, weights, lang)
     movers = table[table["top_changes"]]
     if movers.empty:
         st.write(t("choose.answers_stable"))
@@ -194,9 +189,8 @@ def _answer_sensitivity(needs: chooser.Needs, weights: dict[str, float], lang: s
     ui.table(shown, key="choose_answer_sensitivity", hide_index=True)
 
 
-def _weight_sensitivity(needs: chooser.Needs, weights: dict[str, float], lang: str) -> None:
+def _weight_sensitivity(table: pd.DataFrame, lang: str) -> None:
     st.subheader(t("choose.sensitivity"))
-    table = data.sensitivity(needs, weights)
     movers = table[table["leader_changes"]]
     if movers.empty:
         st.write(t("choose.stable"))
@@ -208,12 +202,11 @@ def _weight_sensitivity(needs: chooser.Needs, weights: dict[str, float], lang: s
     ui.data_expander(shown, "choose_sensitivity", sources=[], note=t("choose.sensitivity_note"))
 
 
-def _like_us(needs: chooser.Needs, lang: str) -> None:
+def _like_us(needs: chooser.Needs, near: pd.DataFrame, lang: str) -> None:
     st.subheader(t("choose.like_us"))
     if not (needs.country or needs.population or needs.processes):
         st.caption(t("choose.like_us_empty"))
         return
-    near = chooser.tools_like_us(data.chooser_facts(), needs)
     if near.empty:
         st.caption(t("choose.like_us_none"))
         return
@@ -253,14 +246,12 @@ def render() -> None:
     features = {f: labels[f] for f in chooser.PROCESS_CHOICES if f in labels}
     needs = _questionnaire(features)
     weights = _weights(lang)
-    facts = data.chooser_facts()
-    results = chooser.rank(facts, needs, weights)
-    ranking = chooser.frame(results, lang, facts)
-    _shortlist(ranking, results, weights, lang)
-    _answer_sensitivity(needs, weights, lang)
-    _weight_sensitivity(needs, weights, lang)
-    _like_us(needs, lang)
-    _reports(ranking, needs, lang)
+    view = data.chooser_view(needs, weights, lang)  # cached per database version, language, answers, weights
+    _shortlist(view.ranking, view.reasons, weights, lang)
+    _answer_sensitivity(view.answer_sensitivity)
+    _weight_sensitivity(view.weight_sensitivity, lang)
+    _like_us(needs, view.like_us, lang)
+    _reports(view.ranking, needs, lang)
 
 
 render()

@@ -65,14 +65,15 @@ def _deployments(tool_ids: list[str], lang: str) -> None:
         ui.empty_state("observatory build")
     else:
         labels = {"tool": t("common.tool"), "deployments": t("common.deployments")}
-        fig = charts.bar(per_tool, "tool", "deployments", t("compare.chart_deployments"), labels, lang, pattern="tool")
+        fig = data.figure(charts.bar, per_tool, "tool", "deployments", t("compare.chart_deployments"), labels, lang,
+                          pattern="tool")
         ui.chart(fig, per_tool, "compare_deployments", alt=t("compare.chart_deployments_alt"))
     versions = ui.fetch("platform_versions", tool_ids=tool_ids)
     if versions is None:
         return
     versions = versions.assign(platform_version=versions["platform_version"].fillna(t("compare.version_unknown")))
     labels = {"platform_version": t("common.version"), "instances": t("common.instances"), "tool": t("common.tool")}
-    fig = charts.bar(versions, "platform_version", "instances", t("compare.chart_versions"), labels, lang,
+    fig = data.figure(charts.bar, versions, "platform_version", "instances", t("compare.chart_versions"), labels, lang,
                      pattern="tool")
     ui.chart(fig, versions, "compare_versions", alt=t("compare.chart_versions_alt"))
 

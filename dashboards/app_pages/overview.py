@@ -33,14 +33,14 @@ def render() -> None:
                     .reset_index().sort_values(["tools", "licence_family"], ascending=[False, True]))
         families = ui.translated(families, "licence_family", "common.family")
         labels = {"licence_family": t("common.licence_family"), "tools": t("common.tools")}
-        fig = charts.bar(families, "licence_family", "tools", t("overview.chart_families"), labels, lang,
+        fig = data.figure(charts.bar, families, "licence_family", "tools", t("overview.chart_families"), labels, lang,
                          pattern="licence_family")
         ui.chart(fig, families, "overview_families", alt=t("overview.chart_families_alt"),
                  sources=ui.sources_of(tools))
     with right:
         status = ui.translated(data.query("tools_by_status"), "status", "common.status")
         labels = {"status": t("common.status_label"), "tools": t("common.tools")}
-        fig = charts.bar(status, "status", "tools", t("overview.chart_status"), labels, lang, pattern="status")
+        fig = data.figure(charts.bar, status, "status", "tools", t("overview.chart_status"), labels, lang, pattern="status")
         ui.chart(fig, status, "overview_status", alt=t("overview.chart_status_alt"), sources=ui.sources_of(tools))
 
     by_country = ui.fetch("deployments_by_country")
@@ -50,7 +50,7 @@ def render() -> None:
         on_map = int(by_country.loc[by_country["country"].isin(geomap.shapes()), "deployments"].sum())
         title = chart_honesty.subset_title(t("overview.chart_map"), on_map, len(live),
                                            t("common.subset_on_map"), lang)
-        fig = geomap.country_map(by_country, "deployments", title,
+        fig = data.figure(geomap.country_map, by_country, "deployments", title,
                                  {"title": t("common.deployments"), "none": t("common.none")}, t("common.map_hover"))
         alt = t("overview.map_alt", summary=", ".join(f"{c} ({n})" for c, n in zip(
             by_country["country"].head(15), by_country["deployments"].head(15), strict=True)))

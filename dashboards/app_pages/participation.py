@@ -42,13 +42,13 @@ def _proposals(instance_id: str, definitions, lang: str) -> None:
         _definition(metric_id, definitions, lang)
     shown = ui.translated(states, "state", "participation.state")
     labels = {"state": t("participation.state_label"), "proposals": t("participation.proposals")}
-    fig = charts.bar(shown, "state", "proposals", t("participation.chart_states"), labels, lang, pattern="state")
+    fig = data.figure(charts.bar, shown, "state", "proposals", t("participation.chart_states"), labels, lang, pattern="state")
     ui.chart(fig, states, "participation_states", alt=t("participation.chart_states_alt"))
     _definition("proposals_by_state", definitions, lang)
     months = data.query("proposals_by_month", instance_id=instance_id)
     if not months.empty:
         labels = {"month": t("common.month"), "proposals": t("participation.proposals")}
-        fig = charts.line(months, "month", "proposals", t("participation.chart_months"), labels, lang)
+        fig = data.figure(charts.line, months, "month", "proposals", t("participation.chart_months"), labels, lang)
         ui.chart(fig, months, "participation_months", alt=t("participation.chart_months_alt"))
         _definition("proposals_by_month", definitions, lang)
 
@@ -60,7 +60,7 @@ def _results(instance_id: str, definitions, lang: str) -> None:
         return
     st.caption(t("participation.version", versions=_versions(results)))
     labels = {"status": t("participation.status"), "mean_progress": t("participation.mean_progress")}
-    fig = charts.bar(results, "status", "mean_progress", t("participation.chart_results"), labels, lang,
+    fig = data.figure(charts.bar, results, "status", "mean_progress", t("participation.chart_results"), labels, lang,
                      pattern="status")
     ui.chart(fig, results, "participation_results", alt=t("participation.chart_results_alt"))
     _definition("results_progress", definitions, lang)
@@ -74,7 +74,7 @@ def _budgets(instance_id: str, definitions, lang: str) -> None:
     st.caption(t("participation.version", versions=_versions(projects)))
     shown = ui.translated(projects, "selection", "participation.selection")
     labels = {"selection": t("participation.selection_label"), "projects": t("participation.projects")}
-    fig = charts.bar(shown, "selection", "projects", t("participation.chart_budgets"), labels, lang,
+    fig = data.figure(charts.bar, shown, "selection", "projects", t("participation.chart_budgets"), labels, lang,
                      pattern="selection")
     ui.chart(fig, projects, "participation_budgets", alt=t("participation.chart_budgets_alt"))
     _definition("budget_projects_by_selection", definitions, lang)
@@ -86,7 +86,7 @@ def _comments(instance_id: str, definitions, lang: str) -> None:
     if comments is None:
         return
     labels = {"month": t("common.month"), "comments": t("participation.comments")}
-    fig = charts.line(comments, "month", "comments", t("participation.chart_comments"), labels, lang)
+    fig = data.figure(charts.line, comments, "month", "comments", t("participation.chart_comments"), labels, lang)
     ui.chart(fig, comments, "participation_comments", alt=t("participation.chart_comments_alt"))
     _definition("comments_by_month", definitions, lang)
 
@@ -97,7 +97,7 @@ def _meetings(instance_id: str, definitions, lang: str) -> None:
     if meetings is None:
         return
     labels = {"month": t("common.month"), "meetings": t("participation.meetings")}
-    fig = charts.line(meetings, "month", "meetings", t("participation.chart_meetings"), labels, lang)
+    fig = data.figure(charts.line, meetings, "month", "meetings", t("participation.chart_meetings"), labels, lang)
     ui.chart(fig, meetings, "participation_meetings", alt=t("participation.chart_meetings_alt"))
     _definition("meetings_by_month", definitions, lang)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import chart_honesty, charts, data, urlstate
@@ -105,8 +106,8 @@ def _rules(outcomes: pd.DataFrame, lang: str) -> None:
         label = _metric_label(metric, lang)
         ok = table[table["rule"].isin(set(table["rule"]) - set(failed["rule"]))].astype({metric: float})
         ok = ok.assign(rule=[rule_name(r, lang) for r in ok["rule"]])
-        fig = charts.bar(ok, "rule", metric, t("pb.chart_rules", metric=label), {"rule": t("pb.rule"), metric: label},
-                         lang, pattern="rule")
+        fig = go.Figure(data.figure(charts.bar, ok, "rule", metric, t("pb.chart_rules", metric=label),
+                                    {"rule": t("pb.rule"), metric: label}, lang, pattern="rule"))
         if metric.endswith("_share"):
             fig.update_traces(texttemplate="%{y:.1%}")
             fig.update_yaxes(tickformat=".0%", dtick=None)
@@ -182,8 +183,8 @@ def _what_changes(outcomes: pd.DataFrame, edition_id: str, lang: str) -> None:
         reached = chosen.assign(rule=[rule_name(r, lang) for r in chosen["rule"]]).astype(
             {"voters_with_funded_share": float})
         label = t("pb.metric_voters_with_funded_share")
-        fig = charts.bar(reached, "rule", "voters_with_funded_share", t("pb.voters_reached"),
-                         {"rule": t("pb.rule"), "voters_with_funded_share": label}, lang, horizontal=True)
+        fig = go.Figure(data.figure(charts.bar, reached, "rule", "voters_with_funded_share", t("pb.voters_reached"),
+                                    {"rule": t("pb.rule"), "voters_with_funded_share": label}, lang, horizontal=True))
         fig.update_traces(texttemplate="%{x:.1%}")
         fig.update_xaxes(tickformat=".0%")
         ui.chart(fig, reached[["rule", "voters_with_funded_share"]], "pb_reached", alt=t("pb.voters_reached_alt"))
@@ -218,7 +219,8 @@ def _summary(lang: str) -> None:
         labels = {x: _metric_label(x, lang), y: _metric_label(y, lang)}
         both = int(summary[[x, y]].notna().all(axis=1).sum())
         title = chart_honesty.subset_title(t("pb.chart_summary"), both, len(summary), t("pb.subset_summary"), lang)
-        fig = charts.scatter(summary.dropna(subset=[x, y]), x, y, title, labels, lang, text="edition_id")
+        fig = go.Figure(data.figure(charts.scatter, summary.dropna(subset=[x, y]), x, y, title, labels, lang,
+                                    text="edition_id"))
         fig.update_xaxes(tickformat=".0%")
         fig.update_yaxes(tickformat=".0%")
         ui.chart(fig, summary, "pb_summary", alt=t("pb.chart_summary_alt"), note=t("pb.summary_note"))

@@ -52,7 +52,7 @@ def _exposure_section(row: pd.Series, lang: str) -> None:
         labels = {"exposure_plus_one": t("research.exposure_axis"), "supports_plus_one": t("research.supports_axis")}
         title = chart_honesty.subset_title(t("research.chart_exposure"), len(result.used), len(result.frame),
                                            t("research.subset_exposure"), lang)
-        fig = research_figures.exposure_scatter(result.used, result.curve, title, labels,
+        fig = data.figure(research_figures.exposure_scatter, result.used, result.curve, title, labels,
                                        t("research.fitted"), lang)
         columns = ["proposal_id", "published_at", "day_count", "exposure_days", "censored", "supports", "state"]
         ui.chart(fig, result.frame[columns], "research_exposure", alt=t("research.chart_exposure_alt"),
@@ -88,7 +88,7 @@ def _concentration_section(row: pd.Series, lang: str) -> None:
     else:
         st.caption(t("research.no_threshold"))
     labels = {"bin": t("research.bin_axis"), "count": t("research.proposals")}
-    fig = research_figures.support_bins(bins, t("research.chart_bins"), labels, lang)
+    fig = data.figure(research_figures.support_bins, bins, t("research.chart_bins"), labels, lang)
     ui.chart(fig, bins, "research_bins", alt=t("research.chart_bins_alt"),
              sources=[row["source_url"], *(threshold.sources if threshold else ())])
 
@@ -112,7 +112,7 @@ def _budget_section(lang: str) -> None:
     priced = int(projects[["cost", "supports"]].notna().all(axis=1).sum())
     title = chart_honesty.subset_title(t("research.chart_budget"), priced, len(projects), t("research.subset_budget"),
                                        lang)
-    fig = research_figures.budget_scatter(projects, title, labels, lang)
+    fig = data.figure(research_figures.budget_scatter, projects, title, labels, lang)
     ui.chart(fig, projects.drop(columns=["label"]), "research_budget_projects", alt=t("research.chart_budget_alt"),
              sources=sorted(set(projects["source_url"])) + list(assumption.sources if assumption else ()))
     st.subheader(t("research.per_budget"))
@@ -128,7 +128,7 @@ def _budget_section(lang: str) -> None:
         st.warning(t(key, rule=rule, reason=reason), icon="⚠️")
     reference = ", ".join(sorted(t_or(f"pb.rule_name.{r}", r, lang) for r in set(rules["reference"].dropna()) - {""}))
     named = rules.assign(rule=[t_or(f"pb.rule_name.{r}", r, lang) for r in rules["rule"]])
-    fig = research_figures.moved_share(named, t("research.chart_moved", reference=reference or "–"),
+    fig = data.figure(research_figures.moved_share, named, t("research.chart_moved", reference=reference or "–"),
                               {"label": t("research.district"), "moved_share": t("research.moved_axis"),
                                "rule": t("research.rule")},
                               lang)

@@ -194,7 +194,7 @@ def _pb_editions(tool: dict, lang: str) -> None:
     if editions.empty:
         st.caption(t("tool.no_pb_editions"))
         return
-    near = tool_runs.editions_in_places_of(editions, data.query("deployments"), tool["tool_id"])
+    near = data.computed(tool_runs.editions_in_places_of, editions, data.query("deployments"), tool["tool_id"])
     st.caption(t("tool.pb_no_platform", n=fmt_number(len(editions), lang)))
     if near.empty:
         st.caption(t("tool.pb_no_place_match"))

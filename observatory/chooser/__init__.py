@@ -34,6 +34,7 @@ from observatory.chooser.ranking import (
     default_weights,
     normalised,
     rank,
+    score_tools,
     top,
 )
 from observatory.chooser.sensitivity import answer_sensitivity, weight_sensitivity
@@ -52,5 +53,5 @@ __all__ = [
     "NEAR_TIE",
     "PROCESS_CHOICES", "Facts", "Needs", "ToolResult", "answer_sensitivity", "criterion_label", "default_weights",
     "explanation", "frame", "load_facts", "load_needs", "needs_as_yaml", "needs_from_mapping", "normalised", "rank",
-    "rank_tools", "reasons_table", "say", "tools_like_us", "top", "weight_sensitivity",
+    "rank_tools", "reasons_table", "say", "score_tools", "tools_like_us", "top", "weight_sensitivity",
 ]

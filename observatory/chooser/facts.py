@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import duckdb
 
@@ -91,7 +92,7 @@ class Facts:
     tools: dict[str, ToolFacts]
     feature_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> id -> label
 
-    @property
+    @cached_property  # read by the adoption criterion for every tool of every ranking
     def most_deployments(self) -> int:
         return max((len(t.deployments) for t in self.tools.values()), default=0)
 

@@ -92,12 +92,27 @@ def _sort_key(r: ToolResult) -> tuple:
     return (r.excluded, not r.ranked_enough, -(r.score or 0.0), -r.coverage, r.tool.name.lower())
 
 
-def rank(facts: Facts, needs: Needs, weights: Mapping[str, float] | None = None) -> list[ToolResult]:
-    """Every tool scored on every criterion, eligible ones first by total; excluded ones last, unranked."""
+Verdicts = dict[str, dict[str, Verdict]]  # tool_id -> criterion -> verdict
+
+
+def score_tools(facts: Facts, needs: Needs) -> Verdicts:
+    """Every criterion's verdict on every tool: they depend on the answers only, never on the weights."""
+    return {tool_id: {name: c.score(tool, needs, facts) for name, c in CRITERIA.items()}
+            for tool_id, tool in facts.tools.items()}
+
+
+def rank(facts: Facts, needs: Needs, weights: Mapping[str, float] | None = None,
+         verdicts: Verdicts | None = None) -> list[ToolResult]:
+    """Every tool scored on every criterion, eligible ones first by total; excluded ones last, unranked.
+
+    ``verdicts`` (from :func:`score_tools` for the same facts and needs) spares re-scoring when only the
+    weights change, as in the weight sensitivity.
+    """
     w = normalised(weights)
+    scored_tools = verdicts if verdicts is not None else score_tools(facts, needs)
     results = []
-    for tool in facts.tools.values():
-        result = ToolResult(tool, {name: c.score(tool, needs, facts) for name, c in CRITERIA.items()}, w)
+    for tool_id, tool in facts.tools.items():
+        result = ToolResult(tool, scored_tools[tool_id], w)
         _total(result)
         results.append(result)
     results.sort(key=_sort_key)

@@ -11,7 +11,7 @@ import pandas as pd
 from observatory.chooser.criteria import CRITERIA
 from observatory.chooser.facts import Facts
 from observatory.chooser.needs import ACCESSIBILITY_CHOICES, DATA_LOCATION_CHOICES, HOSTING_CHOICES, Needs
-from observatory.chooser.ranking import normalised, rank, top
+from observatory.chooser.ranking import normalised, rank, score_tools, top
 from observatory.chooser.text import say
 
 TOP_N = 3
@@ -80,13 +80,14 @@ def weight_sensitivity(facts: Facts, needs: Needs, weights: Mapping[str, float] 
                        factors: tuple[float, ...] = (0.0, 0.5, 2.0)) -> pd.DataFrame:
     """For each criterion and factor, rescale that weight and say whether the top ranks change."""
     base = normalised(weights)
-    results = rank(facts, needs, base)
+    verdicts = score_tools(facts, needs)  # the answers do not change here: score once, re-weigh only
+    results = rank(facts, needs, base, verdicts)
     before = top(results, TOP_N)
     out = []
     for criterion in CRITERIA:
         for factor in factors:
             changed = {**base, criterion: base[criterion] * factor}
-            after = top(rank(facts, needs, changed), TOP_N)
+            after = top(rank(facts, needs, changed, verdicts), TOP_N)
             out.append({"criterion": criterion, "factor": factor, "weight": round(normalised(changed)[criterion], 4),
                         "top_before": ", ".join(before), "top_after": ", ".join(after),
                         "leader_changes": bool(before and after and before[0] != after[0]),

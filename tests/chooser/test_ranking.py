@@ -125,3 +125,18 @@ def test_tools_like_us_prefers_french_municipalities(shipped):  # noqa: ANN001
     assert (near["organisation_type"] == "municipality").all()
     assert near["source_url"].notna().all()
     assert isinstance(near, pd.DataFrame)
+
+
+def test_weight_sensitivity_reuses_verdicts_only_for_the_same_answers(shipped):  # noqa: ANN001
+    """Verdicts scored once re-rank like a fresh scoring under other weights; verdicts of other answers do not."""
+    verdicts = chooser.score_tools(shipped, TOWN_HALL)
+    heavy_licence = {**chooser.default_weights(), "licence": 5.0}
+    reused = [(r.tool.tool_id, r.score, r.rank) for r in chooser.rank(shipped, TOWN_HALL, heavy_licence, verdicts)]
+    fresh = [(r.tool.tool_id, r.score, r.rank) for r in chooser.rank(shipped, TOWN_HALL, heavy_licence)]
+    assert reused == fresh
+    # control: verdicts scored for other answers give another ranking, so reuse is only safe for the same answers
+    refusing_agpl = TOWN_HALL.replace(network_copyleft_ok=False)
+    stale = chooser.top(chooser.rank(shipped, refusing_agpl, None, verdicts), 3)
+    assert stale != chooser.top(chooser.rank(shipped, refusing_agpl), 3)
+    table = chooser.weight_sensitivity(shipped, TOWN_HALL)
+    assert len(table) == 3 * len(chooser.CRITERIA) and table["top_before"].nunique() == 1
