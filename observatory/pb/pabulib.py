@@ -129,124 +129,170 @@ def _header(rows: list[tuple[int, list[str]]], section: str, required: tuple[str
 def parse_string(text: str, file_name: str = "<string>", strict: bool = True) -> ParseResult:
     """Parse the text of a ``.pb`` file (any line ending, with or without BOM or final newline)."""
     report = _Reporter(file_name, strict)
-    lines = text.lstrip("\ufeff").splitlines()
-    sections = _split_sections(lines, report)
+    sections = _split_sections(text.lstrip("\ufeff").splitlines(), report)
+    meta = _read_meta(*sections["meta"], report)
+    projects = _read_projects(*sections["projects"], report)
+    votes = _read_votes(*sections["votes"], meta.vote_type, projects.index_of, report)
+    _cross_check(meta, projects, votes, report)
+    election = Election(file_name=file_name, meta=meta.values, vote_type=meta.vote_type, budget=meta.budget,
+                        project_ids=projects.ids, costs=projects.costs, project_columns=projects.columns,
+                        ballots=votes.ballots)
+    return ParseResult(election, report.problems)
 
-    # ---- META ---------------------------------------------------------------------------------
-    m_start, m_lines = sections["meta"]
-    meta_rows = _rows(m_start, m_lines)
-    meta: dict[str, str] = {}
-    meta_line: dict[str, int] = {}
-    for line, row in meta_rows[1:] if meta_rows and meta_rows[0][1][:1] == ["key"] else meta_rows:
+
+@dataclass
+class _Meta:
+    values: dict[str, str]
+    line_of: dict[str, int]
+    vote_type: str
+    budget: Fraction
+
+
+@dataclass
+class _Projects:
+    ids: list[str]
+    costs: list[Fraction]
+    columns: dict[str, list[str]]
+    rows: list[tuple[int, list[str]]]  # (file line, cells), header first: to name a project's line
+    id_col: int
+
+    @property
+    def index_of(self) -> dict[str, int]:
+        return {p: i for i, p in enumerate(self.ids)}
+
+
+@dataclass
+class _Votes:
+    ballots: Ballots
+    n_rows: int  # ballot rows in the file, accepted or not
+
+
+def _read_meta(start: int, lines: list[str], report: _Reporter) -> _Meta:
+    """META as key -> value (verbatim), with the mandatory keys, vote type and a positive budget checked."""
+    rows = _rows(start, lines)
+    values: dict[str, str] = {}
+    line_of: dict[str, int] = {}
+    for line, row in rows[1:] if rows and rows[0][1][:1] == ["key"] else rows:
         if len(row) < 2:
             report(line, row[0] if row else "META", "META row needs a key and a value")
             continue
-        meta[row[0]] = ";".join(row[1:]) if len(row) > 2 else row[1]
-        meta_line[row[0]] = line
+        values[row[0]] = ";".join(row[1:]) if len(row) > 2 else row[1]
+        line_of[row[0]] = line
     for key in REQUIRED_META:
-        if key not in meta:
-            report(m_start, key, f"mandatory META key {key!r} is missing", fatal=True)
-    vote_type = meta["vote_type"].strip().lower()
+        if key not in values:
+            report(start, key, f"mandatory META key {key!r} is missing", fatal=True)
+    vote_type = values["vote_type"].strip().lower()
     if vote_type not in VOTE_TYPES:
-        report(meta_line["vote_type"], "vote_type", f"unknown vote_type {meta['vote_type']!r}", fatal=True)
+        report(line_of["vote_type"], "vote_type", f"unknown vote_type {values['vote_type']!r}", fatal=True)
+    return _Meta(values, line_of, vote_type, _budget(values, line_of, report))
+
+
+def _budget(values: dict[str, str], line_of: dict[str, int], report: _Reporter) -> Fraction:
     try:
-        budget = _to_fraction(meta["budget"])
+        budget = _to_fraction(values["budget"])
     except (ValueError, ZeroDivisionError):
-        report(meta_line["budget"], "budget", f"budget {meta['budget']!r} is not a number", fatal=True)
+        report(line_of["budget"], "budget", f"budget {values['budget']!r} is not a number", fatal=True)
         raise  # unreachable: fatal always raises
     if budget <= 0:
         # every rule divides or compares by the budget: a non-positive one makes every outcome meaningless
-        report(meta_line["budget"], "budget", f"budget {meta['budget']!r} must be positive", fatal=True)
+        report(line_of["budget"], "budget", f"budget {values['budget']!r} must be positive", fatal=True)
+    return budget
 
-    # ---- PROJECTS -----------------------------------------------------------------------------
-    p_start, p_lines = sections["projects"]
-    p_rows = _rows(p_start, p_lines)
-    p_header_line, p_header = _header(p_rows, "PROJECTS", ("project_id", "cost"), report, p_start)
-    id_col, cost_col = p_header.index("project_id"), p_header.index("cost")
-    project_ids: list[str] = []
-    costs: list[Fraction] = []
-    columns: dict[str, list[str]] = {h: [] for h in p_header if h not in ("project_id", "cost")}
+
+def _read_projects(start: int, lines: list[str], report: _Reporter) -> _Projects:
+    """Project ids and exact costs (rows with a defect are reported and left out), other columns verbatim."""
+    rows = _rows(start, lines)
+    _, header = _header(rows, "PROJECTS", ("project_id", "cost"), report, start)
+    id_col, cost_col = header.index("project_id"), header.index("cost")
+    out = _Projects([], [], {h: [] for h in header if h not in ("project_id", "cost")}, rows, id_col)
     seen: set[str] = set()
-    for line, row in p_rows[1:]:
-        if len(row) > len(p_header) or len(row) <= max(id_col, cost_col):
-            report(line, "PROJECTS", f"row has {len(row)} fields, header has {len(p_header)}")
+    for line, row in rows[1:]:
+        if len(row) > len(header) or len(row) <= max(id_col, cost_col):
+            report(line, "PROJECTS", f"row has {len(row)} fields, header has {len(header)}")
             continue
-        row = row + [""] * (len(p_header) - len(row))  # trailing optional cells left out
+        row = row + [""] * (len(header) - len(row))  # trailing optional cells left out
         pid = row[id_col]
-        if not pid:
-            report(line, "project_id", "empty project_id")
-            continue
-        if pid in seen:
-            report(line, "project_id", f"duplicate project_id {pid!r}")
-            continue
-        try:
-            cost = _to_fraction(row[cost_col])
-            if cost < 0:
-                raise ValueError
-        except (ValueError, ZeroDivisionError):
-            report(line, "cost", f"cost {row[cost_col]!r} of project {pid!r} is not a non-negative number")
+        problem = _project_problem(pid, row[cost_col], seen)
+        if problem:
+            report(line, *problem)
             continue
         seen.add(pid)
-        project_ids.append(pid)
-        costs.append(cost)
-        for j, h in enumerate(p_header):
-            if h in columns:
-                value = row[j]
-                columns[h].append(html.unescape(value) if h in TEXT_COLUMNS else value)
-    index_of = {p: i for i, p in enumerate(project_ids)}
+        out.ids.append(pid)
+        out.costs.append(_to_fraction(row[cost_col]))
+        for j, h in enumerate(header):
+            if h in out.columns:
+                out.columns[h].append(html.unescape(row[j]) if h in TEXT_COLUMNS else row[j])
+    return out
 
-    # ---- VOTES --------------------------------------------------------------------------------
-    v_start, v_lines = sections["votes"]
-    table = None if vote_type in ("cumulative", "scoring") else _plain_columns(v_start, v_lines)
+
+def _project_problem(pid: str, cost: str, seen: set[str]) -> tuple[str, str] | None:
+    """(field, message) of what makes a project row unusable, or None."""
+    if not pid:
+        return "project_id", "empty project_id"
+    if pid in seen:
+        return "project_id", f"duplicate project_id {pid!r}"
+    try:
+        if _to_fraction(cost) >= 0:
+            return None
+    except (ValueError, ZeroDivisionError):
+        pass
+    return "cost", f"cost {cost!r} of project {pid!r} is not a non-negative number"
+
+
+def _read_votes(start: int, lines: list[str], vote_type: str, index_of: dict[str, int],
+                report: _Reporter) -> _Votes:
+    """Ballots in CSR form: column-wise when the section is plain (the usual case), row by row otherwise."""
+    points = vote_type in ("cumulative", "scoring")
+    table = None if points else _plain_columns(start, lines)
+    rows = None
     if table is not None:
-        head, v_cols = table
-        n_rows_votes = len(v_cols[0])
-        v_rows = None
+        head, cols = table
+        n_rows = len(cols[0])
     else:
-        v_rows = _rows(v_start, v_lines)
-        head = v_rows[:1]
-        n_rows_votes = len(v_rows) - 1
-    v_header_line, v_header = _header(head, "VOTES", ("voter_id", "vote"), report, v_start)
-    vid_col, vote_col = v_header.index("voter_id"), v_header.index("vote")
-    pts_col = v_header.index("points") if "points" in v_header else None
-    extra = [(j, h) for j, h in enumerate(v_header) if h not in ("voter_id", "vote", "points")]
-    fast = None
-    if table is not None:
-        fast = _fast_votes(v_cols, vid_col, vote_col, extra, index_of)
-    elif vote_type not in ("cumulative", "scoring"):
-        body = [r for _, r in v_rows[1:]]
-        if body and not any(map(len(v_header).__ne__, map(len, body))):
-            fast = _fast_votes(list(zip(*body, strict=True)), vid_col, vote_col, extra, index_of)
-    if fast is not None:
+        rows = _rows(start, lines)
+        head, n_rows = rows[:1], len(rows) - 1
+    _, header = _header(head, "VOTES", ("voter_id", "vote"), report, start)
+    vid_col, vote_col = header.index("voter_id"), header.index("vote")
+    extra = [(j, h) for j, h in enumerate(header) if h not in ("voter_id", "vote", "points")]
+    if rows is not None and not points:
+        body = [r for _, r in rows[1:]]
+        if body and not any(map(len(header).__ne__, map(len, body))):
+            cols = list(zip(*body, strict=True))
+            table = head, cols
+    fast = None if table is None else _fast_votes(cols, vid_col, vote_col, extra, index_of)
+    if fast is not None and not (vote_type == "choose-1" and _longest(fast[1]) > 1):
         voter_ids, indptr, flat, voter_columns = fast
-        ballots = Ballots(voter_ids=voter_ids, indptr=indptr, indices=flat, points=None,
-                          voter_columns=voter_columns)
-        if vote_type == "choose-1" and len(indptr) > 1 and int(np.diff(indptr).max(initial=0)) > 1:
-            fast = None  # let the row-by-row path report the offending ballots
-    if fast is None:
-        if v_rows is None:
-            v_rows = _rows(v_start, v_lines)
-        ballots = _slow_votes(v_rows, v_header, vid_col, vote_col, pts_col, extra, index_of, vote_type, report)
+        return _Votes(Ballots(voter_ids=voter_ids, indptr=indptr, indices=flat, points=None,
+                              voter_columns=voter_columns), n_rows)
+    # the row-by-row path reports every defect (and the choose-1 ballots naming several projects)
+    rows = _rows(start, lines) if rows is None else rows
+    pts_col = header.index("points") if "points" in header else None
+    return _Votes(_slow_votes(rows, header, vid_col, vote_col, pts_col, extra, index_of, vote_type, report), n_rows)
 
-    # ---- cross-checks -------------------------------------------------------------------------
-    n_rows_projects = len(p_rows) - 1
-    for key, actual in (("num_projects", n_rows_projects), ("num_votes", n_rows_votes)):
+
+def _longest(indptr: np.ndarray) -> int:
+    return int(np.diff(indptr).max(initial=0)) if len(indptr) > 1 else 0
+
+
+def _cross_check(meta: _Meta, projects: _Projects, votes: _Votes, report: _Reporter) -> None:
+    """META's declared counts against the sections, and each project's declared votes against the ballots."""
+    for key, actual in (("num_projects", len(projects.rows) - 1), ("num_votes", votes.n_rows)):
         try:
-            declared = int(float(meta[key]))
+            declared = int(float(meta.values[key]))
         except ValueError:
-            report(meta_line[key], key, f"{key} {meta[key]!r} is not an integer")
+            report(meta.line_of[key], key, f"{key} {meta.values[key]!r} is not an integer")
             continue
         if declared != actual:
-            report(meta_line[key], key, f"META declares {declared} rows but the section has {actual}")
-    if "votes" in columns and len(project_ids) and n_rows_votes == len(ballots.voter_ids):
-        counted = np.bincount(ballots.indices, minlength=len(project_ids))
-        for i, v in enumerate(columns["votes"]):
-            if v and v.replace(".", "", 1).isdigit() and int(float(v)) != counted[i]:
-                line = next(ln for ln, r in p_rows[1:] if r[id_col] == project_ids[i])
-                report(line, "votes", f"project {project_ids[i]!r} declares {v} votes, ballots give {counted[i]}")
-    election = Election(file_name=file_name, meta=meta, vote_type=vote_type, budget=budget,
-                        project_ids=project_ids, costs=costs, project_columns=columns, ballots=ballots)
-    return ParseResult(election, report.problems)
+            report(meta.line_of[key], key, f"META declares {declared} rows but the section has {actual}")
+    ballots = votes.ballots
+    if "votes" not in projects.columns or not projects.ids or votes.n_rows != len(ballots.voter_ids):
+        return
+    counted = np.bincount(ballots.indices, minlength=len(projects.ids))
+    for i, v in enumerate(projects.columns["votes"]):
+        if v and v.replace(".", "", 1).isdigit() and int(float(v)) != counted[i]:
+            pid = projects.ids[i]
+            line = next(ln for ln, r in projects.rows[1:] if r[projects.id_col] == pid)
+            report(line, "votes", f"project {pid!r} declares {v} votes, ballots give {counted[i]}")
 
 
 def _slow_votes(v_rows: list[tuple[int, list[str]]], v_header: list[str], vid_col: int, vote_col: int,
