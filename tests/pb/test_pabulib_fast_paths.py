@@ -1,0 +1,68 @@
+"""The parser's fast paths (whole-section splitting, numbers parsed by numpy, merged ballots keyed by one
+integer) must read exactly what the row-by-row path reads; each guard has a control showing the harm."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from observatory.pb import pabulib
+from observatory.pb.model import _unique_rows
+from observatory.pb.pabulib import PabulibError, parse_string
+
+
+def _text(ballots: list[str], ids: tuple[str, ...] = ("1", "2", "10", "12")) -> str:
+    lines = ["META", "key;value", f"num_projects;{len(ids)}", f"num_votes;{len(ballots)}", "budget;100",
+             "vote_type;approval", "PROJECTS", "project_id;cost", *[f"{p};10" for p in ids],
+             "VOTES", "voter_id;vote", *[f"v{i};{b}" for i, b in enumerate(ballots)]]
+    return "\n".join(lines) + "\n"
+
+
+def test_every_whitespace_character_is_seen() -> None:
+    """The substring check finds every character ``str.strip`` removes (Python's own list), nothing else."""
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c) != "\n"]
+    assert len(spaces) > 20
+    for c in spaces:
+        assert pabulib._has_space(f"1;2\n3{c};4"), hex(ord(c))
+        assert pabulib._SPACE_IN_LINE.search(f"3{c};4")
+    for c in ("\n", "a", ";", ",", "\u00e9", "\u2013", "\u200b"):
+        assert not pabulib._has_space(f"1;2{c}3")
+
+
+@pytest.mark.parametrize("token", ["01", "012", "00", "1e1", "+2", "-2", "12345678901234567890", "99", "1.0"])
+def test_a_token_that_is_not_a_project_id_is_named_as_the_row_path_names_it(token: str) -> None:
+    text = _text(["1,2", f"10,{token}", "12"])
+    with pytest.raises(PabulibError) as caught:
+        parse_string(text)
+    assert caught.value.line == text.splitlines().index(f"v1;10,{token}") + 1 and caught.value.field == "vote"
+    assert repr(token) in str(caught.value)
+
+
+def test_numpy_alone_would_read_a_leading_zero_as_a_project() -> None:
+    """Control: without the digit-count guard, ``01`` parses to 1, a real project id."""
+    assert np.fromstring("10,01", dtype=np.int64, sep=",").tolist() == [10, 1]  # the harm the guard stops
+    assert pabulib._positions_of_int_tokens("10,01", {"1": 0, "10": 1}) is None
+    assert pabulib._positions_of_int_tokens("10,1", {"1": 0, "10": 1}).tolist() == [1, 0]
+
+
+@pytest.mark.parametrize("ids", [("1", "2", "10", "12"), ("5", "1000000000", "7", "3"), ("a", "1", "2", "3")])
+def test_number_and_dictionary_paths_give_the_same_positions(ids: tuple[str, ...]) -> None:
+    ballots = [",".join(ids[j] for j in range(i % 4 + 1)) for i in range(40)] + ["", ids[3]]
+    e = parse_string(_text(ballots, ids)).election
+    index_of = {p: i for i, p in enumerate(ids)}
+    expected = [index_of[t] for b in ballots for t in b.split(",") if t]
+    assert e.ballots.indices.tolist() == expected
+    assert np.diff(e.ballots.indptr).tolist() == [len([t for t in b.split(",") if t]) for b in ballots]
+
+
+@pytest.mark.parametrize("width", [1, 2, 3])
+def test_unique_rows_are_those_of_numpy_in_the_same_order(width: int) -> None:
+    rng = np.random.default_rng(width)
+    rows = rng.integers(0, 4, size=(500, width)).astype(np.uint64) << np.uint64(61)  # high bits used
+    rows |= rng.integers(0, 3, size=(500, width)).astype(np.uint64)
+    index, counts = _unique_rows(rows)
+    distinct, expected_counts = np.unique(rows, axis=0, return_counts=True)
+    assert np.array_equal(rows[index], distinct)
+    assert np.array_equal(counts, expected_counts)
