@@ -366,17 +366,21 @@ def _plain_columns(start: int, lines: list[str]) -> tuple[list[tuple[int, list[s
 
     The usual ballot section: the whole text is split at once (no per-row work); None otherwise.
     """
-    if len(lines) < 2 or "" in lines:
+    if len(lines) < 2:
         return None
-    blob = "\n".join(lines)
+    blob = ";\n".join(lines)  # every line but the first then starts a cell with "\n"
     if '"' in blob or _has_space(blob):
         return None
     header = lines[0].split(";")
     width = len(header)
-    if any(map((width - 1).__ne__, map(str.count, lines, repeat(";")))):
+    cells = blob.split(";")
+    firsts = cells[::width]
+    # exactly one cell per line break starts with "\n": when they all sit at multiples of the width,
+    # every line has the header's width (a blank line would have one cell and shift them)
+    if width < 2 or len(cells) != width * len(lines) or not all(map(str.startswith, firsts[1:], repeat("\n"))):
         return None
-    cells = blob.replace("\n", ";").split(";")
-    return [(start + 1, header)], [cells[width + j::width] for j in range(width)]
+    ids = "".join(firsts).split("\n")[1:]
+    return [(start + 1, header)], [ids, *(cells[width + j::width] for j in range(1, width))]
 
 
 # what str.strip() and ``\\s`` count as whitespace, besides the newline
@@ -461,7 +465,7 @@ def _fast_votes(cols: list, vid_col: int, vote_col: int, extra: list[tuple[int, 
     if flat is None:
         return None  # an unknown project: the row-by-row path names it
     lengths = np.fromiter(map(str.count, votes, repeat(",")), dtype=np.int64, count=len(votes))
-    lengths += np.fromiter(map(bool, votes), dtype=np.int64, count=len(votes))
+    lengths += np.fromiter(map(bool, votes), dtype=np.int64, count=len(votes)) if "" in votes else 1
     indptr = np.zeros(len(votes) + 1, dtype=np.int64)
     np.cumsum(lengths, out=indptr[1:])
     return voter_ids, indptr, flat, {h: list(cols[j]) for j, h in extra}
