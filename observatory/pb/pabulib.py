@@ -15,6 +15,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 
@@ -75,6 +76,62 @@ def _split_sections(lines: list[str], report: _Reporter) -> dict[str, tuple[int,
     return {name: (starts[name], lines[starts[name]:end]) for name, end in zip(SECTIONS, ends, strict=True)}
 
 
+def _is_header(line: str, name: str) -> bool:
+    return line.strip().strip(";").strip().lower() == name
+
+
+class _Body:
+    """A section's text kept whole (the ballots of a big file): split into lines only if the fast
+    column-wise reading declines it."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.raw.splitlines()
+
+    def plain_text(self) -> str | None:
+        """The text with "\n" line breaks and no final one, when that is all ``splitlines`` would split on."""
+        text = self.raw.replace("\r\n", "\n") if "\r" in self.raw else self.raw
+        text = text[:-1] if text.endswith("\n") else text
+        return None if "\r" in text else text  # other line breaks are whitespace: the caller declines them
+
+
+def _split_at_votes(text: str) -> dict[str, tuple[int, list[str] | _Body]] | None:
+    """Sections without splitting the ballots into lines: the VOTES header is found by searching its usual
+    spellings, and only the text before it is split. None when anything is unusual (then every line is
+    scanned as usual), so the outcome is always that of :func:`_split_sections`."""
+    at = _votes_header(text)
+    if at is None:
+        return None
+    head_end, body_start = at
+    head = text[:head_end].splitlines()
+    starts = _section_starts(head)
+    if "votes" in starts or "meta" not in starts or "projects" not in starts or starts["meta"] > starts["projects"]:
+        return None
+    return {"meta": (starts["meta"], head[starts["meta"]:starts["projects"] - 1]),
+            "projects": (starts["projects"], head[starts["projects"]:]),
+            "votes": (len(head) + 1, _Body(text[body_start:]))}
+
+
+def _votes_header(text: str) -> tuple[int, int] | None:
+    """Where the first line reading VOTES (as written, in capitals or with one capital) starts and where
+    the line after it starts; None if there is none or its line is not plainly delimited by "\n"."""
+    found = []
+    for spelling in ("VOTES", "votes", "Votes"):
+        pos = text.find(spelling)
+        while pos != -1:
+            start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+            line = text[start:end] if end != -1 else ""
+            core = line[:-1] if line.endswith("\r") else line  # no other line break inside (they count too)
+            if len(line) <= 40 and len((core + ".").splitlines()) == 1 and _is_header(line, "votes"):
+                found.append((start, end + 1))
+                break
+            pos = text.find(spelling, pos + 1) if end != -1 else -1
+    return min(found) if found else None
+
+
 def _section_starts(lines: list[str]) -> dict[str, int]:
     """Index of the line after each section's first header; the scan stops once all three are found
     (on a big file, the VOTES header comes long before the end)."""
@@ -83,7 +140,7 @@ def _section_starts(lines: list[str]) -> dict[str, int]:
         if len(raw) > 40:
             continue  # a section header is a short line
         key = raw.strip().strip(";").strip().lower()
-        if key in SECTIONS and key not in starts:
+        if key in SECTIONS and key not in starts:  # as _is_header
             starts[key] = i + 1
             if len(starts) == len(SECTIONS):
                 break
@@ -133,7 +190,7 @@ def _header(rows: list[tuple[int, list[str]]], section: str, required: tuple[str
 def parse_string(text: str, file_name: str = "<string>", strict: bool = True) -> ParseResult:
     """Parse the text of a ``.pb`` file (any line ending, with or without BOM or final newline)."""
     report = _Reporter(file_name, strict)
-    sections = _split_sections(text.lstrip("\ufeff").splitlines(), report)
+    sections = _split_at_votes(text.lstrip("\ufeff")) or _split_sections(text.lstrip("\ufeff").splitlines(), report)
     meta = _read_meta(*sections["meta"], report)
     projects = _read_projects(*sections["projects"], report)
     votes = _read_votes(*sections["votes"], meta.vote_type, projects.index_of, report)
@@ -243,11 +300,13 @@ def _project_problem(pid: str, cost: str, seen: set[str]) -> tuple[str, str] | N
     return "cost", f"cost {cost!r} of project {pid!r} is not a non-negative number"
 
 
-def _read_votes(start: int, lines: list[str], vote_type: str, index_of: dict[str, int],
+def _read_votes(start: int, lines: list[str] | _Body, vote_type: str, index_of: dict[str, int],
                 report: _Reporter) -> _Votes:
     """Ballots in CSR form: column-wise when the section is plain (the usual case), row by row otherwise."""
     points = vote_type in ("cumulative", "scoring")
     table = None if points else _plain_columns(start, lines)
+    if isinstance(lines, _Body):
+        lines = lines.lines if table is None else lines  # the row path needs the lines
     rows = None
     if table is not None:
         head, cols = table
@@ -269,7 +328,7 @@ def _read_votes(start: int, lines: list[str], vote_type: str, index_of: dict[str
         return _Votes(Ballots(voter_ids=voter_ids, indptr=indptr, indices=flat, points=None,
                               voter_columns=voter_columns), n_rows)
     # the row-by-row path reports every defect (and the choose-1 ballots naming several projects)
-    rows = _rows(start, lines) if rows is None else rows
+    rows = _rows(start, lines.lines if isinstance(lines, _Body) else lines) if rows is None else rows
     pts_col = header.index("points") if "points" in header else None
     return _Votes(_slow_votes(rows, header, vid_col, vote_col, pts_col, extra, index_of, vote_type, report), n_rows)
 
@@ -361,23 +420,32 @@ def _slow_votes(v_rows: list[tuple[int, list[str]]], v_header: list[str], vid_co
     return ballots
 
 
-def _plain_columns(start: int, lines: list[str]) -> tuple[list[tuple[int, list[str]]], list[list[str]]] | None:
+def _plain_columns(start: int, lines: list[str] | _Body
+                   ) -> tuple[list[tuple[int, list[str]]], list[list[str]]] | None:
     """Header row and body columns of a section of plain rows (no quotes, spaces, blank lines; one width).
 
     The usual ballot section: the whole text is split at once (no per-row work); None otherwise.
     """
-    if len(lines) < 2:
+    if isinstance(lines, _Body):
+        text = lines.plain_text()
+        if text is None:
+            return None
+        n_lines = text.count("\n") + 1
+        blob = text.replace("\n", ";\n")  # every line but the first then starts a cell with "\n"
+        first = text[:text.find("\n")]
+    else:
+        n_lines = len(lines)
+        blob = ";\n".join(lines)
+        first = lines[0] if lines else ""
+    if n_lines < 2 or '"' in blob or _has_space(blob):
         return None
-    blob = ";\n".join(lines)  # every line but the first then starts a cell with "\n"
-    if '"' in blob or _has_space(blob):
-        return None
-    header = lines[0].split(";")
+    header = first.split(";")
     width = len(header)
     cells = blob.split(";")
     firsts = cells[::width]
     # exactly one cell per line break starts with "\n": when they all sit at multiples of the width,
     # every line has the header's width (a blank line would have one cell and shift them)
-    if width < 2 or len(cells) != width * len(lines) or not all(map(str.startswith, firsts[1:], repeat("\n"))):
+    if width < 2 or len(cells) != width * n_lines or not all(map(str.startswith, firsts[1:], repeat("\n"))):
         return None
     ids = "".join(firsts).split("\n")[1:]
     return [(start + 1, header)], [ids, *(cells[width + j::width] for j in range(1, width))]

@@ -66,3 +66,36 @@ def test_unique_rows_are_those_of_numpy_in_the_same_order(width: int) -> None:
     distinct, expected_counts = np.unique(rows, axis=0, return_counts=True)
     assert np.array_equal(rows[index], distinct)
     assert np.array_equal(counts, expected_counts)
+
+
+HEADERS = ["VOTES", "votes", "Votes", "vOtEs", " VOTES ;", ";VOTES", "VOTES\x0c", "\x0cVOTES", "VOTES;;", "VOTES x"]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_finding_votes_by_search_splits_as_the_line_scan(seed: int) -> None:
+    """Searching the VOTES header's usual spellings gives the sections of the line-by-line scan, or declines."""
+    import random
+
+    rng = random.Random(seed)
+    lines = _text(["1,2", "10", "12,1"]).splitlines()
+    at = lines.index("VOTES")
+    lines[at] = rng.choice(HEADERS)
+    for _ in range(rng.randint(0, 2)):  # header-like lines before or after it
+        lines.insert(rng.randint(1, len(lines)), rng.choice([*HEADERS, "name;VOTES", "PROJECTS"]))
+    sep = rng.choice(["\n", "\r\n", "\r"])
+    text = sep.join(lines) + rng.choice(["", sep])
+    fast = pabulib._split_at_votes(text)
+    try:
+        slow = pabulib._split_sections(text.splitlines(), pabulib._Reporter("t", True))
+    except PabulibError:
+        assert fast is None
+        return
+    if fast is not None:
+        assert {k: (n, v.lines if isinstance(v, pabulib._Body) else v) for k, (n, v) in fast.items()} == slow
+
+
+def test_only_the_first_header_of_a_section_counts() -> None:
+    """A second VOTES line is a row of the ballot section (here a bad one), wherever it stands."""
+    text = _text(["1,2"]).replace("VOTES\n", "VOTES\nVOTES\n")
+    with pytest.raises(PabulibError, match="required column 'voter_id' missing"):
+        parse_string(text)
