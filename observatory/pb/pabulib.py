@@ -358,6 +358,17 @@ def _cross_check(meta: _Meta, projects: _Projects, votes: _Votes, report: _Repor
             report(line, "votes", f"project {pid!r} declares {v} votes, ballots give {counted[i]}")
 
 
+def _points(raw: str, n_tokens: int) -> list[float] | str:
+    """A ballot's points, one per named project, or what is wrong with them."""
+    ptoks = [t.strip() for t in raw.split(",") if t.strip()] if raw else []
+    if len(ptoks) != n_tokens:
+        return f"{len(ptoks)} points for {n_tokens} projects"
+    try:
+        return [float(Fraction(t.replace(",", "."))) for t in ptoks]
+    except (ValueError, ZeroDivisionError):
+        return f"non-numeric points {raw!r}"
+
+
 def _slow_votes(v_rows: list[tuple[int, list[str]]], v_header: list[str], vid_col: int, vote_col: int,
                 pts_col: int | None, extra: list[tuple[int, str]], index_of: dict[str, int], vote_type: str,
                 report: _Reporter) -> Ballots:
@@ -382,16 +393,11 @@ def _slow_votes(v_rows: list[tuple[int, list[str]]], v_header: list[str], vid_co
         tokens = [t for t in tokens if t]
         pts: list[float] = []
         if want_points:
-            raw = row[pts_col] if pts_col is not None else ""
-            ptoks = [t.strip() for t in raw.split(",") if t.strip()] if raw else []
-            if len(ptoks) != len(tokens):
-                report(line, "points", f"{len(ptoks)} points for {len(tokens)} projects")
+            pts_or_problem = _points(row[pts_col] if pts_col is not None else "", len(tokens))
+            if isinstance(pts_or_problem, str):
+                report(line, "points", pts_or_problem)
                 continue
-            try:
-                pts = [float(Fraction(t.replace(",", "."))) for t in ptoks]
-            except (ValueError, ZeroDivisionError):
-                report(line, "points", f"non-numeric points {raw!r}")
-                continue
+            pts = pts_or_problem
         ids: list[int] = []
         keep_pts: list[float] = []
         for k, t in enumerate(tokens):

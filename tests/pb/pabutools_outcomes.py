@@ -9,6 +9,7 @@ show the store is genuine.
 Regenerate (one process at a time; resumable, pairs already stored for the same sha256 are kept)::
 
     nice -n 10 .venv/bin/python -m tests.pb.pabutools_outcomes --cap 300 [--force] [--only FILE ...]
+                                                               [--retry-unfinished]
 
 Each (file, rule group) runs in its own subprocess with no time limit inside pabutools; the parent kills
 it when a rule runs past ``--cap`` seconds and records that the rule did not finish within the cap. For
@@ -199,7 +200,8 @@ def _pairs(files: list[Path]) -> list[tuple[Path, tuple[str, ...]]]:
     return sorted(pairs, key=lambda pg: pg[0].stat().st_size * _WEIGHT[pg[1][0]])
 
 
-def generate(folder: Path, cap: float, force: bool, only: list[str], store_path: Path = STORE) -> None:
+def generate(folder: Path, cap: float, force: bool, only: list[str], store_path: Path = STORE,
+             retry_unfinished: bool = False) -> None:
     import importlib.metadata
 
     store = load_store(store_path)
@@ -215,7 +217,8 @@ def generate(folder: Path, cap: float, force: bool, only: list[str], store_path:
     save_store(store, store_path)
     for path, group in _pairs(files):
         entry = store["files"][path.name]
-        if all(r in entry["rules"] for r in group):
+        done = [entry["rules"].get(r) for r in group]
+        if all(row is not None and not (retry_unfinished and row.get("unfinished")) for row in done):
             continue
         started = time.monotonic()
         parse_seconds, rows = run_capped(path, group, cap)
@@ -235,6 +238,7 @@ def main() -> None:
     ap.add_argument("--cap", type=float, default=300.0, help="seconds pabutools may take per rule")
     ap.add_argument("--force", action="store_true", help="recompute pairs already stored")
     ap.add_argument("--only", nargs="*", default=[], help="file names to (re)compute")
+    ap.add_argument("--retry-unfinished", action="store_true", help="run again the pairs that hit the cap")
     ap.add_argument("--store", type=Path, default=STORE, help="the JSON file to update")
     ap.add_argument("--worker", nargs=2, metavar=("FILE", "RULE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -246,7 +250,7 @@ def main() -> None:
     sys.path.insert(0, str(REPO))
     from observatory.config import load_settings
 
-    generate(load_settings().pabulib_dir, args.cap, args.force, args.only, args.store)
+    generate(load_settings().pabulib_dir, args.cap, args.force, args.only, args.store, args.retry_unfinished)
 
 
 if __name__ == "__main__":
