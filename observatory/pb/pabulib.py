@@ -538,11 +538,25 @@ def _fast_votes(cols: list, vid_col: int, vote_col: int, extra: list[tuple[int, 
     flat = _positions_of_tokens(joined, index_of)
     if flat is None:
         return None  # an unknown project: the row-by-row path names it
-    lengths = np.fromiter(map(str.count, votes, repeat(",")), dtype=np.int64, count=len(votes))
-    lengths += np.fromiter(map(bool, votes), dtype=np.int64, count=len(votes)) if "" in votes else 1
     indptr = np.zeros(len(votes) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
+    np.cumsum(_ballot_lengths(votes, joined), out=indptr[1:])
     return voter_ids, indptr, flat, {h: list(cols[j]) for j, h in extra}
+
+
+def _ballot_lengths(votes: list[str], joined: str) -> np.ndarray:
+    """Projects named per ballot. With ASCII ballots, from where each ballot and each id start in ``joined``
+    (numpy over the bytes); otherwise by counting commas ballot by ballot."""
+    if not joined.isascii():
+        lengths = np.fromiter(map(str.count, votes, repeat(",")), dtype=np.int64, count=len(votes))
+        return lengths + np.fromiter(map(bool, votes), dtype=np.int64, count=len(votes))
+    chars = np.fromiter(map(len, votes), dtype=np.int64, count=len(votes))
+    nonempty = chars > 0
+    ballot_starts = np.cumsum(chars[nonempty] + 1) - (chars[nonempty] + 1)
+    id_starts = np.concatenate(([0], np.flatnonzero(np.frombuffer(joined.encode("ascii"), np.uint8) == 44) + 1))
+    first_id = np.searchsorted(id_starts, ballot_starts)
+    lengths = np.zeros(len(votes), dtype=np.int64)
+    lengths[nonempty] = np.diff(np.append(first_id, len(id_starts) if joined else 0))
+    return lengths
 
 
 def parse_bytes(data: bytes, file_name: str = "<bytes>", strict: bool = True) -> ParseResult:
