@@ -118,9 +118,10 @@ def _split_at_votes(text: str) -> dict[str, tuple[int, list[str] | _Body]] | Non
 def _votes_header(text: str) -> tuple[int, int] | None:
     """Where the first line reading VOTES (as written, in capitals or with one capital) starts and where
     the line after it starts; None if there is none or its line is not plainly delimited by "\n"."""
-    found = []
+    found: list[tuple[int, int]] = []
     for spelling in ("VOTES", "votes", "Votes"):
-        pos = text.find(spelling)
+        limit = min(found)[0] if found else len(text)  # only an earlier header matters
+        pos = text.find(spelling, 0, limit)
         while pos != -1:
             start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
             line = text[start:end] if end != -1 else ""
@@ -128,7 +129,7 @@ def _votes_header(text: str) -> tuple[int, int] | None:
             if len(line) <= 40 and len((core + ".").splitlines()) == 1 and _is_header(line, "votes"):
                 found.append((start, end + 1))
                 break
-            pos = text.find(spelling, pos + 1) if end != -1 else -1
+            pos = text.find(spelling, pos + 1, limit) if end != -1 else -1
     return min(found) if found else None
 
 
@@ -448,12 +449,12 @@ def _plain_columns(start: int, lines: list[str] | _Body
     header = first.split(";")
     width = len(header)
     cells = blob.split(";")
-    firsts = cells[::width]
-    # exactly one cell per line break starts with "\n": when they all sit at multiples of the width,
-    # every line has the header's width (a blank line would have one cell and shift them)
-    if width < 2 or len(cells) != width * n_lines or not all(map(str.startswith, firsts[1:], repeat("\n"))):
+    firsts = "".join(cells[::width])
+    # each line break starts one cell (a "\n" follows a ";" everywhere): when the cells at multiples of the
+    # width hold all of them, every line has the header's width (a blank line would shift them)
+    if width < 2 or len(cells) != width * n_lines or firsts.count("\n") != n_lines - 1:
         return None
-    ids = "".join(firsts).split("\n")[1:]
+    ids = firsts.split("\n")[1:]
     return [(start + 1, header)], [ids, *(cells[width + j::width] for j in range(1, width))]
 
 
