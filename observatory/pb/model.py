@@ -194,17 +194,17 @@ class Election:
         b = self.require_ballots("approval projection")
         n, p = b.n_voters, max(self.n_projects, 1)
         words = (p + 63) // 64
-        mask = np.zeros((n, words), dtype=np.uint64)
-        idx = b.indices.astype(np.int64)
         lengths = np.diff(b.indptr)
         nonempty = lengths > 0
-        if len(idx):
-            bit = np.left_shift(np.uint64(1), (idx % 64).astype(np.uint64))
+        rows = np.zeros((int(nonempty.sum()), words), dtype=np.uint64)  # one bit per approved project
+        if len(b.indices):
+            word = b.indices >> 6
+            bit = np.left_shift(np.uint64(1), (b.indices & 63).astype(np.uint64))
             starts = b.indptr[:-1][nonempty]
             for w in range(words):
                 # OR of the bits per ballot; reduceat avoids the slow unbuffered ufunc.at
-                mask[nonempty, w] = np.bitwise_or.reduceat(np.where(idx // 64 == w, bit, np.uint64(0)), starts)
-        rows = mask[nonempty]
+                rows[:, w] = np.bitwise_or.reduceat(bit if words == 1 else np.where(word == w, bit, np.uint64(0)),
+                                                    starts)
         first, counts = _unique_rows(rows)
         # each group's projects, sorted and without duplicates, are the set bits of its mask row
         bits = np.unpackbits(rows[first].astype("<u8").view(np.uint8), axis=1, bitorder="little")
