@@ -444,7 +444,7 @@ def _plain_columns(start: int, lines: list[str] | _Body
         n_lines = len(lines)
         blob = ";\n".join(lines)
         first = lines[0] if lines else ""
-    if n_lines < 2 or '"' in blob or any(map(blob.__contains__, _SPACE_CHARS[0])):
+    if n_lines < 2 or '"' in blob or _has_space(blob):
         return None
     header = first.split(";")
     width = len(header)
@@ -455,19 +455,19 @@ def _plain_columns(start: int, lines: list[str] | _Body
     if width < 2 or len(cells) != width * n_lines or firsts.count("\n") != n_lines - 1:
         return None
     cols = [firsts.split("\n")[1:], *(cells[width + j::width] for j in range(1, width))]
-    if not blob.isascii():
-        # the other whitespace is looked for column by column, only in those that are not ASCII: one
-        # search per character over the whole section costs more (a UCS-2 search for U+2000 or U+3000
-        # stops at every ASCII character)
-        texts = (first, firsts, *("\n".join(col) for col in cols[1:]))
-        if any(not t.isascii() and any(map(t.__contains__, _SPACE_CHARS[1])) for t in texts):
-            return None
     return [(start + 1, header)], cols
 
 
 # what str.strip() and ``\\s`` count as whitespace, besides the newline
 _SPACE_CHARS = (" \t\x0b\x0c\r\x1c\x1d\x1e\x1f", "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
                 "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+def _has_space(blob: str) -> bool:
+    """Whether ``blob`` holds whitespace other than newlines; as ``_SPACE_IN_LINE.search`` but about twice as
+    fast on a big section (one substring search per character; per column instead was slower)."""
+    ascii_space, other_space = _SPACE_CHARS
+    return any(map(blob.__contains__, ascii_space)) or (not blob.isascii() and any(map(blob.__contains__, other_space)))
 
 
 def _positions_of_tokens(joined: str, index_of: dict[str, int]) -> np.ndarray | None:
