@@ -1,10 +1,10 @@
-"""PB engine speed against pabutools 1.2.3, in the same run (pabutools capped by a time budget).
+"""PB engine speed against pabutools 1.2.3 (pabutools capped by a time budget, or its stored add1 times).
 
 Figures: parse + load of Poland_Warszawa_2026.pb; ``mes`` on it; ``mes-add1-greedy`` on every shared
 file; all rules on all shared files in one process. Each line prints ours, pabutools' and the ratio
 (``> N s`` when pabutools ran out of its budget). Run: ``.venv/bin/python bench/pb_bench.py``
-(``--pabutools-timeout S``, ``--ours-timeout S``, ``--skip-pabutools-add1``,
-``--pabutools-add1-max-bytes N``).
+(``--figures parse,mes,add1,all``, ``--repeat N``, ``--pabutools-timeout S``, ``--ours-timeout S``,
+``--live-pabutools-add1``); see bench/README.md.
 """
 
 from __future__ import annotations
@@ -134,8 +134,12 @@ def add1_figure(files: list[Path], args: argparse.Namespace) -> None:
             theirs = pabutools(path, ["mes-add1-greedy"], args.pabutools_timeout).get("mes-add1-greedy")
             cap = args.pabutools_timeout
         else:
-            row = stored.get(path.name, {}).get("rules", {}).get("mes-add1-greedy", {})
-            theirs, cap = (None, row.get("cap_seconds", 0)) if row.get("unfinished") else (row.get("seconds"), 0)
+            row = stored.get(path.name, {}).get("rules", {}).get("mes-add1-greedy")
+            if row is None:
+                print(f"  {path.name[:44]} add1 {_s(ours['mes-add1'])} ours {_s(ours['mes-add1-greedy'])}   "
+                      "pabutools (not stored)", flush=True)
+                continue
+            theirs, cap = (None, row["cap_seconds"]) if row.get("unfinished") else (row["seconds"], 0)
         print(line(f"  {path.name[:44]} add1 {_s(ours['mes-add1'])}", ours["mes-add1-greedy"], theirs, cap),
               flush=True)
     over = [name for t, name in times if t >= 1]
