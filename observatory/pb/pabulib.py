@@ -1,7 +1,11 @@
 """Pabulib ``.pb`` reader and writer.
 
-Each section is read with the ``csv`` module (``;`` delimiter, standard quoting) because real files
-quote fields that contain ``;`` and ``""``. Ballots are turned into CSR arrays in one pass.
+``parse_string`` reads four parts, each in its own function: META (``_read_meta``), PROJECTS
+(``_read_projects``), VOTES (``_read_votes``) and the cross-checks between them (``_cross_check``).
+Sections are read with the ``csv`` module (``;`` delimiter, standard quoting) because real files quote
+fields that contain ``;`` and ``""``; a plain ballot section (no quotes, no whitespace, one width: the
+usual big one) is split at once and its ids parsed by numpy, with guards that fall back to the row-by-row
+reading on anything else, so both give the same result. Ballots are turned into CSR arrays.
 Bad input raises :class:`PabulibError` naming file, line and field (``strict=True``) or is recorded
 as a :class:`Problem` while everything sound is still loaded (``strict=False``).
 """
@@ -191,7 +195,8 @@ def _header(rows: list[tuple[int, list[str]]], section: str, required: tuple[str
 def parse_string(text: str, file_name: str = "<string>", strict: bool = True) -> ParseResult:
     """Parse the text of a ``.pb`` file (any line ending, with or without BOM or final newline)."""
     report = _Reporter(file_name, strict)
-    sections = _split_at_votes(text.lstrip("\ufeff")) or _split_sections(text.lstrip("\ufeff").splitlines(), report)
+    text = text.lstrip("\ufeff")
+    sections = _split_at_votes(text) or _split_sections(text.splitlines(), report)
     meta = _read_meta(*sections["meta"], report)
     projects = _read_projects(*sections["projects"], report)
     votes = _read_votes(*sections["votes"], meta.vote_type, projects.index_of, report)
