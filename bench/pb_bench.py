@@ -135,9 +135,9 @@ def add1_figure(files: list[Path], args: argparse.Namespace) -> None:
             cap = args.pabutools_timeout
         else:
             row = stored.get(path.name, {}).get("rules", {}).get("mes-add1-greedy")
-            if row is None:
+            if row is None or row.get("not_run"):
                 print(f"  {path.name[:44]} add1 {_s(ours['mes-add1'])} ours {_s(ours['mes-add1-greedy'])}   "
-                      "pabutools (not stored)", flush=True)
+                      "pabutools (not run)", flush=True)
                 continue
             theirs, cap = (None, row["cap_seconds"]) if row.get("unfinished") else (row["seconds"], 0)
         print(line(f"  {path.name[:44]} add1 {_s(ours['mes-add1'])}", ours["mes-add1-greedy"], theirs, cap),
