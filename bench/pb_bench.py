@@ -1,21 +1,21 @@
-"""PB engine speed against pabutools 1.2.3, in the same run (pabutools capped by a time budget).
+"""PB engine speed against pabutools 1.2.3 (pabutools capped by a time budget, or its stored add1 times).
 
 Figures: parse + load of Poland_Warszawa_2026.pb; ``mes`` on it; ``mes-add1-greedy`` on every shared
 file; all rules on all shared files in one process. Each line prints ours, pabutools' and the ratio
 (``> N s`` when pabutools ran out of its budget). Run: ``.venv/bin/python bench/pb_bench.py``
-(``--pabutools-timeout S``, ``--ours-timeout S``, ``--skip-pabutools-add1``,
-``--pabutools-add1-max-bytes N``).
+(``--figures parse,mes,add1,all``, ``--repeat N``, ``--pabutools-timeout S``, ``--ours-timeout S``,
+``--live-pabutools-add1``); see bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -23,6 +23,7 @@ sys.path.insert(0, str(REPO))
 from observatory.config import load_settings  # noqa: E402
 from observatory.pb import pabulib  # noqa: E402
 from observatory.pb.rules import RULES  # noqa: E402
+from tests.pb.pabutools_outcomes import GROUPS, load_store, run_capped  # noqa: E402
 
 LARGEST = "Poland_Warszawa_2026.pb"
 
@@ -51,11 +52,14 @@ def timed(fn, cap: float | None = None) -> float | None:  # noqa: ANN001
 
 
 def pabutools(path: Path, rules: list[str], cap: float) -> dict[str, float | None]:
-    """pabutools seconds per rule (``parse`` included); None when over ``cap``."""
-    proc = subprocess.run([sys.executable, "-m", "tests.pb.oracle_worker", str(path), str(cap), *rules],
-                          cwd=REPO, capture_output=True, text=True, check=True)
-    rows = [json.loads(line) for line in proc.stdout.strip().splitlines()]
-    return {r["rule"]: (None if r.get("timeout") else r["seconds"]) for r in rows}
+    """pabutools seconds per rule (``parse`` included), each rule group in a subprocess killed when a rule
+    runs past ``cap``; None when over ``cap``."""
+    out: dict[str, float | None] = {}
+    for group in (g for g in GROUPS if set(g) & set(rules)):
+        parse, rows = run_capped(path, group, cap)
+        out["parse"] = parse
+        out.update({r: None if row.get("unfinished") else row["seconds"] for r, row in rows.items()})
+    return out
 
 
 def line(label: str, ours: float | None, theirs: float | None, cap: float) -> str:
@@ -74,40 +78,80 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pabutools-timeout", type=float, default=60.0)
     ap.add_argument("--ours-timeout", type=float, default=120.0)
-    ap.add_argument("--skip-pabutools-add1", action="store_true")
-    ap.add_argument("--pabutools-add1-max-bytes", type=int, default=0,
-                    help="run pabutools' mes-add1-greedy only on files up to this size (0: all)")
+    ap.add_argument("--live-pabutools-add1", action="store_true",
+                    help="re-run pabutools' mes-add1-greedy per file instead of reading its stored time")
+    ap.add_argument("--repeat", type=int, default=5, help="runs of each parse (best kept)")
+    ap.add_argument("--figures", default="parse,mes,add1,all",
+                    help="comma-separated figures to run: parse, mes, add1 (mes-add1-greedy per file), all")
     args = ap.parse_args()
+    figures = set(args.figures.split(","))
     folder = load_settings().pabulib_dir
     files = sorted(folder.glob("*.pb"), key=lambda p: p.stat().st_size)
     big = folder / LARGEST
+
+    if "parse" in figures:
+        print(parse_figure(big, args.repeat))
+    if "mes" in figures:
+        election = pabulib.load(big)
+        ours_mes = timed(lambda: RULES["mes"](election))
+        theirs = pabutools(big, ["mes"], args.pabutools_timeout)
+        print(line(f"mes on {LARGEST}", ours_mes, theirs.get("mes"), args.pabutools_timeout), flush=True)
+    if "add1" in figures:
+        add1_figure(files, args)
+    if "all" in figures:
+        all_rules_figure(files, args)
+
+
+def parse_figure(big: Path, repeat: int) -> str:
+    """Best of ``repeat`` of each, interleaved so that both see the same machine load; pabutools in-process."""
+    from pabutools.election import parse_pabulib
 
     def parse_and_load() -> None:
         e = pabulib.load(big)
         _ = e.approval_groups  # the merged ballots the rules use
 
-    ours_parse = min(timed(parse_and_load) or 0 for _ in range(3))
-    election = pabulib.load(big)
-    ours_mes = timed(lambda: RULES["mes"](election))
-    theirs = pabutools(big, ["mes"], args.pabutools_timeout)
-    print(line(f"parse + load {LARGEST}", ours_parse, theirs["parse"], args.pabutools_timeout))
-    print(line(f"mes on {LARGEST}", ours_mes, theirs.get("mes"), args.pabutools_timeout), flush=True)
+    ours, theirs = [], []
+    for _ in range(repeat):
+        ours.append(timed(parse_and_load))
+        theirs.append(timed(lambda: parse_pabulib(str(big))))
+    return line(f"parse + load {LARGEST} (best of {repeat})", min(ours), min(theirs), 0)
 
-    print("\nmes-add1-greedy per file:")
-    over5 = 0
+
+def add1_figure(files: list[Path], args: argparse.Namespace) -> None:
+    """``mes-add1`` and ``mes-add1-greedy`` on every file (fresh election each, so the greedy figure includes
+    mes-add1); pabutools' time is the one stored in ``tests/pb/pabutools_outcomes.json`` unless
+    ``--live-pabutools-add1`` re-runs it (minutes per large file)."""
+    stored = load_store()["files"]
+    print("\nmes-add1 / mes-add1-greedy per file (pabutools: mes-add1-greedy):")
+    times = []
     for path in files:
-        e = pabulib.load(path)
-        ours = timed(lambda e=e: RULES["mes-add1-greedy"](e), args.ours_timeout)
-        over5 += ours is None or ours >= 5
-        too_big = args.pabutools_add1_max_bytes and path.stat().st_size > args.pabutools_add1_max_bytes
-        if args.skip_pabutools_add1 or too_big:
-            shown = f"{ours:8.3f} s" if ours is not None else f"> {args.ours_timeout:g} s"
-            print(f"  {path.name[:58]:58} ours {shown}   pabutools (not run)", flush=True)
-            continue
-        theirs_add1 = pabutools(path, ["mes-add1-greedy"], args.pabutools_timeout).get("mes-add1-greedy")
-        print(line(f"  {path.name[:56]}", ours, theirs_add1, args.pabutools_timeout), flush=True)
-    print(f"files at or over 5 s (ours): {over5} of {len(files)}")
+        ours = {}
+        for rule in ("mes-add1", "mes-add1-greedy"):
+            e = pabulib.load(path)
+            ours[rule] = timed(lambda e=e, rule=rule: RULES[rule](e), args.ours_timeout)
+        times.append((max(t if t is not None else np.inf for t in ours.values()), path.name))
+        if args.live_pabutools_add1:
+            theirs = pabutools(path, ["mes-add1-greedy"], args.pabutools_timeout).get("mes-add1-greedy")
+            cap = args.pabutools_timeout
+        else:
+            row = stored.get(path.name, {}).get("rules", {}).get("mes-add1-greedy")
+            if row is None or row.get("not_run"):
+                print(f"  {path.name[:44]} add1 {_s(ours['mes-add1'])} ours {_s(ours['mes-add1-greedy'])}   "
+                      "pabutools (not run)", flush=True)
+                continue
+            theirs, cap = (None, row["cap_seconds"]) if row.get("unfinished") else (row["seconds"], 0)
+        print(line(f"  {path.name[:44]} add1 {_s(ours['mes-add1'])}", ours["mes-add1-greedy"], theirs, cap),
+              flush=True)
+    over = [name for t, name in times if t >= 1]
+    print(f"files at or over 1 s (ours, either rule): {len(over)} of {len(files)}; slowest five: "
+          + ", ".join(f"{name} {t:.3f} s" for t, name in sorted(times, reverse=True)[:5]))
 
+
+def _s(t: float | None) -> str:
+    return f"{t:6.3f} s" if t is not None else "capped"
+
+
+def all_rules_figure(files: list[Path], args: argparse.Namespace) -> None:
     print("\nall rules on all files, one process:")
     total = 0.0
     capped = []

@@ -1,32 +1,7 @@
-"""pabutools as the oracle, in a subprocess, with a time budget per rule.
+"""How each rule compared with pabutools treats a zero-cost project, stated once for the oracle tests.
 
-``PB_ORACLE_TIMEOUT`` (seconds per rule call, default 3) keeps the whole ``tests/pb`` run inside its CI
-budget; ``0`` removes the limit for a full oracle run. A call over budget comes back as
-``{"timeout": True}`` so the test reports it as skipped with that reason, never as passed.
+pabutools' outcomes on the shared files are stored in ``pabutools_outcomes.json`` (``pabutools_outcomes.py``).
 """
-
-from __future__ import annotations
-
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def oracle_timeout() -> float:
-    return float(os.environ.get("PB_ORACLE_TIMEOUT", "3"))
-
-
-def run_oracle(path: Path, rules: list[str], seconds: float | None = None) -> dict[str, dict]:
-    """``{rule: result}`` from pabutools (``parse`` included); rules over budget carry ``timeout``."""
-    seconds = oracle_timeout() if seconds is None else seconds
-    proc = subprocess.run([sys.executable, "-m", "tests.pb.oracle_worker", str(path), str(seconds), *rules],
-                          cwd=REPO, capture_output=True, text=True, check=True)
-    return {r["rule"]: r for r in map(json.loads, proc.stdout.strip().splitlines())}
-
 
 # What each compared rule stands for in pabutools, and so how it treats a zero-cost project that has
 # supporters (docs/pb.md, "Zero-cost projects"). Cost satisfaction gives such a project satisfaction 0:

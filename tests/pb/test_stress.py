@@ -76,14 +76,13 @@ def test_the_float_solver_was_not_exact_on_such_costs() -> None:
 
 
 def _pabutools(tmp_path, seed: int, rules: list[str]) -> dict[str, list[str]]:
-    from pabutools.election import parse_pabulib
-
-    from tests.pb.oracle_worker import _run_rule
+    from tests.pb.pabutools_outcomes import GROUPS, parse, run_group
 
     path = tmp_path / f"zero_cost_{seed}.pb"
     path.write_text(zero_cost_text(seed), encoding="utf-8")
-    instance, profile = parse_pabulib(str(path))
-    return {r: sorted(str(p.name) for p in _run_rule(r, instance, profile)[0]) for r in rules}
+    instance, profile = parse(path)
+    rows = [row for g in GROUPS if set(g) & set(rules) for row in run_group(g, instance, profile)]
+    return {row["rule"]: row["selected"] for row in rows if row["rule"] in rules}
 
 
 ORACLE_RULES = ["greedy", "greedy-ratio", "mes", "mes-add1", "mes-add1-greedy", "phragmen"]
