@@ -26,14 +26,11 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 import tenacity
-
-if TYPE_CHECKING:
-    from observatory.archive import RawArchive
 
 USER_AGENT = "civic-tech-observatory/0.1 (+open-source research collector; respects robots and rate limits)"
 # Environment variables holding tokens, and the hosts (or endpoint) they may be sent to.
@@ -228,6 +225,30 @@ class _HostGate:
     next_at: float = 0.0
 
 
+
+class LastGood(Protocol):
+    """What a conditional request needs from the last good answer for a URL."""
+
+    etag: str | None
+    last_modified: str | None
+    sha256: str
+    status: int
+
+
+class ArchiveStore(Protocol):
+    """What the client asks of the raw archive (``observatory.archive.RawArchive`` is the one we ship).
+
+    Declared here so the client depends on an interface and the archive on the client's ``Response``, not
+    both on each other.
+    """
+
+    def replay(self, run_id: str, method: str, url: str, body_sha256: str | None) -> Response: ...
+    def validators(self, method: str, url: str, body_sha256: str | None) -> LastGood | None: ...
+    def load(self, sha256: str) -> bytes: ...
+    def record(self, run_id: str, method: str, url: str, body_sha256: str | None, resp: Response) -> None: ...
+    def record_error(self, run_id: str, method: str, url: str, body_sha256: str | None,
+                     fetched_at: datetime, exc: FetchError) -> None: ...
+
 class HttpClient:
     """GET/POST with retries, politeness, limits, conditional requests and archiving.
 
@@ -237,7 +258,7 @@ class HttpClient:
 
     def __init__(
         self,
-        archive: RawArchive | None = None,
+        archive: ArchiveStore | None = None,
         run_id: str = "adhoc",
         config: ClientConfig | None = None,
         clock: Clock | None = None,
