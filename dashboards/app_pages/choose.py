@@ -12,7 +12,8 @@ from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_number, fmt_percent, t, t_or
 from observatory import chooser
 
-CHART_TOOLS = 10  # the chart shows the head of the list; the expanders below list every tool
+CHART_TOOLS = 10  # the chart and the open details show the head of the list; a toggle shows the others
+
 LANGUAGE_CHOICES: tuple[str, ...] = ("fr", "en", "es", "ca", "de", "it", "pt", "nl", "pl", "eu", "gl")
 COUNTRY_CHOICES: tuple[str, ...] = ("", "FR", "BE", "CH", "LU", "ES", "IT", "DE", "NL", "PT", "PL", "AT", "FI", "SE",
                                     "DK", "IE", "GB", "CA", "US", "BR", "MX", "AR", "UY", "CO", "JP")
@@ -172,8 +173,14 @@ def _shortlist(ranking: pd.DataFrame, reasons: dict[str, pd.DataFrame], weights:
         if not ties.empty:
             st.info(t("choose.near_ties", names=", ".join(ties["name"]), gap=fmt_number(chooser.NEAR_TIE, lang, 2)))
     _summary_table(ranking, lang)
-    for row in ranking.to_dict("records"):
+    records = ranking.to_dict("records")
+    for row in records[:CHART_TOOLS]:
         _tool_details(row, reasons[row["tool_id"]], lang)
+    # Drawing every tool's reasons (60 tables) cost seconds in the browser on each rerun: the rest on demand.
+    rest = records[CHART_TOOLS:]
+    if rest and st.toggle(t("choose.show_all_reasons", n=len(rest)), key="choose_all_reasons"):
+        for row in rest:
+            _tool_details(row, reasons[row["tool_id"]], lang)
 
 
 def _answer_sensitivity(table: pd.DataFrame) -> None:

@@ -100,6 +100,15 @@ def test_choose_licence_constraint_excludes_network_copyleft(monkeypatch, sample
     assert {e.label.split(" — ")[1].split(":")[0] for e in excluded} >= {"Decidim", "Consul Democracy"}
 
 
+def test_choose_details_the_head_and_the_rest_on_demand(monkeypatch, shipped_db):
+    at = _open(_app(monkeypatch, shipped_db, "en"), "app_pages/choose.py")
+    n_tools = len(at.dataframe[0].value)  # the summary table lists every tool
+    assert n_tools > 10 and len(at.expander) < n_tools
+    at.toggle(key="choose_all_reasons").set_value(True).run()
+    labels = [e.label for e in at.expander]
+    assert sum(1 for label in labels if " — " in label) >= n_tools  # every tool's reasons, once asked
+
+
 def test_choose_processes_change_the_explanations(monkeypatch, sample_db):
     at = _open(_app(monkeypatch, sample_db, "fr"), "app_pages/choose.py")
     at.multiselect(key="choose_processes").set_value(["petitions"]).run()
