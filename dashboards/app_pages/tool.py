@@ -91,11 +91,19 @@ def _profile(tool: dict, lang: str) -> None:
     st.caption(t("tool.profile_source", url=row["source_url"]))
 
 
+def _facts_section(topic: str, table: str, tool_id: str) -> pd.DataFrame | None:
+    """Heading ``tool.<topic>`` and the tool's rows of ``table``, or ``tool.no_<topic>`` said in words."""
+    st.subheader(t(f"tool.{topic}"))
+    rows = _optional(table, tool_id)
+    if rows.empty:
+        st.caption(t(f"tool.no_{topic}"))
+        return None
+    return rows
+
+
 def _offers(tool: dict, lang: str) -> None:
-    st.subheader(t("tool.offers"))
-    offers = _optional("tool_offers", tool["tool_id"])
-    if offers.empty:
-        st.caption(t("tool.no_offers"))
+    offers = _facts_section("offers", "tool_offers", tool["tool_id"])
+    if offers is None:
         return
     unknown = t("tool.not_stated")
     shown = offers.assign(
@@ -114,10 +122,8 @@ def _offers(tool: dict, lang: str) -> None:
 
 
 def _accessibility(tool: dict, lang: str) -> None:
-    st.subheader(t("tool.accessibility"))
-    statements = _optional("tool_accessibility", tool["tool_id"])
-    if statements.empty:
-        st.caption(t("tool.no_accessibility"))
+    statements = _facts_section("accessibility", "tool_accessibility", tool["tool_id"])
+    if statements is None:
         return
     shown = statements.assign(conformance=[t(f"tool.conformance.{c}") for c in statements["conformance"]],
                               audited_on=[fmt_date(d, lang) for d in statements["audited_on"]])
@@ -128,10 +134,8 @@ def _accessibility(tool: dict, lang: str) -> None:
 
 
 def _languages(tool: dict, lang: str) -> None:
-    st.subheader(t("tool.languages"))
-    languages = _optional("tool_languages", tool["tool_id"])
-    if languages.empty:
-        st.caption(t("tool.no_languages"))
+    languages = _facts_section("languages", "tool_languages", tool["tool_id"])
+    if languages is None:
         return
     from babel import Locale, UnknownLocaleError
 

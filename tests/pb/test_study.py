@@ -98,7 +98,8 @@ def test_one_process_and_two_processes_give_the_same_table(tmp_path: Path) -> No
 
 @pytest.fixture(scope="module")
 def cluster():
-    distributed = pytest.importorskip("distributed")
+    import distributed  # a dev dependency: the cluster tests run on every CI run
+
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None, silence_logs=50) as c:
         yield c
