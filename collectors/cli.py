@@ -21,6 +21,7 @@ from rich.table import Table
 import collectors
 from observatory.config import load_settings
 from observatory.errors import BadData, BadUsage
+from observatory.messages import say
 from observatory.store import connect_readonly, writer
 
 if TYPE_CHECKING:
@@ -51,8 +52,8 @@ def _parse_since(since: str | None) -> date | None:
     try:
         return date.fromisoformat(since)
     except ValueError:
-        raise BadUsage(f"--since {since!r} is not a date", "observatory collect",
-                       "write it as YYYY-MM-DD, e.g. --since 2024-01-31") from None
+        raise BadUsage(say("cli.collect.bad_since", since=repr(since)), "observatory collect",
+                       say("cli.todo.since_format")) from None
 
 
 def collect_cmd(
@@ -105,7 +106,7 @@ def collect_cmd(
             progress.update(tasks[cls.name], total=max(summary.fetched, 1), completed=max(summary.fetched, 1),
                             description=f"{cls.name} [{summary.status}]")
             summaries.append(summary)
-    console.print(_summary_table("Collection runs", summaries))
+    console.print(_summary_table(say("cli.collect.title"), summaries))
     failed = [s for s in summaries if s.status == "failed"]
     if failed:
         first = failed[0].errors[0] if failed[0].errors else "no detail"
@@ -133,8 +134,9 @@ def _collect_pabulib_clone(names: list[str], path: Path, workers: int, db: str |
             progress.update(bar, advance=1, description=f"pabulib {name[:40]}")
 
         report = import_clone(con, path, workers=workers, on_file=on_file)
-    console.print(f"pabulib_files @ {report.commit}: {report.listed} files tracked, {report.imported} imported, "
-                  f"{report.unchanged} unchanged, {report.failed} failed, {len(report.missing)} missing from the clone")
+    console.print(say("cli.collect.pabulib_clone", commit=report.commit, listed=report.listed,
+                      imported=report.imported, unchanged=report.unchanged, failed=report.failed,
+                      missing=len(report.missing)), markup=False)
     if report.failed or report.missing:
         raise typer.Exit(code=1)
 
@@ -147,13 +149,12 @@ def runs_cmd(limit: Annotated[int, typer.Option(help="How many runs to show.")] 
     try:
         con = connect_readonly(settings.db_path)
     except FileNotFoundError:
-        raise BadUsage("database not found", str(settings.db_path),
-                       "run `observatory build` or `observatory collect` first") from None
+        raise BadUsage(say("cli.error.db_not_found"), str(settings.db_path), say("cli.todo.build_or_collect")) from None
     try:
         rows = list_runs(con, limit)
     finally:
         con.close()
-    table = Table(title="Collector runs")
+    table = Table(title=say("cli.runs.title"))
     table.add_column("collector", no_wrap=True)
     table.add_column("status", no_wrap=True)
     for col in ("started", "fetched", "skipped", "failed", "errors", "run id"):
@@ -177,7 +178,7 @@ def rebuild_cmd(
     settings = load_settings(db)
     with writer(settings.db_path) as con:
         summaries = collectors.rebuild(con, settings.archive_dir, names or None)
-    console.print(_summary_table("Rebuilt from the archive", summaries))
+    console.print(_summary_table(say("cli.rebuild.title"), summaries))
 
 
 def register(app: typer.Typer) -> None:

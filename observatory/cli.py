@@ -20,18 +20,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from observatory import __version__, failures, schema
+from observatory import __version__, failures, i18n, messages, schema
 from observatory.config import REPO_ROOT, load_settings
 from observatory.datasets import DatasetError, build_database, validate_datasets
 from observatory.errors import EXIT_BAD_USAGE, BadData, BadUsage, ObservatoryError, StoreDamaged
 from observatory.exporting import FORMATS, ExportError, export_table
+from observatory.messages import say
 from observatory.outputs import check_output
 from observatory.sqlguard import QueryTimeout, QueryTooBig, RefusedQuery, run_isolated_query
 from observatory.store import REBUILD_HINT, connect_readonly, store_error, user_tables, verify
 
 app = typer.Typer(
     name="observatory",
-    help="Civic-Tech Observatory: compare open-source citizen-participation platforms from sourced facts.",
+    help="Civic-Tech Observatory: compare open-source citizen-participation platforms from sourced facts.\n\n"
+         f"Messages are in English or French: --lang fr|en, else ${messages.LANG_ENV}, else the POSIX locale "
+         "(LC_ALL, LC_MESSAGES, LANG starting with fr), else English.",
     no_args_is_help=True,
     add_completion=False,
     cls=failures.GuardedGroup,
@@ -55,6 +58,19 @@ def fail(message: str, code: int = 1) -> ObservatoryError:
     return BadUsage(message) if code == EXIT_BAD_USAGE else BadData(message)
 
 
+@app.callback()
+def global_options(
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help=f"language of the messages: {'|'.join(i18n.LANGS)} (default: ${messages.LANG_ENV}, "
+                       "else the POSIX locale, else en)")] = None,
+) -> None:
+    """Options that apply to every command."""
+    if lang is not None and lang not in i18n.LANGS:
+        raise BadUsage(say("cli.error.unknown_lang", lang=repr(lang)), "--lang", say("cli.todo.use_one_of",
+                                                                             choices=", ".join(i18n.LANGS)))
+    messages.use_lang(lang)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``observatory`` script: one ``error:`` line and its exit code for any failure."""
     return failures.run(app, argv)
@@ -63,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 @app.command()
 def version() -> None:
     """Print the observatory's version and the schema version it ships."""
-    console.print(f"observatory {__version__} (schema {schema.latest_version()})")
+    console.print(say("cli.version", version=__version__, schema=schema.latest_version()), markup=False)
 
 
 @app.command()
@@ -76,8 +92,8 @@ def validate(
     for issue in issues:
         print(issue, file=sys.stderr)
     if issues:
-        raise fail(f"{len(issues)} problem(s) in {folder.name}/")
-    console.print(f"[green]ok[/]: every package in {folder.name}/ is valid")
+        raise fail(say("cli.validate.problems", count=len(issues), folder=folder.name))
+    console.print(say("cli.validate.ok", folder=folder.name), style="green", markup=False)
 
 
 @app.command()
@@ -92,8 +108,8 @@ def build(
     except DatasetError as exc:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
-        raise fail(f"nothing was written: {len(exc.issues)} problem(s) in the datasets") from exc
-    table = Table(title=f"built {settings.db_path}")
+        raise fail(say("cli.build.nothing_written", count=len(exc.issues))) from exc
+    table = Table(title=say("cli.build.title", path=settings.db_path))
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, count in sorted(counts.items()):
@@ -107,8 +123,7 @@ def _open_store(db: Path | None) -> tuple[Path, duckdb.DuckDBPyConnection]:
     try:
         return path, connect_readonly(path)
     except FileNotFoundError as exc:
-        raise BadData("database not found", str(path),
-                      "run `observatory build` first (or give --db the right file)") from exc
+        raise BadData(say("cli.error.db_not_found"), str(path), say("cli.todo.build_first")) from exc
 
 
 @app.command()
@@ -121,20 +136,21 @@ def sql(
 ) -> None:
     """Run one read-only query. Writes, ATTACH, extensions, files and URLs are refused."""
     if fmt not in {"table", "csv", "json"}:
-        raise BadUsage(f"unknown format {fmt!r}", "--format", "use table, csv or json")
+        raise BadUsage(say("cli.error.unknown_format", fmt=repr(fmt)), "--format",
+                       say("cli.todo.use_one_of", choices="table, csv, json"))
     path = load_settings(db).db_path
     try:
         result = run_isolated_query(path, query, max_rows=max_rows, timeout_s=timeout)
     except FileNotFoundError as exc:
-        raise BadData("database not found", str(path), "run `observatory build` first (or give --db the right file)") from exc
+        raise BadData(say("cli.error.db_not_found"), str(path), say("cli.todo.build_first")) from exc
     except QueryTimeout as exc:
-        raise BadData(str(exc), "observatory sql", "narrow the query, or give it more time with --timeout") from exc
+        raise BadData(str(exc), "observatory sql", say("cli.todo.sql_timeout")) from exc
     except RefusedQuery as exc:
-        raise BadUsage(f"refused: {exc}", "observatory sql", "ask one read-only SELECT over the tables") from exc
+        raise BadUsage(say("cli.error.refused", detail=exc), "observatory sql", say("cli.todo.sql_refused")) from exc
     except QueryTooBig as exc:
-        raise BadData(str(exc), "observatory sql", "ask for fewer rows or columns, or aggregate") from exc
+        raise BadData(str(exc), "observatory sql", say("cli.todo.sql_too_big")) from exc
     except duckdb.Error as exc:  # bad column, bad syntax inside a SELECT...
-        raise BadData(failures.one_line(str(exc)), "observatory sql", "check the table and column names") from exc
+        raise BadData(failures.one_line(str(exc)), "observatory sql", say("cli.todo.sql_names")) from exc
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -150,7 +166,7 @@ def sql(
             table.add_row(*("" if v is None else str(v) for v in row))
         console.print(table)
     if result.truncated:
-        print(f"note: output stopped at {len(result.rows)} rows (limit: {result.truncated_reason})", file=sys.stderr)
+        print(say("cli.sql.truncated", rows=len(result.rows), reason=result.truncated_reason), file=sys.stderr)
 
 
 @app.command()
@@ -163,7 +179,8 @@ def export(
 ) -> None:
     """Export every row of a table or view, with a NAME.FORMAT.meta.json sidecar (source, licence, date, rows)."""
     if fmt not in FORMATS:
-        raise BadUsage(f"unknown format {fmt!r}", "--format", f"use {', '.join(FORMATS)}")
+        raise BadUsage(say("cli.error.unknown_format", fmt=repr(fmt)), "--format",
+                       say("cli.todo.use_one_of", choices=", ".join(FORMATS)))
     settings = load_settings(db)
     target = output or Path(f"{name}.{fmt}")
     check_output(target, settings, force)
@@ -172,10 +189,10 @@ def export(
     try:
         path, sidecar, rows = export_table(con, name, fmt, target)
     except ExportError as exc:
-        raise BadData(str(exc), "observatory export", "see `observatory info` for the table names") from exc
+        raise BadData(str(exc), "observatory export", say("cli.todo.see_info")) from exc
     finally:
         con.close()
-    console.print(f"wrote {rows} rows to {path} (metadata: {sidecar})")
+    console.print(say("cli.export.wrote", rows=rows, path=path, sidecar=sidecar), markup=False)
 
 
 @app.command()
@@ -187,7 +204,7 @@ def info(db: DbOption = None) -> None:
         version_now = schema.current_version(con)
         meta = {r[0]: r[1:] for r in con.execute(
             "SELECT table_name, licence, checked_on, loaded_at FROM table_meta").fetchall()}
-        table = Table(title=f"{path} — schema {version_now} of {schema.latest_version()}")
+        table = Table(title=say("cli.info.title", path=path, version=version_now, latest=schema.latest_version()))
         for col in ("table", "rows", "checked on / loaded", "licence"):
             table.add_column(col, justify="right" if col == "rows" else "left")
         for name in user_tables(con):
@@ -198,7 +215,7 @@ def info(db: DbOption = None) -> None:
         console.print(table)
     except duckdb.Error as exc:
         raise store_error(exc, path) or StoreDamaged(
-            f"the database cannot be read ({failures.one_line(str(exc))})", str(path), REBUILD_HINT) from exc
+            say("cli.error.db_unreadable", detail=failures.one_line(str(exc))), str(path), REBUILD_HINT) from exc
     finally:
         con.close()
 
@@ -218,7 +235,7 @@ def dashboard(
     env = {**os.environ, "OBSERVATORY_DB": str(settings.db_path)}
     cmd = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.port", str(port), "--server.address", address,
            "--browser.gatherUsageStats", "false", "--server.headless", "true", *DASHBOARD_SERVER_FLAGS]
-    console.print(f"dashboard on http://localhost:{port} (database {settings.db_path})")
+    console.print(say("cli.dashboard.serving", port=port, db=settings.db_path), markup=False)
     raise typer.Exit(subprocess.call(cmd, env=env))
 
 

@@ -21,6 +21,8 @@ from rich.console import Console
 from observatory import checks, corrections
 from observatory.config import load_settings
 from observatory.errors import BadData, BadUsage, ObservatoryError
+from observatory.failures import print_error
+from observatory.messages import say
 
 if TYPE_CHECKING:
     from observatory.datapackage import DataPackage, Resource
@@ -104,8 +106,7 @@ def record(datasets: Path, row_id: str, field: str, value: str, source: str, by:
         store.path.write_bytes(before)
         for issue in issues:
             print(issue, file=sys.stderr)
-        raise BadData(f"the correction was not recorded: {len(issues)} problem(s)", str(store.path),
-                      "fix the value or the source and try again")
+        raise BadData(say("cli.correct.not_recorded", count=len(issues)), str(store.path), say("cli.todo.fix_correction"))
     return corr
 
 
@@ -126,8 +127,8 @@ def register(app: typer.Typer) -> None:
         try:
             corr = record(folder, row_id, field, value, source, who, note, dt.date.today())
         except ObservatoryError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            print_error(exc)
             raise typer.Exit(exc.exit_code) from exc
-        console.print(f"[green]recorded[/] {corr.correction_id}: {corr.table_name} {corr.row_id!r} {corr.field} "
-                      f"{corr.original_value!r} -> {corr.corrected_value!r}; `observatory build` applies it",
-                      soft_wrap=True)
+        console.print(say("cli.correct.recorded", id=corr.correction_id, table=corr.table_name, row=repr(corr.row_id),
+                          field=corr.field, old=repr(corr.original_value), new=repr(corr.corrected_value)),
+                      soft_wrap=True, markup=False, highlight=False)

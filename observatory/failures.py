@@ -23,7 +23,10 @@ try:  # recent typer vendors click: the exceptions it raises are its own copies
 except ImportError:  # pragma: no cover - older typer uses the click package
     from click import exceptions as click_errors  # type: ignore[no-redef]
 
+from observatory import messages
 from observatory.errors import EXIT_BAD_DATA, BadData, BadUsage, ObservatoryError
+from observatory.i18n import LANGS
+from observatory.messages import say
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -52,9 +55,10 @@ def as_observatory_error(exc: BaseException, argv: Sequence[str]) -> Observatory
     if isinstance(exc, click_errors.UsageError):
         ctx = exc.ctx
         path = ctx.command_path if ctx is not None else "observatory"
-        return BadUsage(one_line(exc.format_message()), f"in `{path}`", f"see `{path} --help`")
+        return BadUsage(one_line(exc.format_message()), say("cli.where.in_command", command=path),
+                        say("cli.todo.see_help", command=path))
     if isinstance(exc, click_errors.ClickException):
-        return BadUsage(one_line(exc.format_message()), where, "see `observatory --help`")
+        return BadUsage(one_line(exc.format_message()), where, say("cli.todo.see_help", command="observatory"))
     import duckdb
 
     if isinstance(exc, duckdb.Error):
@@ -63,21 +67,23 @@ def as_observatory_error(exc: BaseException, argv: Sequence[str]) -> Observatory
         mapped = store_error(exc, where)
         if mapped is not None:
             return mapped
-        return BadData(one_line(str(exc)), where, "check the names and values given to the command")
+        return BadData(one_line(str(exc)), where, say("cli.todo.check_names"))
     if isinstance(exc, MemoryError):
-        return BadData("ran out of memory", where, "ask for less data (a narrower query or fewer files)")
+        return BadData(say("cli.error.memory"), where, say("cli.todo.less_data"))
     if isinstance(exc, OSError):
         target = exc.filename if exc.filename is not None else where
-        return BadUsage(one_line(exc.strerror or str(exc)), str(target), "check the path and its permissions")
+        return BadUsage(one_line(exc.strerror or str(exc)), str(target), say("cli.todo.check_path_permissions"))
     if isinstance(exc, UnicodeDecodeError):
-        return BadData(f"a file is not valid text ({one_line(str(exc))})", where, "save it as UTF-8")
-    return BadData(f"unexpected {type(exc).__name__}: {one_line(str(exc)) or 'no message'}", where,
-                   f"re-run with {DEBUG_FLAG} to see the traceback, and report it")
+        return BadData(say("cli.error.not_text", detail=one_line(str(exc))), where, say("cli.todo.save_utf8"))
+    return BadData(say("cli.error.unexpected", kind=type(exc).__name__,
+                       detail=one_line(str(exc)) or say("cli.error.no_message")), where,
+                   say("cli.todo.debug", flag=DEBUG_FLAG))
 
 
 def print_error(error: ObservatoryError) -> None:
+    """The one ``error:`` line (its framing in the CLI's language; the detail as the raiser wrote it)."""
     sys.stdout.flush()
-    print(f"error: {one_line(str(error), limit=2000)}", file=sys.stderr, flush=True)
+    print(say("cli.error", message=one_line(str(error), limit=2000)), file=sys.stderr, flush=True)
 
 
 _debug = False  # set by run() when --debug is on the command line
@@ -122,9 +128,25 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _lang_option(args: Sequence[str]) -> str | None:
+    """The value of the root command's ``--lang`` (before the first command word), if valid."""
+    for i, arg in enumerate(args):
+        if arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        elif arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("-"):
+            continue
+        else:
+            return None
+        return value if value in LANGS else None
+    return None
+
+
 def run(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
     """Run the app on ``argv`` (default: ``sys.argv[1:]``); return the exit code instead of raising."""
     args = list(sys.argv[1:] if argv is None else argv)
+    messages.use_lang(_lang_option(args))  # errors met before the root command parses --lang speak it too
     debug = DEBUG_FLAG in args[: args.index("--")] if "--" in args else DEBUG_FLAG in args
     if debug:
         args.remove(DEBUG_FLAG)
@@ -134,12 +156,12 @@ def run(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
     try:
         result = command.main(args=args, prog_name="observatory", standalone_mode=False)
     except click_errors.NoArgsIsHelpError as exc:
-        print(exc.ctx.get_help() if exc.ctx else "see `observatory --help`", file=sys.stderr)
+        print(exc.ctx.get_help() if exc.ctx else say("cli.todo.see_help", command="observatory"), file=sys.stderr)
         return exc.exit_code
     except typer.Exit as exc:
         return exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
-        print("error: interrupted, nothing more was done, run the command again to finish it", file=sys.stderr)
+        print(say("cli.error", message=say("cli.error.interrupted")), file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0  # the reader of our output went away (e.g. `| head`): not a failure of ours

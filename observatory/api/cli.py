@@ -9,11 +9,13 @@ import typer
 
 from observatory.config import load_settings
 from observatory.errors import BadUsage, ObservatoryError
+from observatory.failures import print_error
+from observatory.messages import say
 
 
 def fail(error: ObservatoryError) -> typer.Exit:
     """One line on stderr and the error's documented exit code (no traceback)."""
-    typer.echo(f"error: {error}", err=True)
+    print_error(error)
     return typer.Exit(error.exit_code)
 
 
@@ -36,11 +38,11 @@ def register(app: typer.Typer) -> None:
 
         db_path = load_settings(db).db_path
         if not db_path.exists():
-            raise fail(BadUsage(f"database not found: {db_path}", todo="run `observatory build` first or pass --db"))
+            raise fail(BadUsage(say("cli.error.db_not_found"), str(db_path), say("cli.todo.build_first")))
         if sql_concurrency < 1:
-            raise fail(BadUsage("--sql-concurrency must be at least 1"))
+            raise fail(BadUsage(say("cli.serve.concurrency"), "--sql-concurrency"))
         settings = ApiSettings(rate_per_s=rate, burst=burst, max_sql_concurrency=sql_concurrency,
                                sql_timeout_s=sql_timeout)
-        typer.echo(f"API on http://{host}:{port}/api/v1 (docs: /docs, database {db_path})", err=True)
+        typer.echo(say("cli.serve.listening", host=host, port=port, db=db_path), err=True)
         uvicorn.run(create_app(db_path, settings), host=host, port=port, log_level="warning",
                     timeout_keep_alive=5, limit_concurrency=500, server_header=False)

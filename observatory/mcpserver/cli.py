@@ -9,6 +9,7 @@ import typer
 
 from observatory.config import load_settings
 from observatory.errors import BadUsage
+from observatory.messages import say
 
 
 def register(app: typer.Typer) -> None:
@@ -23,5 +24,5 @@ def register(app: typer.Typer) -> None:
 
         db_path = load_settings(db).db_path
         if not db_path.exists():
-            raise fail(BadUsage(f"database not found: {db_path}", todo="run `observatory build` first or pass --db"))
+            raise fail(BadUsage(say("cli.error.db_not_found"), str(db_path), say("cli.todo.build_first")))
         build_server(db_path).run("stdio")

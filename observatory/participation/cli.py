@@ -13,6 +13,8 @@ from rich.table import Table
 
 from observatory.config import load_settings
 from observatory.errors import BadData, BadUsage, ObservatoryError
+from observatory.failures import print_error
+from observatory.messages import say
 from observatory.participation import queries
 from observatory.participation.context import host_of
 from observatory.participation.importer import ImportReport, import_path
@@ -53,7 +55,7 @@ def _run_import(path: Path, platform: str | None, instance: str | None, strict: 
         instance = canonical_instance(instance)
         limits = ArchiveLimits.resolve(zip_max_bytes, zip_max_ratio)
         if not path.exists():
-            raise BadUsage("no such file or folder", str(path), "check the path")
+            raise BadUsage(say("cli.error.no_such_path"), str(path), say("cli.todo.check_path"))
         settings = load_settings(db)
         with writer(settings.db_path) as con:
             report = import_path(con, path, platform=platform, instance_id=instance, strict=strict, force=force,
@@ -61,8 +63,7 @@ def _run_import(path: Path, platform: str | None, instance: str | None, strict: 
         _print_report(report)
         _raise_for_failures(report, path, strict)
     except ObservatoryError as exc:
-        # one line, as the CLI's top-level handler prints it
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)  # one line, as the CLI's top-level handler prints it
         raise typer.Exit(exc.exit_code) from None
 
 
@@ -76,8 +77,7 @@ def canonical_instance(value: str | None) -> str | None:
         return None
     host = host_of(value if "://" in value else f"//{value.strip()}")
     if not host or not _HOST.fullmatch(host.rstrip(".")):
-        raise BadUsage(f"--instance {value!r} is not a host name", "--instance",
-                       "give the instance's host, e.g. --instance decide.madrid.es")
+        raise BadUsage(say("cli.import.not_a_host", value=repr(value)), "--instance", say("cli.todo.give_instance"))
     return host.rstrip(".")
 
 
@@ -87,47 +87,44 @@ def _raise_for_failures(report: ImportReport, path: Path, strict: bool) -> None:
     if failed:
         first = failed[0]
         error = BadUsage if first.usage else BadData
-        more = f"; {len(failed)} of {len(report.files)} files failed, nothing written from them" if len(failed) > 1 \
-            else "; nothing written from it"
-        todo = "pass --instance with the host this file comes from, e.g. --instance decide.madrid.es" \
-            if first.usage else (
-            "fix the file, or import with --lenient to skip bad rows" if strict else "fix the file")
+        more = say("cli.import.files_failed", failed=len(failed), total=len(report.files)) if len(failed) > 1 \
+            else say("cli.import.file_failed")
+        todo = say("cli.todo.pass_instance") if first.usage else (
+            say("cli.todo.fix_file_or_lenient") if strict else say("cli.todo.fix_file"))
         raise error(f"{first.failed}{more}", None, todo)
     if not any(f.unchanged or f.written for f in report.files):
         reasons = "; ".join(f.skipped for f in report.files if f.skipped)[:400]
-        raise BadData("no importable export", f"{path} ({reasons})",
-                      "give Decidim open-data or Consul CSV exports")
+        raise BadData(say("cli.import.nothing_importable"), f"{path} ({reasons})", say("cli.todo.give_exports"))
 
 
 def _print_report(report: ImportReport) -> None:
-    table = Table(title="import")
+    table = Table(title=say("cli.import.title"))
     for column in ("file", "export", "instance", "rows", "written", "skipped rows", "status"):
         table.add_column(column)
     for f in report.files:
         if f.unchanged:  # neither read nor written this time
-            table.add_row(f.label, f.kind or "", f.instance_id or "", "", "", "", "[dim]unchanged, skipped[/]")
+            table.add_row(f.label, f.kind or "", f.instance_id or "", "", "", "", f"[dim]{say('cli.import.unchanged')}[/]")
             continue
-        status = "[red]failed[/]" if f.failed else "[yellow]skipped[/]" if f.skipped else "[green]ok[/]"
+        status = (f"[red]{say('cli.status.failed')}[/]" if f.failed else
+                  f"[yellow]{say('cli.status.skipped')}[/]" if f.skipped else f"[green]{say('cli.status.ok')}[/]")
         written = ", ".join(f"{t} {n}" for t, n in f.written.items() if t != "instances")
         table.add_row(f.label, f.kind or "", f.instance_id or "", str(f.rows_read), written, str(len(f.issues)), status)
     console.print(table)
     unchanged = [f for f in report.files if f.unchanged]
     if unchanged:
-        print(f"{len(unchanged)} file(s) unchanged since their last import, skipped (--force re-imports them)",
-              file=sys.stderr)
+        print(say("cli.import.unchanged_files", count=len(unchanged)), file=sys.stderr)
     for f in unchanged:
         if f.previous_bad_rows:
-            print(f"{f.label}: unchanged; its import skipped {f.previous_bad_rows} bad row(s) "
-                  "(--force lists them again, --strict fails on them)", file=sys.stderr)
+            print(say("cli.import.unchanged_bad_rows", label=f.label, count=f.previous_bad_rows), file=sys.stderr)
     for f in report.files:
         if f.failed:
-            print(f"failed: {f.failed}", file=sys.stderr)
+            print(say("cli.failed", message=f.failed), file=sys.stderr)
         if f.skipped:
-            print(f"skipped: {f.skipped}", file=sys.stderr)
+            print(say("cli.skipped", message=f.skipped), file=sys.stderr)
         for issue in f.issues[:20]:
-            print(f"skipped row: {issue}", file=sys.stderr)
+            print(say("cli.skipped_row", issue=issue), file=sys.stderr)
         if len(f.issues) > 20:
-            print(f"... and {len(f.issues) - 20} more skipped rows in {f.label}", file=sys.stderr)
+            print(say("cli.import.more_skipped_rows", count=len(f.issues) - 20, label=f.label), file=sys.stderr)
 
 
 @import_app.command("decidim-open-data")
@@ -167,21 +164,23 @@ def research_summary(db: DbOption = None) -> None:
     try:
         datasets = queries.proposal_datasets(con)
         if datasets.empty:
-            err.print("no proposals yet: run `observatory import consul-csv PATH --instance HOST` or "
-                      "`observatory import decidim-open-data PATH`")
+            err.print(say("cli.research.no_proposals"), markup=False)
         for row in datasets.itertuples():
             proposals = queries.proposals(con, row.instance_id, row.source_url)
-            console.rule(f"{row.instance_id} — {row.source_url} ({row.proposals} proposals, {row.flagged} flagged as tests)")
+            console.rule(say("cli.research.dataset", instance=row.instance_id, source=row.source_url,
+                             proposals=row.proposals, flagged=row.flagged))
             _print_exposure(exposure_analysis(proposals, row.platform))
             summary, _bins = concentration_analysis(proposals, row.instance_id)
-            console.print(f"concentration: n={summary.n} supports={summary.total} gini={summary.gini:.3f} "
-                          f"top1%={summary.top1_share:.1%} top10%={summary.top10_share:.1%} max={summary.max_supports} "
-                          f"median={summary.median_supports:g}"
-                          + (f" threshold={summary.threshold} reached={summary.reached_threshold}" if summary.threshold else ""))
+            threshold = (say("cli.research.threshold", threshold=summary.threshold, reached=summary.reached_threshold)
+                         if summary.threshold else "")
+            console.print(say("cli.research.concentration", n=summary.n, total=summary.total,
+                              gini=f"{summary.gini:.3f}", top1=f"{summary.top1_share:.1%}",
+                              top10=f"{summary.top10_share:.1%}", max=summary.max_supports,
+                              median=f"{summary.median_supports:g}", threshold=threshold), markup=False)
         for instance_id in queries.budget_instances(con):
             projects = queries.budget_projects(con, instance_id)
             per_budget, rules, _assumption = budget_analysis(projects, instance_id)
-            console.rule(f"budgets of {instance_id} ({len(projects)} projects)")
+            console.rule(say("cli.research.budgets", instance=instance_id, projects=len(projects)))
             console.print(per_budget.to_string(index=False))
             console.print(rules.to_string(index=False))
     finally:
@@ -189,21 +188,21 @@ def research_summary(db: DbOption = None) -> None:
 
 
 def _print_exposure(result) -> None:  # noqa: ANN001 (ExposureResult; kept loose for printing only)
-    console.print(f"exposure: newest-first, {result.page_size} per page ({result.listing.platform} default; "
-                  f"default order there: {result.listing.default_order}); snapshot {result.snapshot.date()}, "
-                  f"min age {result.min_age_days:g} days, {len(result.used)} proposals used")
+    console.print(say("cli.research.exposure", page_size=result.page_size, platform=result.listing.platform,
+                      order=result.listing.default_order, snapshot=result.snapshot.date(),
+                      min_age=f"{result.min_age_days:g}", used=len(result.used)), markup=False)
     if result.correlation:
         c = result.correlation
-        console.print(f"  spearman rho={c.rho:.3f} 95% CI [{c.low:.3f}, {c.high:.3f}] p={c.p_value:.3g} n={c.n}; "
-                      f"fitted elasticity {result.curve.slope:.3f}")
+        console.print(say("cli.research.correlation", rho=f"{c.rho:.3f}", low=f"{c.low:.3f}", high=f"{c.high:.3f}",
+                          p=f"{c.p_value:.3g}", n=c.n, slope=f"{result.curve.slope:.3f}"), markup=False)
     if result.busy_quiet:
         b = result.busy_quiet
-        console.print(f"  busy days (> {b.threshold:g}/day): n={b.busy_n} median supports {b.busy_median_supports:g}, "
-                      f"median exposure {b.busy_median_exposure:.2f} d; quiet: n={b.quiet_n} median supports "
-                      f"{b.quiet_median_supports:g}, median exposure {b.quiet_median_exposure:.2f} d; "
-                      f"Mann-Whitney p={b.p_value:.3g}")
+        console.print(say("cli.research.busy_quiet", threshold=f"{b.threshold:g}", busy_n=b.busy_n,
+                          busy_supports=f"{b.busy_median_supports:g}", busy_exposure=f"{b.busy_median_exposure:.2f}",
+                          quiet_n=b.quiet_n, quiet_supports=f"{b.quiet_median_supports:g}",
+                          quiet_exposure=f"{b.quiet_median_exposure:.2f}", p=f"{b.p_value:.3g}"), markup=False)
     for problem in result.problems:
-        console.print(f"  [yellow]not computed[/]: {problem}")
+        console.print(say("cli.research.not_computed", problem=problem), markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,8 @@ from rich.table import Table
 
 from observatory.config import load_settings
 from observatory.errors import BadData, BadUsage, ObservatoryError
+from observatory.failures import print_error
+from observatory.messages import say
 from observatory.pb.limits import DEFAULT_RULE_TIME_LIMIT_S
 from observatory.pb.study_cli import study_cmd
 from observatory.store import connect_readonly, writer
@@ -44,24 +46,24 @@ def pb_files(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             found[path] = None
         elif path.exists():
-            raise BadUsage("not a regular file (a pipe or a device?)", str(path), "give .pb files or folders")
+            raise BadUsage(say("cli.error.not_regular_file"), str(path), say("cli.todo.give_pb_files"))
         else:
-            raise BadUsage("no such file or folder", str(path), "check the path")
+            raise BadUsage(say("cli.error.no_such_path"), str(path), say("cli.todo.check_path"))
     if not found:
-        raise BadUsage("no .pb file found", ", ".join(map(str, paths)), "give .pb files or folders holding them")
+        raise BadUsage(say("cli.pb.no_pb_file"), ", ".join(map(str, paths)), say("cli.todo.give_pb_files"))
     return list(found)
 
 
 def _one_line(exc: ObservatoryError) -> typer.Exit:
     """Print the error as the CLI's top-level handler does (one line) and return the exit to raise."""
-    print(f"error: {exc}", file=sys.stderr)
+    print_error(exc)
     return typer.Exit(exc.exit_code)
 
 
 def _failures_error(failed: list[tuple[str, str]], total: int, kept: str) -> BadData:
     """The last line of a run where files failed: how many, the first one with its line and field."""
     name, message = failed[0]
-    more = f"{len(failed)} of {total} files failed" if total > 1 else "the file failed"
+    more = say("cli.pb.files_failed", failed=len(failed), total=total) if total > 1 else say("cli.pb.file_failed")
     return BadData(f"{message}", f"{more} ({', '.join(n for n, _ in failed[:5])}{', ...' if len(failed) > 5 else ''})",
                    kept)
 
@@ -109,7 +111,7 @@ def _import(paths: list[Path], strict: bool, force: bool, rules: str | None, rul
                 failed.append((path.name, message))
                 results.append(FileResult(path.name, edition_id_of(path.name), "failed", error=message))
             progress.advance(task)
-    table = Table(title=f"PB import into {settings.db_path.name}")
+    table = Table(title=say("cli.pb.import.title", db=settings.db_path.name))
     for col in ("file", "status", "voters", "projects", "problems", "seconds", "error"):
         table.add_column(col, justify="right" if col in ("voters", "projects", "problems", "seconds") else "left")
     for r in results:
@@ -117,10 +119,9 @@ def _import(paths: list[Path], strict: bool, force: bool, rules: str | None, rul
                       f"{r.seconds:.2f}", r.error or "")
     console.print(table)
     for _name, message in failed:
-        print(f"failed: {message}", file=sys.stderr)
+        print(say("cli.failed", message=message), file=sys.stderr)
     if failed:
-        kept = ("nothing written from them; any edition stored under their names is kept"
-                + ("" if strict else " (lenient: the failures are listed in pb_problems)"))
+        kept = say("cli.pb.import.kept" if strict else "cli.pb.import.kept_lenient")
         raise _failures_error(failed, len(files), kept)
 
 
@@ -132,7 +133,8 @@ def _rule_list(text: str | None) -> list[str] | None:
     names = [r.strip() for r in text.split(",") if r.strip()]
     unknown = [r for r in names if r not in RULES]
     if unknown:
-        raise BadUsage(f"unknown rule(s) {', '.join(unknown)}", "--rules", f"use some of {', '.join(RULES)}")
+        raise BadUsage(say("cli.pb.unknown_rules", rules=", ".join(unknown)), "--rules",
+                       say("cli.todo.use_some_of", choices=", ".join(RULES)))
     return names
 
 
@@ -156,7 +158,8 @@ def compare_cmd(paths: PathsArg,
                 rule_time_limit: LimitOption = DEFAULT_RULE_TIME_LIMIT_S) -> None:
     """Run rules on .pb files (no database) and print selections with their metrics."""
     if fmt not in ("table", "csv", "json"):
-        raise _one_line(BadUsage(f"unknown format {fmt!r}", "--format", "use table, csv or json"))
+        raise _one_line(BadUsage(say("cli.error.unknown_format", fmt=repr(fmt)), "--format",
+                                 say("cli.todo.use_one_of", choices="table, csv, json")))
     from observatory.pb import pabulib
     from observatory.pb.api import compare
 
@@ -172,13 +175,13 @@ def compare_cmd(paths: PathsArg,
             election = pabulib.parse_file(path, strict=strict).election
         except (pabulib.PabulibError, OSError) as exc:
             message = str(exc) if isinstance(exc, pabulib.PabulibError) else f"{path}: cannot read ({exc})"
-            print(f"failed: {message}", file=sys.stderr)
+            print(say("cli.failed", message=message), file=sys.stderr)
             failed.append((path.name, message))
             continue
         results.append(_json_ready(compare(election, names, rule_time_limit)))
     _print_comparison(results, fmt)
     if failed:  # results of the files that parsed are printed; the exit code says some did not
-        raise _one_line(_failures_error(failed, len(files), "compared the others; fix the file"))
+        raise _one_line(_failures_error(failed, len(files), say("cli.pb.compare.kept")))
 
 
 def _print_comparison(results: list[dict[str, Any]], fmt: str) -> None:
@@ -196,7 +199,8 @@ def _print_comparison(results: list[dict[str, Any]], fmt: str) -> None:
         sys.stdout.write(buf.getvalue())
         return
     for r in results:
-        table = Table(title=f"{r['file']} · {r['vote_type']} · {r['n_voters']} voters · budget {r['budget']:,.0f}")
+        table = Table(title=say("cli.pb.compare.title", file=r["file"], vote_type=r["vote_type"], voters=r["n_voters"],
+                                budget=f"{r['budget']:,.0f}"))
         for col in ("rule", "funded", "cost", "budget share", "voters w/ funded", "sat. cost", "sat. count",
                     "gini", "Δ vs greedy", "s", "error"):
             table.add_column(col)
@@ -241,7 +245,7 @@ def summary_cmd(fmt: Annotated[str, typer.Option("--format", help="table | csv |
         if not df.empty:
             sys.stdout.write(f"\n{_medians(df)}\n")
         return
-    table = Table(title="Optimal selection vs greedy by votes (approval editions)")
+    table = Table(title=say("cli.pb.summary.title"))
     for c in cols:
         table.add_column(c)
     for row in shown.itertuples(index=False):
@@ -252,10 +256,10 @@ def summary_cmd(fmt: Annotated[str, typer.Option("--format", help="table | csv |
 
 
 def _medians(df: Any) -> str:
-    return (f"Median extra budget {100 * df['extra_budget_share'].median():.2f} % "
-            f"({df['extra_budget_share'].notna().sum()} editions), median extra supports "
-            f"{100 * df['extra_supports_share'].median():.2f} % ({df['extra_supports_share'].notna().sum()} editions), "
-            f"over {len(df)} approval editions.")
+    return say("cli.pb.summary.medians", budget=f"{100 * df['extra_budget_share'].median():.2f}",
+               budget_n=df["extra_budget_share"].notna().sum(),
+               supports=f"{100 * df['extra_supports_share'].median():.2f}",
+               supports_n=df["extra_supports_share"].notna().sum(), editions=len(df))
 
 
 def claim_cmd(fmt: Annotated[str, typer.Option("--format", help="table | csv | markdown")] = "markdown",

@@ -20,6 +20,7 @@ from rich.progress import (
 
 from observatory.config import load_settings
 from observatory.errors import BadUsage
+from observatory.messages import say
 from observatory.store import writer
 
 err_console = Console(stderr=True)
@@ -28,11 +29,12 @@ err_console = Console(stderr=True)
 def one_line_errors(fn, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
     """A user's mistake ends in one line ``error: what, where, what to do`` and its exit code."""
     from observatory.errors import ObservatoryError
+    from observatory.failures import print_error
 
     try:
         fn(*args, **kwargs)
     except ObservatoryError as exc:
-        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        print_error(exc)
         raise typer.Exit(code=exc.exit_code) from None
 
 
@@ -78,8 +80,8 @@ def _run_study(target: str, paths: list[Path] | None, rules: str, out: Path | No
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=err_console) as progress:
-        bar = progress.add_task(f"{spec.name}: {len(spec.files)} editions x {len(spec.params)} parameters",
-                                total=len(tasks))
+        bar = progress.add_task(say("cli.study.progress", name=spec.name, editions=len(spec.files),
+                                    params=len(spec.params)), total=len(tasks))
 
         def advance(task: st.Task, rows: list[dict]) -> None:
             progress.advance(bar)
@@ -94,8 +96,8 @@ def _run_study(target: str, paths: list[Path] | None, rules: str, out: Path | No
         with writer(load_settings(db).db_path) as con:
             store_results(con, spec.name, table)
     errors = sum(1 for e in table.column("error").to_pylist() if e)
-    err_console.print(f"{len(tasks)} tasks, {table.num_rows} rows ({errors} rule errors) in "
-                      f"{time.perf_counter() - started:.1f} s -> {written}")
+    err_console.print(say("cli.study.done", tasks=len(tasks), rows=table.num_rows, errors=errors,
+                          seconds=f"{time.perf_counter() - started:.1f}", written=written), markup=False)
 
 
 def store_results(con, study: str, table) -> None:  # noqa: ANN001 - duckdb connection, pyarrow table

@@ -16,6 +16,7 @@ from rich.console import Console
 from observatory.config import load_settings
 from observatory.errors import EXIT_BAD_USAGE, BadData, BadUsage, ObservatoryError
 from observatory.failures import guarded
+from observatory.messages import say
 from observatory.outputs import check_output, write_output
 from observatory.reports import FORMATS, UnknownFormatError, exporter
 from observatory.reports.i18n import LANGUAGES, UnknownLanguageError, check_language
@@ -61,9 +62,9 @@ def report_cmd(
         try:
             needs_obj = load_needs(needs)
         except FileNotFoundError as exc:
-            raise _fail(f"needs file not found: {needs}", 1) from exc
+            raise _fail(say("cli.report.needs_not_found", path=needs), 1) from exc
         except IsADirectoryError as exc:
-            raise BadUsage("the needs file is a folder", str(needs), "give --needs a needs.yaml file") from exc
+            raise BadUsage(say("cli.report.needs_folder"), str(needs), say("cli.todo.give_needs")) from exc
         except ValueError as exc:
             raise _fail(str(exc), 2) from exc
     path = output or Path(f"report.{out.extension}")
@@ -81,7 +82,8 @@ def report_cmd(
     finally:
         con.close()
     write_atomically(path, out.render(report, lang))
-    console.print(f"wrote {path} ({fmt}, {len(report.sections)} sections, {len(report.sources)} sources)")
+    console.print(say("cli.report.wrote", path=path, fmt=fmt, sections=len(report.sections),
+                      sources=len(report.sources)), markup=False)
 
 
 def register(app: typer.Typer) -> None:
