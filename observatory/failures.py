@@ -38,7 +38,7 @@ def one_line(text: str, limit: int = 500) -> str:
     """Collapse a multi-line message (DuckDB's caret drawings, wrapped paths) into one short line."""
     lines = [ln.strip() for ln in str(text).splitlines()]
     kept = [ln for ln in lines if ln and not set(ln) <= set("^ ~-=│|")]
-    flat = re.sub(r"\s+", " ", " ".join(kept)).strip()
+    flat = re.sub(r"[ \t\r\n\f\v]+", " ", " ".join(kept)).strip()  # keeps French non-breaking spaces
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
