@@ -20,26 +20,19 @@ from dashboards.i18n import t, t_or
 from observatory.analytics import licences as lic
 from observatory.queries import QUERIES, MissingData
 
-# Which command fills each table (shown in empty states). Curated tables (the data packages' resources) come
-# from `observatory build` and a collector's tables from `observatory collect`: both are read from their
-# registries in `_command_for_table`. Only tables written by the importers and the runner are named here.
-_NOT_DERIVED: dict[str, str] = {
-    **dict.fromkeys(("collector_runs", "raw_responses"), "observatory collect"),
-    **dict.fromkeys(("instances", "participation_spaces", "proposals", "budgets", "budget_projects", "results",
-                     "meetings", "comments", "metric_definitions"), "observatory import any PATH"),
-    **dict.fromkeys(("pb_editions", "pb_projects", "pb_outcomes", "pb_votes"), "observatory pb import"),
-}
-
 
 @cache
 def _command_for_table() -> dict[str, str]:
+    """Which command fills each table (shown in empty states), all read from declarations: the data packages'
+    resources (`observatory build`), each collector's ``tables`` and what the importers and the runner
+    declare they write (:func:`observatory.tables.written_by_commands`). No table is named here."""
     import collectors
     from observatory.config import load_settings
-    from observatory.tables import curated_tables
+    from observatory.tables import curated_tables, written_by_commands
 
     collected = {table: "observatory collect" for cls in collectors.registry().values() for table in cls.tables}
     curated = dict.fromkeys(curated_tables(load_settings().datasets_dir), "observatory build")
-    return {**collected, **_NOT_DERIVED, **curated}
+    return {**collected, **written_by_commands(), **curated}
 
 
 def command_for(tables: Iterable[str]) -> str:

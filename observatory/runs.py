@@ -81,9 +81,13 @@ def run_collector(
     return summary
 
 
+# The runner's own tables (each collector declares the tables it writes in its ``tables``).
+RUNNER_TABLES: tuple[str, ...] = ("raw_responses", "collector_runs")
+
+
 def _touch_table_meta(con: duckdb.DuckDBPyConnection, collector: Collector, summary: RunSummary) -> None:
     """Freshness for ``observatory info``: only tables registered by the collectors' migration."""
-    tables = ["raw_responses", "collector_runs"]
+    tables = list(RUNNER_TABLES)
     if summary.status != "failed":
         tables += list(collector.tables)
     con.execute("UPDATE table_meta SET loaded_at = ?, checked_on = ? WHERE package = 'collectors' "

@@ -54,3 +54,20 @@ def sourced_tables(datasets_dir: Path) -> dict[str, str]:
         if source and "checked_on" in common:
             out[table] = source
     return out
+
+
+def written_by_commands() -> dict[str, str]:
+    """``{table: command}`` for the tables the core's importers and the collection runner write (collectors
+    declare theirs in ``tables``; curated tables come from the packages). Each writer declares its tables
+    beside its code; a new writer is one line here, a new table of an existing writer no line at all."""
+    from observatory import runs
+    from observatory.participation import load
+    from observatory.pb import importer, study_cli
+
+    writers: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("observatory collect", runs.RUNNER_TABLES),
+        ("observatory import any PATH", load.TABLES_WRITTEN),
+        ("observatory pb import", importer.EDITION_TABLES),
+        ("observatory pb study", study_cli.TABLES_WRITTEN),
+    )
+    return {table: command for command, tables in writers for table in tables}

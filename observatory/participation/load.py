@@ -29,6 +29,10 @@ TABLE_TITLES: dict[str, str] = {
     "comments": "Comments on proposals, meetings, results and debates",
 }
 _RECORD_TABLES = frozenset(record_type.TABLE for record_type in RECORD_TYPES)
+# Every table an import writes: one per record type, the definitions of the figures drawn from them and
+# the ledger of imported files.
+TABLES_WRITTEN: tuple[str, ...] = (*(record_type.TABLE for record_type in RECORD_TYPES), "metric_definitions",
+                                   "participation_files")
 
 
 def write_records(con: duckdb.DuckDBPyConnection, records: Iterable[Record]) -> dict[str, int]:

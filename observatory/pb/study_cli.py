@@ -24,6 +24,7 @@ from observatory.messages import say
 from observatory.store import writer
 
 err_console = Console(stderr=True)
+TABLES_WRITTEN: tuple[str, ...] = ("pb_study_results",)  # by store_results below
 
 
 def one_line_errors(fn, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003

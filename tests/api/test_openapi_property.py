@@ -44,6 +44,7 @@ def test_real_names_with_random_filters_never_get_a_server_error(api, built_db) 
     import httpx
     from hypothesis import strategies as st
 
+    from observatory.api.app import MEDIA
     from observatory.api.rows import OPERATORS
     from observatory.published_queries import REGISTRY
     from observatory.store import connect_readonly
@@ -57,7 +58,7 @@ def test_real_names_with_random_filters_never_get_a_server_error(api, built_db) 
         con.close()
     text = st.text(max_size=12)
     table = st.sampled_from(sorted(columns))
-    fmt = st.sampled_from(["json", "csv", "parquet"])
+    fmt = st.sampled_from(sorted(MEDIA))  # every format the API encodes
 
     @st.composite
     def table_request(draw: st.DrawFn) -> tuple[str, list[tuple[str, str]]]:

@@ -51,7 +51,7 @@ PERMANENT: dict[str, tuple[list[Reply], tuple[str, ...]]] = {
 
 
 def _setup(server: ReplayServer, con) -> None:
-    for name in ("github", "gitlab", "registries", "deployments", "probe", "pabulib"):
+    for name in TARGETS:  # the REST collectors' recordings (GraphQL ones have their own replay)
         server.load(name)
     seed_tools(con, [
         ("decidim", "https://github.com/decidim/decidim", "AGPL-3.0-or-later"),

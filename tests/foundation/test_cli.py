@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from observatory.cli import app
+from observatory.exporting import FORMATS
 
 runner = CliRunner()
 
@@ -83,7 +84,7 @@ def test_control_the_same_sql_unguarded_does_harm(db: Path, sql: str, tmp_path: 
     assert changed or (tmp_path / "x.csv").exists()
 
 
-@pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
+@pytest.mark.parametrize("fmt", list(FORMATS))
 def test_export_every_row_with_sidecar(db: Path, tmp_path: Path, fmt: str) -> None:
     target = tmp_path / f"deployments.{fmt}"
     out = runner.invoke(app, ["export", "deployments", "--format", fmt, "-o", str(target), "--db", str(db)])

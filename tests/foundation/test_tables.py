@@ -49,3 +49,19 @@ def test_empty_states_name_the_command_from_the_registries() -> None:
     assert command_for(["tool_languages"]) == "observatory build"        # curated (choice package)
     assert command_for(["git_commits"]) == "observatory collect"         # the git collector's table
     assert command_for(["deployments"]) == "observatory build"           # curated and collected: build fills it
+
+
+# Written by `observatory build` itself for every table (licence, freshness): no command of its own to name.
+BOOKKEEPING = {"table_meta"}
+
+
+def test_every_table_has_a_declared_writer() -> None:
+    """Every table of the migrations is filled by a declared writer (a package resource, a collector's
+    ``tables``, an importer's or the runner's declaration), so no empty state falls back to a guess."""
+    from dashboards.components import _command_for_table
+    from observatory.tables import written_by_commands
+
+    assert sorted(set(migrated_tables()) - set(_command_for_table()) - BOOKKEEPING) == []
+    assert set(written_by_commands()) <= set(migrated_tables())   # no writer declares a table that does not exist
+    assert written_by_commands()["pb_voters"] == "observatory pb import"   # formerly missing: fell back to build
+    assert written_by_commands()["pb_study_results"] == "observatory pb study"

@@ -8,6 +8,9 @@ import zipfile
 from pathlib import Path
 
 from observatory.reports import FORMATS, render_report
+from observatory.reports.model import build_report
+from observatory.reports.sections import SECTIONS
+from observatory.reports.tabular import sheets
 from observatory.store import connect_readonly
 from tests.reports.conftest import FOUR_TOOLS
 from tests.reports.fixture_db import HOSTILE_LANGUAGE, HOSTILE_MAINTAINER, HOSTILE_NAME
@@ -30,9 +33,18 @@ def _rows(zf: zipfile.ZipFile, name: str) -> list[list[str]]:
 
 def test_members_and_readme(report_db: Path) -> None:
     zf = _zip(report_db, FOUR_TOOLS, "en")
-    assert zf.namelist() == ["README.txt", "01_summary.csv", "02_licences.csv", "03_licence_history.csv",
-                             "04_features.csv", "05_health.csv", "06_adoption.csv", "07_liveness.csv",
-                             "08_data_licence.csv", "sources.csv"]
+    con = connect_readonly(report_db)
+    try:
+        report = build_report(con, FOUR_TOOLS, "en", fmt="csv")
+    finally:
+        con.close()
+    always = [s.key for s in SECTIONS if s.when is None]     # no PB edition, no needs: the optional ones are off
+    assert [s.key for s in report.sections] == always
+    stems = [sheet.stem for sheet in sheets(report)]
+    assert [s for s in stems if s in always] == always and stems[-1] == "data_licence"
+    assert len(stems) == sum(max(1, len(sec.tables)) for sec in report.sections) + 1   # every table has its CSV
+    assert zf.namelist() == ["README.txt", *(f"{i:02d}_{stem}.csv" for i, stem in enumerate(stems, start=1)),
+                             "sources.csv"]
     readme = zf.read("README.txt").decode("utf-8")
     assert "observatory report --tools decidim,consul-democracy,loomio,polis --lang en --format csv -o report.zip" in readme
     assert "01_summary.csv: Summary" in readme and "How to cite" in readme
