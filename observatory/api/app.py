@@ -2,7 +2,7 @@
 
 Every endpoint reads through a :class:`~observatory.api.store_handle.Snapshot` of the published store
 and answers JSON (or CSV/Parquet) with the data version as ETag. Errors are JSON ``{"error", "message",
-"status"}`` with 400 for a client mistake, 404 for an unknown name, 503 when busy.
+"detail", "status", "lang"}`` with 400 for a client mistake, 404 for an unknown name, 503 when busy.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from observatory import __version__, published_queries, queries, sqlguard, tool_document
 from observatory.api import encode, rows
 from observatory.api.caching import CACHE_CONTROL, DataVersionCache, ResponseCache, etag_for
-from observatory.api.errors import ApiError, BadRequest, Busy, NotFound
+from observatory.api.errors import ApiError, BadRequest, Busy, NotFound, negotiate
 from observatory.api.limits import RateLimit, RequestTimeout
 from observatory.api.store_handle import PublishedStore, Snapshot, StoreUnavailable
 
@@ -35,11 +35,14 @@ MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8", "parquet"
 
 
 class ErrorBody(BaseModel):
-    """Every error: a stable snake_case code, a sentence saying what to do, the HTTP status."""
+    """Every error: a stable snake_case code, a sentence saying what to do in the asked language (``?lang=``
+    or ``Accept-Language``, fr or en), the specific detail as raised, the HTTP status and the language used."""
 
     error: str
     message: str
+    detail: str
     status: int
+    lang: str
 
 
 _ERROR = {"model": ErrorBody}
@@ -73,8 +76,11 @@ def _json(payload: Any, version: str, headers: dict[str, str] | None = None) -> 
     return _response(encode.dumps(payload), MEDIA["json"], version, headers)
 
 
-def _error(exc: ApiError, headers: dict[str, str] | None = None) -> Response:
-    return Response(encode.dumps(exc.body()), status_code=exc.status, media_type=MEDIA["json"], headers=headers)
+def _error(request: Request, exc: ApiError, headers: dict[str, str] | None = None) -> Response:
+    """The JSON error body in the language the client asked for (``?lang=``, else ``Accept-Language``)."""
+    lang = negotiate(request.query_params.get("lang"), request.headers.get("accept-language"))
+    return Response(encode.dumps(exc.body(lang)), status_code=exc.status, media_type=MEDIA["json"],
+                    headers={**(headers or {}), "Vary": "Accept-Language", "Content-Language": lang})
 
 
 def _params(request: Request) -> list[tuple[str, str]]:
@@ -117,38 +123,38 @@ def create_app(db_path: str | Path, settings: ApiSettings | None = None) -> Fast
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
-        return _error(exc, {"Retry-After": "1"} if exc.status == 503 else None)
+        return _error(request, exc, {"Retry-After": "1"} if exc.status == 503 else None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        return _error(BadRequest("bad_request", problems or "invalid request"))
+        return _error(request, BadRequest("bad_request", problems or "invalid request"))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         error = ApiError(code, str(exc.detail))
         error.status = exc.status_code
-        return _error(error)
+        return _error(request, error)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         error = ApiError("internal_error", f"unexpected {type(exc).__name__}; please report it with the URL")
         error.status = 500
-        return _error(error)
+        return _error(request, error)
 
     @app.exception_handler(StoreUnavailable)
     async def _unavailable(request: Request, exc: StoreUnavailable) -> Response:
-        return _error(Busy("store_unavailable", str(exc)), {"Retry-After": "5"})
+        return _error(request, Busy("store_unavailable", str(exc)), {"Retry-After": "5"})
 
     @app.exception_handler(queries.MissingData)
     async def _missing(request: Request, exc: queries.MissingData) -> Response:
-        return _error(NotFound("not_collected", f"{exc}; run the matching `observatory` command first",
+        return _error(request, NotFound("not_collected", f"{exc}; run the matching `observatory` command first",
                                tables=exc.tables))
 
     @app.exception_handler(published_queries.BadParameters)
     async def _bad_params(request: Request, exc: published_queries.BadParameters) -> Response:
-        return _error(BadRequest("bad_parameter", str(exc)))
+        return _error(request, BadRequest("bad_parameter", str(exc)))
 
     @app.get(PREFIX, summary="Where everything is", tags=["index"], responses=RESPONSES)
     def index() -> Response:

@@ -17,6 +17,8 @@ from typing import Any
 
 import orjson
 
+from observatory.api.errors import error_body, scope_lang
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -73,8 +75,7 @@ class RateLimit:
         wait = self.buckets.take(str(client[0]))
         if wait:
             retry = str(max(1, math.ceil(wait))).encode()
-            await send_json(send, 429, {"error": "rate_limited", "status": 429,
-                                        "message": f"too many requests from this address; retry in {retry.decode()} s"},
+            await send_json(send, 429, error_body("rate_limited", 429, f"retry in {retry.decode()} s", scope_lang(scope)),
                             [(b"retry-after", retry)])
             return
         await self.app(scope, receive, send)
@@ -111,9 +112,8 @@ class RequestTimeout:
             return
         abandoned = True
         task.add_done_callback(_consume_result)
-        await send_json(send, 503, {"error": "timeout", "status": 503,
-                                    "message": f"the request took longer than {self.seconds:g} s"},
-                        [(b"retry-after", b"5")])
+        await send_json(send, 503, error_body("timeout", 503, f"the request took longer than {self.seconds:g} s",
+                                              scope_lang(scope)), [(b"retry-after", b"5")])
 
 
 def _consume_result(task: asyncio.Future) -> None:

@@ -105,7 +105,7 @@ def test_sql_concurrency_cap_and_time_limit(built_db: Path, tmp_path: Path) -> N
             assert busy.headers["retry-after"] == "1"
             worker.join(30)
             stopped = slow["response"]
-            assert stopped.status_code == 400 and "stopped after 1.5 s" in stopped.json()["message"]
+            assert stopped.status_code == 400 and "stopped after 1.5 s" in stopped.json()["detail"]
             assert http.get("/api/v1/sql", params={"q": "select 1"}).status_code == 200  # the slot is free again
     finally:
         live.stop()
