@@ -38,6 +38,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     cls=failures.GuardedGroup,
+    epilog=say("cli.help.exit_codes"),  # in the language of the environment: --help runs before --lang is read
 )
 console = Console()
 err = Console(stderr=True)
