@@ -67,6 +67,7 @@ def global_options(
 ) -> None:
     """Options that apply to every command."""
     if lang is not None and lang not in i18n.LANGS:
+        messages.use_lang(None)  # say it in the environment's language
         raise BadUsage(say("cli.error.unknown_lang", lang=repr(lang)), "--lang", say("cli.todo.use_one_of",
                                                                              choices=", ".join(i18n.LANGS)))
     messages.use_lang(lang)

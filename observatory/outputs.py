@@ -17,6 +17,7 @@ from pathlib import Path
 
 from observatory.config import Settings
 from observatory.errors import BadUsage
+from observatory.messages import say
 from observatory.store import companion_files
 
 
@@ -42,10 +43,10 @@ def protected_reason(path: Path, settings: Settings) -> str | None:
     target = path.expanduser().resolve()
     for own in companion_files(settings.db_path.expanduser().resolve()):
         if _same(target, own):
-            return "is the observatory's database (or one of its working files)"
+            return say("cli.output.is_database")
     archive = settings.archive_dir.expanduser().resolve()
     if _same(target, archive) or _inside(target, archive):
-        return "is inside the raw archive of collected responses"
+        return say("cli.output.in_archive")
     return None
 
 
@@ -53,15 +54,14 @@ def check_output(path: Path, settings: Settings, force: bool = False) -> Path:
     """Refuse a target that would destroy the store, is a folder, or exists without ``force``."""
     reason = protected_reason(path, settings)
     if reason:
-        raise BadUsage(f"refusing to write the output: it {reason}", str(path),
-                       "choose another -o path (nothing was written)")
+        raise BadUsage(say("cli.output.protected", reason=reason), str(path), say("cli.todo.other_output_nothing"))
     if path.is_dir():
-        raise BadUsage("the output path is a folder", str(path), "give -o a file name, e.g. -o out/name.csv")
+        raise BadUsage(say("cli.output.is_folder"), str(path), say("cli.todo.output_file_name"))
     if path.exists() and not force:
-        raise BadUsage("the output file already exists", str(path), "add --force to overwrite it, or choose another -o")
+        raise BadUsage(say("cli.output.exists"), str(path), say("cli.todo.force_or_other"))
     parent = path.parent if str(path.parent) else Path(".")
     if parent.exists() and not parent.is_dir():
-        raise BadUsage("the output's folder is a file", str(parent), "choose another -o path")
+        raise BadUsage(say("cli.output.folder_is_file"), str(parent), say("cli.todo.other_output"))
     return path
 
 
@@ -72,16 +72,16 @@ def atomic_output(path: Path) -> Iterator[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
-        raise BadUsage(f"cannot write the output ({exc.strerror or exc})", str(path),
-                       "choose a -o path in a writable folder") from exc
+        raise BadUsage(say("cli.output.cannot_write", detail=exc.strerror or exc), str(path),
+                       say("cli.todo.writable_folder")) from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
         os.replace(tmp, path)
     except OSError as exc:
-        raise BadUsage(f"cannot write the output ({exc.strerror or exc})", str(path),
-                       "choose a -o path in a writable folder with free space") from exc
+        raise BadUsage(say("cli.output.cannot_write", detail=exc.strerror or exc), str(path),
+                       say("cli.todo.writable_folder_space")) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -31,6 +31,7 @@ import duckdb
 
 from observatory import schema
 from observatory.errors import BadUsage, StoreBusy, StoreDamaged
+from observatory.messages import say
 
 # Verified on duckdb 1.4/2.0: with these settings COPY/EXPORT/ATTACH, read_csv & co, INSTALL/LOAD and
 # scans of Python variables fail, and no SET can undo them (lock_configuration).
@@ -74,20 +75,19 @@ def store_error(exc: BaseException, path: str | Path) -> StoreBusy | StoreDamage
     lowered = text.lower()
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     if "could not set lock" in lowered or "conflicting lock" in lowered:
-        return StoreBusy(f"the database is locked by another program ({first})", str(path),
-                         "close the program that opened it for writing, then run the command again")
+        return StoreBusy(say("cli.store.locked", detail=first), str(path), say("cli.todo.close_writer"))
     damaged_signs = ("not a valid duckdb database", "checksum", "corrupt", "failed to read", "could not read",
                      "invalid block", "block size", "too small", "truncated", "deserializ",
                      "unsupported database version", "storage version")
     if isinstance(exc, duckdb.SerializationException | duckdb.InternalException) or any(
             sign in lowered for sign in damaged_signs):
-        return StoreDamaged(f"the database file is damaged ({first})", str(path), REBUILD_HINT)
+        return StoreDamaged(say("cli.store.damaged", detail=first), str(path), REBUILD_HINT)
     return None
 
 
 def _check_store_path(path: Path) -> None:
     if path.is_dir():
-        raise BadUsage("the database path is a folder", str(path), "give --db the path of a .duckdb file")
+        raise BadUsage(say("cli.store.path_is_folder"), str(path), say("cli.todo.give_db_file"))
 
 
 def connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
@@ -157,8 +157,8 @@ def store_lock(path: Path, wait_s: float | None = None) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise StoreBusy(f"another writer holds the store ({_holder(lock_file)})", str(path),
-                                    "wait until it finishes, then run the command again") from None
+                    raise StoreBusy(say("cli.store.writer_holds", holder=_holder(lock_file)), str(path),
+                                    say("cli.todo.wait_writer")) from None
                 time.sleep(0.1)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}: {' '.join(['observatory', *sys.argv[1:]])[:300]}\n".encode(), 0)

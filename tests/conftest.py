@@ -21,6 +21,7 @@ def _isolated_paths(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.delenv("OBSERVATORY_ARCHIVE", raising=False)
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     monkeypatch.setenv("OBSERVATORY_LANG", "en")  # the CLI's words do not depend on the machine's locale
+    monkeypatch.setattr("observatory.messages._chosen", None)  # nor on the --lang of an earlier test's command
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from observatory.errors import BadUsage, ObservatoryError
+from observatory.messages import say
 from observatory.participation import formats
 from observatory.participation.context import SourceContext, host_of
 from observatory.participation.csvread import CsvSyntaxError, decode, read_rows
@@ -129,7 +130,7 @@ def iter_sources(path: Path, limits: ArchiveLimits | None = None) -> Iterator[So
         return
     label = f"{path.parent.name}/{path.name}" if path.parent.name else path.name
     if not path.is_file():
-        raise BadUsage("not a regular file (a pipe or a device?)", str(path), "give a CSV file, a folder or a ZIP")
+        raise BadUsage(say("cli.error.not_regular_file"), str(path), say("cli.todo.give_csv_folder_zip"))
     if is_zip(path):
         yield from _archive_sources(path, limits)
         return
@@ -174,7 +175,7 @@ def import_path(con: duckdb.DuckDBPyConnection, path: Path, platform: str | None
     ZIP at all raises :class:`BadUsage`.
     """
     if not path.exists():
-        raise BadUsage("no such file or folder", str(path), "check the path")
+        raise BadUsage(say("cli.error.no_such_path"), str(path), say("cli.todo.check_path"))
     report = ImportReport()
     single_file = path.is_file() and not is_zip(path)
     for source in iter_sources(path, limits):
@@ -183,7 +184,7 @@ def import_path(con: duckdb.DuckDBPyConnection, path: Path, platform: str | None
             file_report.failed, file_report.skipped = file_report.skipped, None
         report.files.append(file_report)
     if not report.files:
-        raise BadUsage("no CSV or ZIP file found", str(path), "give an export file, or the folder or ZIP holding it")
+        raise BadUsage(say("cli.import.no_csv_or_zip"), str(path), say("cli.todo.give_export_file"))
     return report
 
 

@@ -53,6 +53,17 @@ def test_env_variable_and_posix_locale_choose_french(monkeypatch: pytest.MonkeyP
     assert "database not found" in runner.invoke(app, ["info", "--db", missing]).output
 
 
+def test_library_errors_speak_french_too(tmp_path: Path) -> None:
+    """Errors raised below the CLI (the output guard, the store) use the same catalogue."""
+    existing = tmp_path / "tools.csv"
+    existing.write_text("x", encoding="utf-8")
+    fr = runner.invoke(app, ["--lang", "fr", "export", "tools", "-o", str(existing)])
+    assert fr.exit_code == 2
+    assert f"erreur{NBSP}: le fichier de sortie existe déjà" in fr.output and "ajoutez --force" in fr.output
+    folder = runner.invoke(app, ["--lang", "fr", "info", "--db", str(tmp_path)])
+    assert "le chemin de la base de données est un dossier" in folder.output
+
+
 @pytest.mark.parametrize(("env", "expected"), [
     ({}, "en"),
     ({"LANG": "fr_CA.UTF-8"}, "fr"),
@@ -130,8 +141,8 @@ def test_control_a_planted_printed_sentence_is_caught() -> None:
 
 def test_every_cli_key_is_used() -> None:
     """Keys of cli.json are the CLI's words: one no module says is dead text a translator keeps up for nothing."""
-    sources = "".join(path.read_text(encoding="utf-8") for path in cli_modules())
-    sources += (ROOT / "observatory" / "participation" / "cli.py").read_text(encoding="utf-8")
+    sources = "".join(path.read_text(encoding="utf-8") for top in ("observatory", "collectors")
+                      for path in (ROOT / top).rglob("*.py"))
     unused = [key for key in _cli_keys() if f'"{key}"' not in sources and f"'{key}'" not in sources]
     assert unused == []
 
