@@ -108,3 +108,68 @@ def test_prices_recorded_by_the_mes_run_match_a_replay(seed: int) -> None:
         assert trace.pristine == replay.pristine
         assert trace.rho == pytest.approx(replay.rho, rel=1e-12)
         assert trace.paid == pytest.approx(replay.paid, rel=1e-12)
+
+
+# ---- the compiled kernels (observatory/pb/rules/mes_kernel.py) ---------------------------------------------
+
+
+def _small(costs: list[int], ballots: list[list[int]], budget: int) -> Election:
+    lines = ["META", "key;value", f"num_projects;{len(costs)}", f"num_votes;{len(ballots)}", f"budget;{budget}",
+             "vote_type;approval", "PROJECTS", "project_id;cost", *[f"{p + 1};{c}" for p, c in enumerate(costs)],
+             "VOTES", "voter_id;vote", *[f"v{i};{','.join(str(p + 1) for p in b)}" for i, b in enumerate(ballots)]]
+    return parse_string("\n".join(lines) + "\n", "small.pb").election
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_compiled_run_equals_the_python_run(seed: int) -> None:
+    """Where the kernel decides, it returns the Python run's selection and the same trace."""
+    from observatory.pb.rules.mes_change import Replay
+
+    e = _random_election(3000 + seed)
+    groups, eligible, finder, b = _finder(e)
+    decided = 0
+    for step in (0, 1, 5, 40, 300):
+        ours, theirs = Replay(), Replay()
+        chosen = finder.mes_run(b + step, ours)
+        expected = mes_module._run(e, groups, eligible, b + step, theirs)
+        if chosen is None:
+            assert not ours.rho  # deferred to the Python run, nothing recorded
+            continue
+        decided += 1
+        assert chosen == expected
+        if len(theirs.rho) == len(expected):  # the Python float run (not the exact one) recorded its prices
+            assert ours.pristine == theirs.pristine
+            assert ours.paid == pytest.approx(theirs.paid, rel=1e-12)
+            assert ours.rho == pytest.approx(theirs.rho, rel=1e-12)
+    assert decided > 0
+
+
+def test_compiled_run_defers_an_exact_affordability_tie() -> None:
+    """Two voters holding exactly the cost of their project: whether it is affordable is a float
+    near-tie, so the kernel defers to the Python run (exact); one more unit of budget and it decides."""
+    e = _small([100, 60], [[0, 1], [0]], 100)  # b = 50 per voter: project 1 costs exactly 2 x 50
+    groups, eligible, finder, b = _finder(e)
+    assert finder.mes_run(b) is None
+    assert mes_module._run(e, groups, eligible, b) == [0]
+    assert finder.mes_run(b + 1) == mes_module._run(e, groups, eligible, b + 1)
+    expected, _ = add1_by_unit_steps(e, exact=True)
+    assert RULES["mes-add1"](e) == expected
+
+
+def test_compiled_run_settles_exact_ties_like_pabutools() -> None:
+    """Equal rho = 1 / approvers with different supporters: most approvers holding money, then id;
+    twins (same cost and supporters) priced with capped supporters: the smaller id first."""
+    from observatory.pb.rules.mes_change import Replay
+
+    # projects 1 and 2: 2 approvers each, disjoint, same cost -> pristine tie, id order
+    e = _small([10, 10, 7], [[1], [1], [0], [0], [2]], 40)
+    groups, eligible, finder, b = _finder(e)
+    assert finder.mes_run(b) == mes_module._run(e, groups, eligible, b) == [0, 1, 2]
+    # twins 1 and 2 (cost 30, same supporters); project 3 (rho 1/5) leaves voter 0 with 2 of 20, so the
+    # first twin is bought at a capped price (rho 28/90), the second by the three others (10 each)
+    ballots = [[0, 1, 2], [0, 1], [0, 1], [0, 1], [2], [2], [2], [2]]
+    e = _small([30, 30, 90], ballots, 160)
+    groups, eligible, finder, b = _finder(e)
+    trace = Replay()
+    assert finder.mes_run(b, trace) == mes_module._run(e, groups, eligible, b) == [2, 0, 1]
+    assert trace.pristine == [True, False, False]  # voter 0 holds nothing for the second twin

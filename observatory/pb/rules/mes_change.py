@@ -106,7 +106,39 @@ class ChangeFinder:
         self.tie_class = np.array([classes.setdefault((election.costs[p], self.sup[p].tobytes())
                                                       if p < len(self.sup) else (None, p), p)
                                    for p in range(self.n)], dtype=np.int64)
-        self._entries: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # winner -> its groups' ballot entries
+        # the same facts as flat arrays for the compiled kernels (imported here: numba loads in seconds)
+        from observatory.pb.rules import mes_kernel
+
+        self._k = mes_kernel
+        lengths = np.zeros(self.n, dtype=np.int64)
+        lengths[:len(self.sup)] = [len(s) for s in self.sup]
+        self.p_ptr = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self.p_ptr[1:])
+        self.p_grp = np.concatenate(self.sup).astype(np.int64) if self.sup else np.zeros(0, dtype=np.int64)
+        self.p_w = np.concatenate(self.wsup) if self.wsup else np.zeros(0)
+        self.g_ptr = np.asarray(self.g_indptr, dtype=np.int64)
+        self.g_idx = np.asarray(self.g_indices, dtype=np.int64)
+        self.n_groups = len(self.w)
+        self.approvers_f = self.approvers.astype(np.float64)
+        self.by_rank = np.array(sorted(eligible, key=lambda p: self.rank[p]), dtype=np.int64)
+
+    # ---- compiled MES run ---------------------------------------------------------------------
+    def mes_run(self, b: float, trace: Replay | None = None) -> list[int] | None:
+        """The MES outcome at per-voter budget ``b`` from the compiled kernel, or None when a near-tie
+        needs the Python run (``mes._run``, which settles it exactly). ``trace`` as in ``mes._mes_float``."""
+        from observatory.pb.rules.base import NEAR_TIE
+
+        status, sel, paid, pristine = self._k.mes_run(
+            float(b), self.by_rank, self.p_ptr, self.p_grp, self.p_w, self.cost, self.approvers_f, self.rank,
+            self.tie_class, self.n_groups, NEAR_TIE)
+        if status != self._k.OK:
+            return None
+        if trace is not None:
+            trace.paid.extend(paid.tolist())
+            trace.pristine.extend(pristine.tolist())
+            trace.rho.extend(np.where(pristine, 1.0 / self.approvers_f[sel],
+                                      paid / self.cost[sel] * (1 + MARGIN)).tolist())
+        return sel.tolist()
 
     # ---- pieces -------------------------------------------------------------------------------
     def _can_compete(self, t: int, seq: list[int], rho: float, pristine: bool, q: np.ndarray) -> np.ndarray:
@@ -128,17 +160,6 @@ class ChangeFinder:
         held = float(ws @ bud) if t == len(seq) else float(ws @ np.minimum(bud, rho * c))
         return held >= c * (1 - MARGIN) - self.slack
 
-    def _moved(self, s: int, paid: np.ndarray) -> np.ndarray:
-        """Per project, the budget its supporters lost when the supporters of ``s`` paid ``paid``."""
-        if s not in self._entries:
-            groups = self.sup[s]
-            starts, ends = self.g_indptr[groups], self.g_indptr[groups + 1]
-            lens = ends - starts
-            pos = np.arange(int(lens.sum())) + np.repeat(starts - (np.cumsum(lens) - lens), lens)
-            self._entries[s] = (self.g_indices[pos], lens)
-        projects, lens = self._entries[s]
-        return np.bincount(projects, weights=np.repeat(self.wsup[s] * paid, lens), minlength=self.n)
-
     # ---- replay ---------------------------------------------------------------------------------
     def replay(self, seq: list[int], x: float, left: Replay | None = None, pairs: list[Pair] | None = None,
                below: Replay | None = None) -> Replay:
@@ -149,52 +170,26 @@ class ChangeFinder:
         the replay stops after their last round. ``below``, a replay at a larger budget, gives each
         price a lower bound to start from.
         """
-        out = Replay()
-        budget = np.full(len(self.w), x)
-        open_ = self.eligible.copy()
         full = left is not None and pairs is None
-        by_round: dict[int, list[int]] = {}
-        for t, q in pairs or []:
-            by_round.setdefault(t, []).append(q)
-        last = len(seq) if pairs is None else max(by_round)
-        held_all = x * self.weight_of if full else None  # supporters' total budget per project
-        for t in range(last + 1):
-            s = seq[t] if t < len(seq) else -1
-            if s >= 0:
-                open_[s] = False
-            if left is not None:
-                if full:
-                    cand = np.flatnonzero(open_ & (held_all >= self.cost * (1 - MARGIN) - 2 * self.slack))
-                else:
-                    cand = np.asarray(by_round.get(t, []), dtype=np.int64)
-                if len(cand):
-                    rho_l = left.rho[t] if t < len(seq) else np.inf
-                    cand = cand[self._can_compete(t, seq, rho_l, left.pristine[t] if t < len(seq) else False, cand)]
-                for q in cand.tolist():
-                    bud = budget[self.sup[q]]
-                    if self._fails(t, seq, q, bud, rho_l):
-                        out.failing[(t, q)] = bud.copy()
-            if s < 0:
-                break
-            g = self.sup[s]
-            bud = budget[g]
-            c = float(self.cost[s])
-            pi = c / float(self.weight_of[s])
-            if float(bud.min()) >= pi * (1 + MARGIN):
-                out.rho.append(1.0 / float(self.approvers[s]))
-                out.pristine.append(True)
-            else:
-                start = below.paid[t] if below is not None and t < len(below.paid) else 0.0
-                pi = price(bud, self.wsup[s], c, start)
-                out.rho.append(pi / c * (1 + MARGIN))
-                out.pristine.append(False)
-            out.paid.append(pi)
-            if t == last:
-                break
-            after = np.maximum(bud - pi, 0.0)
-            budget[g] = after
-            if full:
-                held_all -= self._moved(s, bud - after)
+        if pairs:
+            ordered = sorted(pairs)
+            pair_t = np.array([t for t, _ in ordered], dtype=np.int64)
+            pair_q = np.array([q for _, q in ordered], dtype=np.int64)
+            last = int(pair_t[-1])
+        else:
+            pair_t = pair_q = np.zeros(0, dtype=np.int64)
+            last = len(seq)
+        no_f, no_b = np.zeros(0), np.zeros(0, dtype=np.bool_)
+        rho, pristine, paid, fail_t, fail_q, snap_ptr, snap = self._k.replay(
+            float(x), np.asarray(seq, dtype=np.int64), last, full, left is not None,
+            np.asarray(left.rho) if left is not None else no_f,
+            np.asarray(left.pristine, dtype=np.bool_) if left is not None else no_b,
+            pair_t, pair_q, np.asarray(below.paid) if below is not None else no_f,
+            self.p_ptr, self.p_grp, self.p_w, self.g_ptr, self.g_idx, self.cost, self.approvers_f,
+            self.weight_of, self.rank, self.tie_class, self.eligible, self.n_groups, self.slack, MARGIN)
+        out = Replay(rho=rho.tolist(), pristine=pristine.tolist(), paid=paid.tolist())
+        for i, (t, q) in enumerate(zip(fail_t.tolist(), fail_q.tolist(), strict=True)):
+            out.failing[(t, q)] = snap[snap_ptr[i]:snap_ptr[i + 1]]
         return out
 
     def _recheck(self, seq: list[int], snapshots: dict[Pair, np.ndarray], left: Replay) -> dict[Pair, np.ndarray]:
