@@ -75,7 +75,7 @@ def price_sorted(bud: np.ndarray, ws: np.ndarray, c: float) -> float:
 class Replay:
     """A sequence replayed at one per-voter budget: each winner's rho (an upper bound) and whether it is
     pristine (rho = 1 / approvers exactly), plus the pairs that failed the check against the left end of
-    an interval, each with its supporters' budgets here (at the right end)."""
+    an interval, each with its supporters' budgets here (at the right end), per class of ``ChangeFinder._classes``."""
 
     rho: list[float] = field(default_factory=list)
     pristine: list[bool] = field(default_factory=list)
@@ -91,8 +91,6 @@ class ChangeFinder:
         self.sup = groups.project_supporters
         self.w = groups.weights.astype(np.float64)
         self.wsup = groups.supporter_weights
-        self.g_indptr = groups.indptr
-        self.g_indices = groups.indices
         self.cost = election.cost_array
         self.rank = election.lexico_rank
         self.approvers = election.approval_counts
@@ -116,11 +114,22 @@ class ChangeFinder:
         np.cumsum(lengths, out=self.p_ptr[1:])
         self.p_grp = np.concatenate(self.sup).astype(np.int64) if self.sup else np.zeros(0, dtype=np.int64)
         self.p_w = np.concatenate(self.wsup) if self.wsup else np.zeros(0)
-        self.g_ptr = np.asarray(self.g_indptr, dtype=np.int64)
-        self.g_idx = np.asarray(self.g_indices, dtype=np.int64)
         self.n_groups = len(self.w)
+        self.g_ptr = np.asarray(groups.indptr, dtype=np.int64)
+        self.g_idx = np.asarray(groups.indices, dtype=np.int64)
+        self._classes_of: tuple = (None, None)
         self.approvers_f = self.approvers.astype(np.float64)
         self.by_rank = np.array(sorted(eligible, key=lambda p: self.rank[p]), dtype=np.int64)
+
+    def _classes(self, seq: list[int]) -> tuple:
+        """The groups classed by the projects of ``seq`` they support, as (number of classes, each project's
+        supporters as classes with their weights: ``mes_kernel.sequence_classes``); kept for the last set of
+        projects: a search replays one sequence many times, and successive sequences often reorder one set."""
+        key = tuple(sorted(set(seq)))
+        if self._classes_of[0] != key:
+            self._classes_of = (key, self._k.sequence_classes(np.asarray(key, dtype=np.int64), self.g_ptr,
+                                                              self.g_idx, self.p_ptr, self.p_grp, self.p_w, self.n))
+        return self._classes_of[1]
 
     # ---- compiled MES run ---------------------------------------------------------------------
     def mes_run(self, b: float, trace: Replay | None = None) -> list[int] | None:
@@ -154,8 +163,10 @@ class ChangeFinder:
         return ok
 
     def _fails(self, t: int, seq: list[int], q: int, bud: np.ndarray, rho: float) -> bool:
-        """Whether ``q``'s supporters (budgets ``bud``) may pay its cost at ``rho`` (or at all, after the end)."""
-        ws = self.wsup[q]
+        """Whether ``q``'s supporters (budgets ``bud``, per class of ``seq``, as a replay records them) may pay
+        its cost at ``rho`` (or at all, after the end)."""
+        _n, q_ptr, _q_cls, q_w = self._classes(seq)
+        ws = q_w[q_ptr[q]:q_ptr[q + 1]]
         c = float(self.cost[q])
         held = float(ws @ bud) if t == len(seq) else float(ws @ np.minimum(bud, rho * c))
         return held >= c * (1 - MARGIN) - self.slack
@@ -185,8 +196,8 @@ class ChangeFinder:
             np.asarray(left.rho) if left is not None else no_f,
             np.asarray(left.pristine, dtype=np.bool_) if left is not None else no_b,
             pair_t, pair_q, np.asarray(below.paid) if below is not None else no_f,
-            self.p_ptr, self.p_grp, self.p_w, self.g_ptr, self.g_idx, self.cost, self.approvers_f,
-            self.weight_of, self.rank, self.tie_class, self.eligible, self.n_groups, self.slack, MARGIN)
+            *self._classes(seq), self.cost, self.approvers_f,
+            self.weight_of, self.rank, self.tie_class, self.eligible, self.slack, MARGIN)
         out = Replay(rho=rho.tolist(), pristine=pristine.tolist(), paid=paid.tolist())
         for i, (t, q) in enumerate(zip(fail_t.tolist(), fail_q.tolist(), strict=True)):
             out.failing[(t, q)] = snap[snap_ptr[i]:snap_ptr[i + 1]]

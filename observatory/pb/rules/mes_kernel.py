@@ -255,16 +255,20 @@ def _can_compete(t: int, n_seq: int, s: int, q: int, rho: float, pristine: bool,
 @nb.njit(cache=True)
 def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, left_rho: np.ndarray,
            left_pristine: np.ndarray, pair_t: np.ndarray, pair_q: np.ndarray, below_paid: np.ndarray,
-           p_ptr: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray, g_ptr: np.ndarray, g_idx: np.ndarray,
-           cost: np.ndarray, approvers: np.ndarray, weight_of: np.ndarray, rank: np.ndarray, tie_class: np.ndarray,
-           eligible: np.ndarray, n_groups: int, slack: float, margin: float):
+           n_cls: int, p_ptr: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray, cost: np.ndarray, approvers: np.ndarray,
+           weight_of: np.ndarray, rank: np.ndarray, tie_class: np.ndarray, eligible: np.ndarray, slack: float, margin: float):
     """``ChangeFinder.replay`` compiled: rho, pristine, paid per round and the failing pairs with their
-    supporters' budgets (flat, cut by ``snap_ptr``). ``pair_t`` is sorted."""
+    supporters' budgets (flat, cut by ``snap_ptr``). ``pair_t`` is sorted.
+
+    Budgets are kept per class of groups that support the same projects of ``seq`` (``sequence_classes``):
+    ``p_ptr``, ``p_grp``, ``p_w`` give each project's supporters as classes, and the snapshots are per class."""
     n_seq = len(seq)
     n = len(cost)
-    budget = np.full(n_groups, x)
+    budget = np.full(n_cls, x)
     is_open = eligible.copy()
-    held_all = x * weight_of
+    f_at = np.zeros(n)  # per project, its supporters' money capped at k_at, as last computed (0 at cap 0)
+    k_at = np.zeros(n)
+    wu_at = weight_of.copy()  # the weight of those holding more than the cap (the slope there)
     rho_out = np.empty(last + 1)
     prist_out = np.empty(last + 1, dtype=np.bool_)
     paid_out = np.empty(last + 1)
@@ -286,7 +290,7 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
             nc = 0
             if full:
                 for q in range(n):
-                    if is_open[q] and held_all[q] >= cost[q] * (1 - margin) - 2 * slack:
+                    if is_open[q]:
                         cand[nc] = q
                         nc += 1
             else:
@@ -308,14 +312,30 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                 lo = p_ptr[q]
                 hi = p_ptr[q + 1]
                 c = cost[q]
+                need = c * (1 - margin) - slack
+                cap = rho_l * c
+                if full and t < n_seq:
+                    # the supporters' money at cap ``cap`` is concave in the cap and budgets only fall: bounded
+                    # by its value at the cap of the last exact check plus the slope there times the rise
+                    bound = f_at[q] + max(0.0, cap - k_at[q]) * wu_at[q]
+                    if bound * (1 + 1e-10) < need:
+                        continue
                 held = 0.0
+                slope = 0.0
                 for e in range(lo, hi):
                     v = budget[p_grp[e]]
                     if t == n_seq:
                         held += p_w[e] * v
+                    elif v > cap:
+                        held += p_w[e] * cap
+                        slope += p_w[e]
                     else:
-                        held += p_w[e] * min(v, rho_l * c)
-                if held >= c * (1 - margin) - slack:
+                        held += p_w[e] * v
+                if t < n_seq:
+                    f_at[q] = held
+                    k_at[q] = cap
+                    wu_at[q] = slope
+                if held >= need:
                     if nf == cap_f:
                         cap_f *= 2
                         fail_t = np.concatenate((fail_t, np.empty(cap_f - nf, dtype=np.int64)))
@@ -361,9 +381,80 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
             if after < 0.0:
                 after = 0.0
             budget[g] = after
-            if full:
-                moved = p_w[e] * (v - after)
-                for f in range(g_ptr[g], g_ptr[g + 1]):
-                    held_all[g_idx[f]] -= moved
     return (rho_out[:n_out].copy(), prist_out[:n_out].copy(), paid_out[:n_out].copy(), fail_t[:nf].copy(),
             fail_q[:nf].copy(), snap_ptr[:nf + 1].copy(), snap[:snap_ptr[nf]].copy())
+
+
+@nb.njit(cache=True)
+def sequence_classes(members: np.ndarray, g_ptr: np.ndarray, g_idx: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray,
+                     p_w: np.ndarray, n_projects: int):
+    """Groups classed by the projects of ``members`` they support: replaying a sequence of those projects,
+    the groups of a class always hold the same. Returns the number of classes and, per project, its
+    supporters as classes with the weight of its supporters in each (CSR ``q_ptr``, ``q_cls``, ``q_w``).
+
+    Classes are exact: an open-addressing table keyed by a hash of each group's bit row, rows compared
+    word by word on every hit, so a hash collision only costs a longer probe.
+    """
+    m = len(members)
+    words = max(1, (m + 63) // 64)
+    pos = np.full(n_projects, -1, dtype=np.int64)
+    for k in range(m):
+        pos[members[k]] = k
+    n_g = len(g_ptr) - 1
+    keys = np.zeros((n_g, words), dtype=np.uint64)
+    size = 1
+    while size < 2 * n_g + 2:
+        size *= 2
+    mask = np.uint64(size - 1)
+    table = np.full(size, -1, dtype=np.int64)  # class id
+    cls = np.empty(n_g, dtype=np.int64)
+    rep = np.empty(n_g, dtype=np.int64)
+    n_cls = 0
+    for g in range(n_g):
+        for f in range(g_ptr[g], g_ptr[g + 1]):
+            k = pos[g_idx[f]]
+            if k >= 0:
+                keys[g, k >> 6] |= np.uint64(1) << np.uint64(k & 63)
+        acc = np.uint64(1469598103934665603)
+        for w in range(words):
+            acc = (acc ^ keys[g, w]) * np.uint64(1099511628211)
+            acc ^= acc >> np.uint64(29)
+        slot = acc & mask
+        while True:
+            c = table[slot]
+            if c < 0:
+                table[slot] = n_cls
+                rep[n_cls] = g
+                cls[g] = n_cls
+                n_cls += 1
+                break
+            same = True
+            for w in range(words):
+                if keys[g, w] != keys[rep[c], w]:
+                    same = False
+                    break
+            if same:
+                cls[g] = c
+                break
+            slot = (slot + np.uint64(1)) & mask
+    # per project, its supporters' classes with the weight of its supporters in each
+    mark = np.full(n_cls, -1, dtype=np.int64)
+    acc_w = np.zeros(n_cls)
+    q_ptr = np.zeros(n_projects + 1, dtype=np.int64)
+    q_cls = np.empty(len(p_grp), dtype=np.int64)
+    q_w = np.empty(len(p_grp))
+    out = 0
+    for q in range(n_projects):
+        start = out
+        for e in range(p_ptr[q], p_ptr[q + 1]):
+            c = cls[p_grp[e]]
+            if mark[c] != q:
+                mark[c] = q
+                acc_w[c] = 0.0
+                q_cls[out] = c
+                out += 1
+            acc_w[c] += p_w[e]
+        for k in range(start, out):
+            q_w[k] = acc_w[q_cls[k]]
+        q_ptr[q + 1] = out
+    return n_cls, q_ptr, q_cls[:out].copy(), q_w[:out].copy()
