@@ -117,7 +117,7 @@ class ChangeFinder:
         self.n_groups = len(self.w)
         self.g_ptr = np.asarray(groups.indptr, dtype=np.int64)
         self.g_idx = np.asarray(groups.indices, dtype=np.int64)
-        self._classes_of: tuple = (None, None)
+        self._classes_of: tuple = (None, None, None)  # set of projects, its classes, last sequence asked
         self.approvers_f = self.approvers.astype(np.float64)
         self.by_rank = np.array(sorted(eligible, key=lambda p: self.rank[p]), dtype=np.int64)
 
@@ -125,10 +125,13 @@ class ChangeFinder:
         """The groups classed by the projects of ``seq`` they support, as (number of classes, each project's
         supporters as classes with their weights: ``mes_kernel.sequence_classes``); kept for the last set of
         projects: a search replays one sequence many times, and successive sequences often reorder one set."""
+        if self._classes_of[2] is seq:
+            return self._classes_of[1]
         key = tuple(sorted(set(seq)))
         if self._classes_of[0] != key:
             self._classes_of = (key, self._k.sequence_classes(np.asarray(key, dtype=np.int64), self.g_ptr,
-                                                              self.g_idx, self.p_ptr, self.p_grp, self.p_w, self.n))
+                                                              self.g_idx, self.p_ptr, self.p_grp, self.p_w, self.n), seq)
+        self._classes_of = (key, self._classes_of[1], seq)
         return self._classes_of[1]
 
     # ---- compiled MES run ---------------------------------------------------------------------
