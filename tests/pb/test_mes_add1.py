@@ -173,3 +173,40 @@ def test_compiled_run_settles_exact_ties_like_pabutools() -> None:
     trace = Replay()
     assert finder.mes_run(b, trace) == mes_module._run(e, groups, eligible, b) == [2, 0, 1]
     assert trace.pristine == [True, False, False]  # voter 0 holds nothing for the second twin
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_run_after_a_proven_prefix_equals_the_cold_run(seed: int) -> None:
+    """Where a search stops, MES is re-run after the winners the search proved; the outcome must be the
+    cold run's (the control is the next test)."""
+    e = _random_election(4000 + seed)
+    groups, eligible, finder, b = _finder(e)
+    warm_starts = 0
+    for _ in range(8):
+        seq = mes_module._run(e, groups, eligible, b)
+        k = finder.first_change(seq, b)
+        cold = mes_module._run(e, groups, eligible, b + k)
+        prefix = seq[:finder.proven_rounds]
+        assert cold[:len(prefix)] == prefix
+        warm = finder.mes_run(b + k, prefix=prefix)
+        assert warm is None or warm == cold
+        warm_starts += bool(prefix)
+        b += k
+    assert warm_starts > 0
+
+
+def test_an_unproven_prefix_gives_a_wrong_outcome() -> None:
+    """The guard's control: the kernel trusts its prefix, so only proven rounds may be passed. Here the
+    first winner changes between two budgets (project 2's supporters can pay it from b + 1 on, at a
+    lower rho than project 1's), so the old first winner as a prefix gives another selection."""
+    # b = 50: project 2 (cost 160, three voters) is unaffordable; at b = 60 it is affordable, rho 1/3 < 1/2
+    e = _small([100, 160], [[0], [0], [1], [1], [1]], 250)
+    groups, eligible, finder, b = _finder(e)
+    seq = mes_module._run(e, groups, eligible, b)
+    later = b + 10
+    cold = mes_module._run(e, groups, eligible, later)
+    assert seq == [0] and cold == [1, 0]
+    assert finder.mes_run(later, prefix=seq[:1]) not in (None, cold)
+    assert finder.mes_run(later, prefix=[]) == cold
+    k = finder.first_change(seq, b)
+    assert k <= 10 and finder.proven_rounds == 0  # the search proves nothing of round 0

@@ -256,23 +256,26 @@ def _mes_add1(election: Election) -> list[int]:
         if verdicts.exhaustive(outcome):
             return outcome
         previous = outcome
+        proven = 0  # first winners of this sequence proven to be MES's first winners at the next b
         if pause:
             # the outcome changed at every step lately: proofs would fail, MES at the next step is cheaper
             pause, step = pause - 1, 1
         else:
             # the outcome at b + 1 ... b + step - 1 is provably this one, with the same verdicts
             step = finder.first_change(chosen, b, step, trace if len(trace.rho) == len(chosen) else None)
+            proven = finder.proven_rounds
             backoff = 0 if step > 1 else min(2 * backoff or 1, MAX_PAUSE)
             pause = backoff
         b += step
         trace = Replay()
-        chosen = _run_compiled(finder, election, groups, eligible, b, trace)
+        chosen = _run_compiled(finder, election, groups, eligible, b, trace, chosen[:proven])
 
 
 def _run_compiled(finder: ChangeFinder, election: Election, groups: ApprovalGroups, eligible: list[int], b: Fraction,
-                  trace: Replay) -> list[int]:
-    """The compiled MES run, or the Python one (float, then exact) when the kernel meets a near-tie."""
-    chosen = finder.mes_run(b, trace)
+                  trace: Replay, prefix: list[int] | None = None) -> list[int]:
+    """The compiled MES run (after the proven ``prefix``), or the Python one (float, then exact) when the
+    kernel meets a near-tie."""
+    chosen = finder.mes_run(b, trace, prefix)
     if chosen is None:
         trace.rho.clear()
         trace.pristine.clear()

@@ -117,6 +117,7 @@ class ChangeFinder:
         self.n_groups = len(self.w)
         self.g_ptr = np.asarray(groups.indptr, dtype=np.int64)
         self.g_idx = np.asarray(groups.indices, dtype=np.int64)
+        self.proven_rounds = 0  # set by first_change
         self._classes_of: tuple = (None, None, None)  # set of projects, its classes, last sequence asked
         self.approvers_f = self.approvers.astype(np.float64)
         self.by_rank = np.array(sorted(eligible, key=lambda p: self.rank[p]), dtype=np.int64)
@@ -135,14 +136,17 @@ class ChangeFinder:
         return self._classes_of[1]
 
     # ---- compiled MES run ---------------------------------------------------------------------
-    def mes_run(self, b: float, trace: Replay | None = None) -> list[int] | None:
+    def mes_run(self, b: float, trace: Replay | None = None, prefix: list[int] | None = None) -> list[int] | None:
         """The MES outcome at per-voter budget ``b`` from the compiled kernel, or None when a near-tie
-        needs the Python run (``mes._run``, which settles it exactly). ``trace`` as in ``mes._mes_float``."""
+        needs the Python run (``mes._run``, which settles it exactly). ``trace`` as in ``mes._mes_float``.
+
+        ``prefix``: winners proven to be MES's first ones at ``b`` (``proven_rounds`` of a search); they are
+        paid for without comparing candidates. Anything else there gives a wrong outcome."""
         from observatory.pb.rules.base import NEAR_TIE
 
         status, sel, paid, pristine = self._k.mes_run(
             float(b), self.by_rank, self.p_ptr, self.p_grp, self.p_w, self.cost, self.approvers_f, self.rank,
-            self.tie_class, self.n_groups, NEAR_TIE)
+            self.tie_class, self.n_groups, NEAR_TIE, np.asarray(prefix or [], dtype=np.int64))
         if status != self._k.OK:
             return None
         if trace is not None:
@@ -222,8 +226,11 @@ class ChangeFinder:
 
         For every ``0 < j < k`` the outcome at ``b + j`` is ``seq`` (proven); at ``b + k`` MES must be
         re-run. Intervals gallop from ``guess`` (doubling), then failing pairs are bisected. ``at_b``,
-        the prices recorded by the MES run at ``b``, saves a replay.
+        the prices recorded by the MES run at ``b``, saves a replay. Afterwards ``proven_rounds`` says how
+        many first winners of ``seq`` are proven to be MES's first winners at ``b + k`` too (every pair of
+        those rounds passed its check there), so that run can start after them.
         """
+        self.proven_rounds = 0
         if self.eligible.sum() <= len(set(seq)):
             return 1  # everything is bought: no outcome can differ, and no proof would ever fail
         x0, left = 0, at_b if at_b is not None else self.replay(seq, float(b))
@@ -243,7 +250,12 @@ class ChangeFinder:
         if not failing:
             return None
         if x1 - x0 == 1:  # a single step: check it against its own rho
-            return x1 if self._recheck(seq, failing, right) else None
+            still = self._recheck(seq, failing, right)
+            if not still:
+                return None
+            # every pair of an earlier round is proven at x1: MES there starts with these winners of seq
+            self.proven_rounds = min(t for t, _ in still)
+            return x1
         mid = (x0 + x1) // 2
         middle = self.replay(seq, float(b + mid), left, list(failing), below=right)
         k = self._refine(seq, b, x0, mid, left, middle, middle.failing)

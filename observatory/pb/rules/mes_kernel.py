@@ -75,10 +75,11 @@ def price(lo: int, hi: int, p_grp: np.ndarray, p_w: np.ndarray, budget: np.ndarr
 @nb.njit(cache=True)
 def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray,
             cost: np.ndarray, approvers: np.ndarray, rank: np.ndarray, tie_class: np.ndarray, n_groups: int,
-            near_tie: float):
+            near_tie: float, prefix: np.ndarray):
     """One MES run at per-voter budget ``b``: (status, winners, their per-supporter payments, pristine flags).
 
-    ``eligible`` must be sorted by lexico rank (the tie-break among equal rho bounds).
+    ``eligible`` must be sorted by lexico rank (the tie-break among equal rho bounds). ``prefix``: winners
+    known to come first (proven by ``ChangeFinder``), paid for without comparing candidates.
 
     ``status`` is ``FALLBACK`` when a near-tie needs the Python run (the other outputs are then empty).
     Candidates are evaluated in order of a lower bound on their rho (their rho when last evaluated:
@@ -103,6 +104,43 @@ def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray
     empty_i = np.empty(0, dtype=np.int64)
     empty_f = np.empty(0)
     empty_b = np.empty(0, dtype=np.bool_)
+    where = np.full(len(cost), -1, dtype=np.int64)
+    for i in range(m):
+        where[eligible[i]] = i
+    for p in prefix:  # proven winners: paid as the run would pay them, with the same near-tie checks
+        lo = p_ptr[p]
+        hi = p_ptr[p + 1]
+        avail = 0.0
+        mn = np.inf
+        for e in range(lo, hi):
+            v = budget[p_grp[e]]
+            avail += p_w[e] * v
+            if v < mn:
+                mn = v
+        c = cost[p]
+        if avail < c * (1 + near_tie):
+            return FALLBACK, empty_i, empty_f, empty_b
+        pi = c / approvers[p]
+        nobody_capped = mn >= pi * (1 + near_tie)
+        if not nobody_capped:
+            pi = price(lo, hi, p_grp, p_w, budget, c, approvers[p], 0.0)
+        for e in range(lo, hi):
+            if abs(budget[p_grp[e]] - pi) <= pi * near_tie:
+                return FALLBACK, empty_i, empty_f, empty_b
+        for e in range(lo, hi):
+            g = p_grp[e]
+            v = budget[g]
+            if nobody_capped:
+                budget[g] = v - pi
+            elif v * (1 + _CAPPED) < pi:
+                budget[g] = 0.0
+            else:
+                budget[g] = v - pi
+        is_open[where[p]] = False
+        sel[ns] = p
+        paid[ns] = pi
+        pristine[ns] = nobody_capped
+        ns += 1
     while True:
         k = 0
         for i in range(m):  # eligible is in lexico-rank order, so a stable sort gives (bound, rank)
