@@ -210,3 +210,40 @@ def test_an_unproven_prefix_gives_a_wrong_outcome() -> None:
     assert finder.mes_run(later, prefix=[]) == cold
     k = finder.first_change(seq, b)
     assert k <= 10 and finder.proven_rounds == 0  # the search proves nothing of round 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sequence_classes_group_ballots_by_the_selected_projects_they_approve(seed: int) -> None:
+    """Replays keep one budget per class; a class must hold exactly the groups approving the same projects
+    of the sequence (open addressing probes past other rows, which compares rows word by word), and each
+    project's weight per class must add up to its supporters' weight. Sequences over 64 projects use
+    several words per row."""
+    from observatory.pb.rules import mes_kernel
+
+    rng = np.random.default_rng(seed)
+    n_projects = 150
+    rows = [sorted(set(rng.choice(n_projects, size=int(rng.integers(1, 12)), replace=False).tolist()))
+            for _ in range(3000)]
+    indptr = np.cumsum([0] + [len(r) for r in rows]).astype(np.int64)
+    indices = np.concatenate([np.array(r, dtype=np.int64) for r in rows])
+    weights = rng.integers(1, 4, len(rows)).astype(np.int64)
+    groups = ApprovalGroups(weights=weights, indptr=indptr, indices=indices, n_ballots=int(weights.sum()))
+    sup, wsup = groups.project_supporters, groups.supporter_weights
+    p_ptr = np.cumsum([0] + [len(sup[p]) for p in range(n_projects)]).astype(np.int64)
+    p_grp = np.concatenate(sup).astype(np.int64)
+    p_w = np.concatenate(wsup)
+    members = np.sort(rng.choice(n_projects, size=(20, 70, 130)[seed % 3], replace=False)).astype(np.int64)
+    n_cls, q_ptr, q_cls, q_w = mes_kernel.sequence_classes(members, indptr, indices, p_ptr, p_grp, p_w, n_projects)
+    chosen = set(members.tolist())
+    expected_classes = {frozenset(p for p in r if p in chosen) for r in rows}
+    assert n_cls == len(expected_classes)
+    for q in rng.choice(n_projects, size=15, replace=False).tolist():
+        classes = q_cls[q_ptr[q]:q_ptr[q + 1]]
+        assert len(set(classes.tolist())) == len(classes)  # one entry per class
+        assert q_w[q_ptr[q]:q_ptr[q + 1]].sum() == pytest.approx(float(wsup[q].sum()))
+        # the weight per class, from the definition: groups of q keyed by their projection
+        by_key: dict[frozenset, float] = {}
+        for g, w in zip(sup[q].tolist(), wsup[q].tolist(), strict=True):
+            key = frozenset(p for p in rows[g] if p in chosen)
+            by_key[key] = by_key.get(key, 0.0) + w
+        assert sorted(q_w[q_ptr[q]:q_ptr[q + 1]].tolist()) == sorted(by_key.values())
