@@ -18,9 +18,11 @@ float margin, so a failed proof only costs a re-run of MES, never a wrong select
 Why it is fast. The bound is loose on long intervals (rho at ``x0`` against budgets at ``x1``), but
 only for the few (round, project) pairs that come close: those are re-checked on halves of the
 interval, each half needing one replay of the sequence at its midpoint, until every pair is proven
-or a whole-unit step where a pair still fails is found (where MES is re-run). A replay costs one
-price computation per round; the full check of every pair is done once per interval, pruned by the
-running total of each project's supporters' budgets.
+or a whole-unit step where a pair still fails is found (where MES is re-run, after the rounds whose
+every pair passed there: ``proven_rounds``). A replay costs one price computation per round, compiled
+(``mes_kernel.replay``), on budgets kept per class of ballots approving the same projects of the
+sequence; the full check of every pair is done once per interval, each pair skipped while a concave
+bound on its supporters' capped money proves it passes.
 """
 
 from __future__ import annotations
