@@ -108,3 +108,142 @@ def test_prices_recorded_by_the_mes_run_match_a_replay(seed: int) -> None:
         assert trace.pristine == replay.pristine
         assert trace.rho == pytest.approx(replay.rho, rel=1e-12)
         assert trace.paid == pytest.approx(replay.paid, rel=1e-12)
+
+
+# ---- the compiled kernels (observatory/pb/rules/mes_kernel.py) ---------------------------------------------
+
+
+def _small(costs: list[int], ballots: list[list[int]], budget: int) -> Election:
+    lines = ["META", "key;value", f"num_projects;{len(costs)}", f"num_votes;{len(ballots)}", f"budget;{budget}",
+             "vote_type;approval", "PROJECTS", "project_id;cost", *[f"{p + 1};{c}" for p, c in enumerate(costs)],
+             "VOTES", "voter_id;vote", *[f"v{i};{','.join(str(p + 1) for p in b)}" for i, b in enumerate(ballots)]]
+    return parse_string("\n".join(lines) + "\n", "small.pb").election
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_compiled_run_equals_the_python_run(seed: int) -> None:
+    """Where the kernel decides, it returns the Python run's selection and the same trace."""
+    from observatory.pb.rules.mes_change import Replay
+
+    e = _random_election(3000 + seed)
+    groups, eligible, finder, b = _finder(e)
+    decided = 0
+    for step in (0, 1, 5, 40, 300):
+        ours, theirs = Replay(), Replay()
+        chosen = finder.mes_run(b + step, ours)
+        expected = mes_module._run(e, groups, eligible, b + step, theirs)
+        if chosen is None:
+            assert not ours.rho  # deferred to the Python run, nothing recorded
+            continue
+        decided += 1
+        assert chosen == expected
+        if len(theirs.rho) == len(expected):  # the Python float run (not the exact one) recorded its prices
+            assert ours.pristine == theirs.pristine
+            assert ours.paid == pytest.approx(theirs.paid, rel=1e-12)
+            assert ours.rho == pytest.approx(theirs.rho, rel=1e-12)
+    assert decided > 0
+
+
+def test_compiled_run_defers_an_exact_affordability_tie() -> None:
+    """Two voters holding exactly the cost of their project: whether it is affordable is a float
+    near-tie, so the kernel defers to the Python run (exact); one more unit of budget and it decides."""
+    e = _small([100, 60], [[0, 1], [0]], 100)  # b = 50 per voter: project 1 costs exactly 2 x 50
+    groups, eligible, finder, b = _finder(e)
+    assert finder.mes_run(b) is None
+    assert mes_module._run(e, groups, eligible, b) == [0]
+    assert finder.mes_run(b + 1) == mes_module._run(e, groups, eligible, b + 1)
+    expected, _ = add1_by_unit_steps(e, exact=True)
+    assert RULES["mes-add1"](e) == expected
+
+
+def test_compiled_run_settles_exact_ties_like_pabutools() -> None:
+    """Equal rho = 1 / approvers with different supporters: most approvers holding money, then id;
+    twins (same cost and supporters) priced with capped supporters: the smaller id first."""
+    from observatory.pb.rules.mes_change import Replay
+
+    # projects 1 and 2: 2 approvers each, disjoint, same cost -> pristine tie, id order
+    e = _small([10, 10, 7], [[1], [1], [0], [0], [2]], 40)
+    groups, eligible, finder, b = _finder(e)
+    assert finder.mes_run(b) == mes_module._run(e, groups, eligible, b) == [0, 1, 2]
+    # twins 1 and 2 (cost 30, same supporters); project 3 (rho 1/5) leaves voter 0 with 2 of 20, so the
+    # first twin is bought at a capped price (rho 28/90), the second by the three others (10 each)
+    ballots = [[0, 1, 2], [0, 1], [0, 1], [0, 1], [2], [2], [2], [2]]
+    e = _small([30, 30, 90], ballots, 160)
+    groups, eligible, finder, b = _finder(e)
+    trace = Replay()
+    assert finder.mes_run(b, trace) == mes_module._run(e, groups, eligible, b) == [2, 0, 1]
+    assert trace.pristine == [True, False, False]  # voter 0 holds nothing for the second twin
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_run_after_a_proven_prefix_equals_the_cold_run(seed: int) -> None:
+    """Where a search stops, MES is re-run after the winners the search proved; the outcome must be the
+    cold run's (the control is the next test)."""
+    e = _random_election(4000 + seed)
+    groups, eligible, finder, b = _finder(e)
+    warm_starts = 0
+    for _ in range(8):
+        seq = mes_module._run(e, groups, eligible, b)
+        k = finder.first_change(seq, b)
+        cold = mes_module._run(e, groups, eligible, b + k)
+        prefix = seq[:finder.proven_rounds]
+        assert cold[:len(prefix)] == prefix
+        warm = finder.mes_run(b + k, prefix=prefix)
+        assert warm is None or warm == cold
+        warm_starts += bool(prefix)
+        b += k
+    assert warm_starts > 0
+
+
+def test_an_unproven_prefix_gives_a_wrong_outcome() -> None:
+    """The guard's control: the kernel trusts its prefix, so only proven rounds may be passed. Here the
+    first winner changes between two budgets (project 2's supporters can pay it from b + 1 on, at a
+    lower rho than project 1's), so the old first winner as a prefix gives another selection."""
+    # b = 50: project 2 (cost 160, three voters) is unaffordable; at b = 60 it is affordable, rho 1/3 < 1/2
+    e = _small([100, 160], [[0], [0], [1], [1], [1]], 250)
+    groups, eligible, finder, b = _finder(e)
+    seq = mes_module._run(e, groups, eligible, b)
+    later = b + 10
+    cold = mes_module._run(e, groups, eligible, later)
+    assert seq == [0] and cold == [1, 0]
+    assert finder.mes_run(later, prefix=seq[:1]) not in (None, cold)
+    assert finder.mes_run(later, prefix=[]) == cold
+    k = finder.first_change(seq, b)
+    assert k <= 10 and finder.proven_rounds == 0  # the search proves nothing of round 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sequence_classes_group_ballots_by_the_selected_projects_they_approve(seed: int) -> None:
+    """Replays keep one budget per class; a class must hold exactly the groups approving the same projects
+    of the sequence (open addressing probes past other rows, which compares rows word by word), and each
+    project's weight per class must add up to its supporters' weight. Sequences over 64 projects use
+    several words per row."""
+    from observatory.pb.rules import mes_kernel
+
+    rng = np.random.default_rng(seed)
+    n_projects = 150
+    rows = [sorted(set(rng.choice(n_projects, size=int(rng.integers(1, 12)), replace=False).tolist()))
+            for _ in range(3000)]
+    indptr = np.cumsum([0] + [len(r) for r in rows]).astype(np.int64)
+    indices = np.concatenate([np.array(r, dtype=np.int64) for r in rows])
+    weights = rng.integers(1, 4, len(rows)).astype(np.int64)
+    groups = ApprovalGroups(weights=weights, indptr=indptr, indices=indices, n_ballots=int(weights.sum()))
+    sup, wsup = groups.project_supporters, groups.supporter_weights
+    p_ptr = np.cumsum([0] + [len(sup[p]) for p in range(n_projects)]).astype(np.int64)
+    p_grp = np.concatenate(sup).astype(np.int64)
+    p_w = np.concatenate(wsup)
+    members = np.sort(rng.choice(n_projects, size=(20, 70, 130)[seed % 3], replace=False)).astype(np.int64)
+    n_cls, q_ptr, q_cls, q_w = mes_kernel.sequence_classes(members, indptr, indices, p_ptr, p_grp, p_w, n_projects)
+    chosen = set(members.tolist())
+    expected_classes = {frozenset(p for p in r if p in chosen) for r in rows}
+    assert n_cls == len(expected_classes)
+    for q in rng.choice(n_projects, size=15, replace=False).tolist():
+        classes = q_cls[q_ptr[q]:q_ptr[q + 1]]
+        assert len(set(classes.tolist())) == len(classes)  # one entry per class
+        assert q_w[q_ptr[q]:q_ptr[q + 1]].sum() == pytest.approx(float(wsup[q].sum()))
+        # the weight per class, from the definition: groups of q keyed by their projection
+        by_key: dict[frozenset, float] = {}
+        for g, w in zip(sup[q].tolist(), wsup[q].tolist(), strict=True):
+            key = frozenset(p for p in rows[g] if p in chosen)
+            by_key[key] = by_key.get(key, 0.0) + w
+        assert sorted(q_w[q_ptr[q]:q_ptr[q + 1]].tolist()) == sorted(by_key.values())

@@ -19,6 +19,7 @@ provably repeat the last outcome (``mes_change.ChangeFinder``) instead of re-run
 from __future__ import annotations
 
 import heapq
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -204,6 +205,26 @@ def _exhaustive(election: Election, outcome: list[int], available: list[int]) ->
     return not any(p not in chosen and spent + election.costs[p] <= election.budget for p in available)
 
 
+class _Verdicts:
+    """Whether an outcome overspends or is exhaustive, in integers (costs and budget times their common
+    denominator): the verdicts of ``total_cost`` and ``_exhaustive`` in ``Fraction``, at a fraction of
+    the cost when they are asked at every one of hundreds of steps."""
+
+    def __init__(self, election: Election, available: list[int]) -> None:
+        den = math.lcm(election.budget.denominator, *(c.denominator for c in election.costs))
+        self.cost = [int(c * den) for c in election.costs]
+        self.budget = int(election.budget * den)
+        self.available = available
+
+    def spent(self, outcome: list[int]) -> int:
+        return sum(self.cost[p] for p in outcome)
+
+    def exhaustive(self, outcome: list[int]) -> bool:
+        room = self.budget - self.spent(outcome)
+        chosen = set(outcome)
+        return not any(p not in chosen and self.cost[p] <= room for p in self.available)
+
+
 def mes_add1(election: Election) -> list[int]:
     """MES whose per-voter budget rises by one currency unit until the outcome would overspend.
 
@@ -222,29 +243,45 @@ def _mes_add1(election: Election) -> list[int]:
     if groups.n_ballots == 0:
         return []
     finder = ChangeFinder(election, groups, eligible)
+    verdicts = _Verdicts(election, eligible)
     b = election.budget / groups.n_ballots
     previous: list[int] = []
     trace = Replay()
-    chosen = _run(election, groups, eligible, b, trace)
+    chosen = _run_compiled(finder, election, groups, eligible, b, trace)
     step, pause, backoff = 1, 0, 0
     while True:
         outcome = chosen
-        if total_cost(election, outcome) > election.budget:
+        if verdicts.spent(outcome) > verdicts.budget:
             return previous
-        if _exhaustive(election, outcome, eligible):
+        if verdicts.exhaustive(outcome):
             return outcome
         previous = outcome
+        proven = 0  # first winners of this sequence proven to be MES's first winners at the next b
         if pause:
             # the outcome changed at every step lately: proofs would fail, MES at the next step is cheaper
             pause, step = pause - 1, 1
         else:
             # the outcome at b + 1 ... b + step - 1 is provably this one, with the same verdicts
             step = finder.first_change(chosen, b, step, trace if len(trace.rho) == len(chosen) else None)
+            proven = finder.proven_rounds
             backoff = 0 if step > 1 else min(2 * backoff or 1, MAX_PAUSE)
             pause = backoff
         b += step
         trace = Replay()
-        chosen = _run(election, groups, eligible, b, trace)
+        chosen = _run_compiled(finder, election, groups, eligible, b, trace, chosen[:proven])
+
+
+def _run_compiled(finder: ChangeFinder, election: Election, groups: ApprovalGroups, eligible: list[int], b: Fraction,
+                  trace: Replay, prefix: list[int] | None = None) -> list[int]:
+    """The compiled MES run (after the proven ``prefix``), or the Python one (float, then exact) when the
+    kernel meets a near-tie."""
+    chosen = finder.mes_run(b, trace, prefix)
+    if chosen is None:
+        trace.rho.clear()
+        trace.pristine.clear()
+        trace.paid.clear()
+        return _run(election, groups, eligible, b, trace)
+    return chosen
 
 
 def mes_add1_greedy(election: Election) -> list[int]:

@@ -18,9 +18,11 @@ float margin, so a failed proof only costs a re-run of MES, never a wrong select
 Why it is fast. The bound is loose on long intervals (rho at ``x0`` against budgets at ``x1``), but
 only for the few (round, project) pairs that come close: those are re-checked on halves of the
 interval, each half needing one replay of the sequence at its midpoint, until every pair is proven
-or a whole-unit step where a pair still fails is found (where MES is re-run). A replay costs one
-price computation per round; the full check of every pair is done once per interval, pruned by the
-running total of each project's supporters' budgets.
+or a whole-unit step where a pair still fails is found (where MES is re-run, after the rounds whose
+every pair passed there: ``proven_rounds``). A replay costs one price computation per round, compiled
+(``mes_kernel.replay``), on budgets kept per class of ballots approving the same projects of the
+sequence; the full check of every pair is done once per interval, each pair skipped while a concave
+bound on its supporters' capped money proves it passes.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def price_sorted(bud: np.ndarray, ws: np.ndarray, c: float) -> float:
 class Replay:
     """A sequence replayed at one per-voter budget: each winner's rho (an upper bound) and whether it is
     pristine (rho = 1 / approvers exactly), plus the pairs that failed the check against the left end of
-    an interval, each with its supporters' budgets here (at the right end)."""
+    an interval, each with its supporters' budgets here (at the right end), per class of ``ChangeFinder._classes``."""
 
     rho: list[float] = field(default_factory=list)
     pristine: list[bool] = field(default_factory=list)
@@ -91,8 +93,6 @@ class ChangeFinder:
         self.sup = groups.project_supporters
         self.w = groups.weights.astype(np.float64)
         self.wsup = groups.supporter_weights
-        self.g_indptr = groups.indptr
-        self.g_indices = groups.indices
         self.cost = election.cost_array
         self.rank = election.lexico_rank
         self.approvers = election.approval_counts
@@ -106,7 +106,57 @@ class ChangeFinder:
         self.tie_class = np.array([classes.setdefault((election.costs[p], self.sup[p].tobytes())
                                                       if p < len(self.sup) else (None, p), p)
                                    for p in range(self.n)], dtype=np.int64)
-        self._entries: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # winner -> its groups' ballot entries
+        # the same facts as flat arrays for the compiled kernels (imported here: numba loads in seconds)
+        from observatory.pb.rules import mes_kernel
+
+        self._k = mes_kernel
+        lengths = np.zeros(self.n, dtype=np.int64)
+        lengths[:len(self.sup)] = [len(s) for s in self.sup]
+        self.p_ptr = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self.p_ptr[1:])
+        self.p_grp = np.concatenate(self.sup).astype(np.int64) if self.sup else np.zeros(0, dtype=np.int64)
+        self.p_w = np.concatenate(self.wsup) if self.wsup else np.zeros(0)
+        self.n_groups = len(self.w)
+        self.g_ptr = np.asarray(groups.indptr, dtype=np.int64)
+        self.g_idx = np.asarray(groups.indices, dtype=np.int64)
+        self.proven_rounds = 0  # set by first_change
+        self._classes_of: tuple = (None, None, None)  # set of projects, its classes, last sequence asked
+        self.approvers_f = self.approvers.astype(np.float64)
+        self.by_rank = np.array(sorted(eligible, key=lambda p: self.rank[p]), dtype=np.int64)
+
+    def _classes(self, seq: list[int]) -> tuple:
+        """The groups classed by the projects of ``seq`` they support, as (number of classes, each project's
+        supporters as classes with their weights: ``mes_kernel.sequence_classes``); kept for the last set of
+        projects: a search replays one sequence many times, and successive sequences often reorder one set."""
+        if self._classes_of[2] is seq:
+            return self._classes_of[1]
+        key = tuple(sorted(set(seq)))
+        if self._classes_of[0] != key:
+            self._classes_of = (key, self._k.sequence_classes(np.asarray(key, dtype=np.int64), self.g_ptr,
+                                                              self.g_idx, self.p_ptr, self.p_grp, self.p_w, self.n), seq)
+        self._classes_of = (key, self._classes_of[1], seq)
+        return self._classes_of[1]
+
+    # ---- compiled MES run ---------------------------------------------------------------------
+    def mes_run(self, b: float, trace: Replay | None = None, prefix: list[int] | None = None) -> list[int] | None:
+        """The MES outcome at per-voter budget ``b`` from the compiled kernel, or None when a near-tie
+        needs the Python run (``mes._run``, which settles it exactly). ``trace`` as in ``mes._mes_float``.
+
+        ``prefix``: winners proven to be MES's first ones at ``b`` (``proven_rounds`` of a search); they are
+        paid for without comparing candidates. Anything else there gives a wrong outcome."""
+        from observatory.pb.rules.base import NEAR_TIE
+
+        status, sel, paid, pristine = self._k.mes_run(
+            float(b), self.by_rank, self.p_ptr, self.p_grp, self.p_w, self.cost, self.approvers_f, self.rank,
+            self.tie_class, self.n_groups, NEAR_TIE, np.asarray(prefix or [], dtype=np.int64))
+        if status != self._k.OK:
+            return None
+        if trace is not None:
+            trace.paid.extend(paid.tolist())
+            trace.pristine.extend(pristine.tolist())
+            trace.rho.extend(np.where(pristine, 1.0 / self.approvers_f[sel],
+                                      paid / self.cost[sel] * (1 + MARGIN)).tolist())
+        return sel.tolist()
 
     # ---- pieces -------------------------------------------------------------------------------
     def _can_compete(self, t: int, seq: list[int], rho: float, pristine: bool, q: np.ndarray) -> np.ndarray:
@@ -122,22 +172,13 @@ class ChangeFinder:
         return ok
 
     def _fails(self, t: int, seq: list[int], q: int, bud: np.ndarray, rho: float) -> bool:
-        """Whether ``q``'s supporters (budgets ``bud``) may pay its cost at ``rho`` (or at all, after the end)."""
-        ws = self.wsup[q]
+        """Whether ``q``'s supporters (budgets ``bud``, per class of ``seq``, as a replay records them) may pay
+        its cost at ``rho`` (or at all, after the end)."""
+        _n, q_ptr, _q_cls, q_w = self._classes(seq)
+        ws = q_w[q_ptr[q]:q_ptr[q + 1]]
         c = float(self.cost[q])
         held = float(ws @ bud) if t == len(seq) else float(ws @ np.minimum(bud, rho * c))
         return held >= c * (1 - MARGIN) - self.slack
-
-    def _moved(self, s: int, paid: np.ndarray) -> np.ndarray:
-        """Per project, the budget its supporters lost when the supporters of ``s`` paid ``paid``."""
-        if s not in self._entries:
-            groups = self.sup[s]
-            starts, ends = self.g_indptr[groups], self.g_indptr[groups + 1]
-            lens = ends - starts
-            pos = np.arange(int(lens.sum())) + np.repeat(starts - (np.cumsum(lens) - lens), lens)
-            self._entries[s] = (self.g_indices[pos], lens)
-        projects, lens = self._entries[s]
-        return np.bincount(projects, weights=np.repeat(self.wsup[s] * paid, lens), minlength=self.n)
 
     # ---- replay ---------------------------------------------------------------------------------
     def replay(self, seq: list[int], x: float, left: Replay | None = None, pairs: list[Pair] | None = None,
@@ -149,52 +190,26 @@ class ChangeFinder:
         the replay stops after their last round. ``below``, a replay at a larger budget, gives each
         price a lower bound to start from.
         """
-        out = Replay()
-        budget = np.full(len(self.w), x)
-        open_ = self.eligible.copy()
         full = left is not None and pairs is None
-        by_round: dict[int, list[int]] = {}
-        for t, q in pairs or []:
-            by_round.setdefault(t, []).append(q)
-        last = len(seq) if pairs is None else max(by_round)
-        held_all = x * self.weight_of if full else None  # supporters' total budget per project
-        for t in range(last + 1):
-            s = seq[t] if t < len(seq) else -1
-            if s >= 0:
-                open_[s] = False
-            if left is not None:
-                if full:
-                    cand = np.flatnonzero(open_ & (held_all >= self.cost * (1 - MARGIN) - 2 * self.slack))
-                else:
-                    cand = np.asarray(by_round.get(t, []), dtype=np.int64)
-                if len(cand):
-                    rho_l = left.rho[t] if t < len(seq) else np.inf
-                    cand = cand[self._can_compete(t, seq, rho_l, left.pristine[t] if t < len(seq) else False, cand)]
-                for q in cand.tolist():
-                    bud = budget[self.sup[q]]
-                    if self._fails(t, seq, q, bud, rho_l):
-                        out.failing[(t, q)] = bud.copy()
-            if s < 0:
-                break
-            g = self.sup[s]
-            bud = budget[g]
-            c = float(self.cost[s])
-            pi = c / float(self.weight_of[s])
-            if float(bud.min()) >= pi * (1 + MARGIN):
-                out.rho.append(1.0 / float(self.approvers[s]))
-                out.pristine.append(True)
-            else:
-                start = below.paid[t] if below is not None and t < len(below.paid) else 0.0
-                pi = price(bud, self.wsup[s], c, start)
-                out.rho.append(pi / c * (1 + MARGIN))
-                out.pristine.append(False)
-            out.paid.append(pi)
-            if t == last:
-                break
-            after = np.maximum(bud - pi, 0.0)
-            budget[g] = after
-            if full:
-                held_all -= self._moved(s, bud - after)
+        if pairs:
+            ordered = sorted(pairs)
+            pair_t = np.array([t for t, _ in ordered], dtype=np.int64)
+            pair_q = np.array([q for _, q in ordered], dtype=np.int64)
+            last = int(pair_t[-1])
+        else:
+            pair_t = pair_q = np.zeros(0, dtype=np.int64)
+            last = len(seq)
+        no_f, no_b = np.zeros(0), np.zeros(0, dtype=np.bool_)
+        rho, pristine, paid, fail_t, fail_q, snap_ptr, snap = self._k.replay(
+            float(x), np.asarray(seq, dtype=np.int64), last, full, left is not None,
+            np.asarray(left.rho) if left is not None else no_f,
+            np.asarray(left.pristine, dtype=np.bool_) if left is not None else no_b,
+            pair_t, pair_q, np.asarray(below.paid) if below is not None else no_f,
+            *self._classes(seq), self.cost, self.approvers_f,
+            self.weight_of, self.rank, self.tie_class, self.eligible, self.slack, MARGIN)
+        out = Replay(rho=rho.tolist(), pristine=pristine.tolist(), paid=paid.tolist())
+        for i, (t, q) in enumerate(zip(fail_t.tolist(), fail_q.tolist(), strict=True)):
+            out.failing[(t, q)] = snap[snap_ptr[i]:snap_ptr[i + 1]]
         return out
 
     def _recheck(self, seq: list[int], snapshots: dict[Pair, np.ndarray], left: Replay) -> dict[Pair, np.ndarray]:
@@ -213,8 +228,11 @@ class ChangeFinder:
 
         For every ``0 < j < k`` the outcome at ``b + j`` is ``seq`` (proven); at ``b + k`` MES must be
         re-run. Intervals gallop from ``guess`` (doubling), then failing pairs are bisected. ``at_b``,
-        the prices recorded by the MES run at ``b``, saves a replay.
+        the prices recorded by the MES run at ``b``, saves a replay. Afterwards ``proven_rounds`` says how
+        many first winners of ``seq`` are proven to be MES's first winners at ``b + k`` too (every pair of
+        those rounds passed its check there), so that run can start after them.
         """
+        self.proven_rounds = 0
         if self.eligible.sum() <= len(set(seq)):
             return 1  # everything is bought: no outcome can differ, and no proof would ever fail
         x0, left = 0, at_b if at_b is not None else self.replay(seq, float(b))
@@ -234,7 +252,12 @@ class ChangeFinder:
         if not failing:
             return None
         if x1 - x0 == 1:  # a single step: check it against its own rho
-            return x1 if self._recheck(seq, failing, right) else None
+            still = self._recheck(seq, failing, right)
+            if not still:
+                return None
+            # every pair of an earlier round is proven at x1: MES there starts with these winners of seq
+            self.proven_rounds = min(t for t, _ in still)
+            return x1
         mid = (x0 + x1) // 2
         middle = self.replay(seq, float(b + mid), left, list(failing), below=right)
         k = self._refine(seq, b, x0, mid, left, middle, middle.failing)

@@ -1,0 +1,498 @@
+"""Compiled inner loops of ``mes-add1`` (numba): one MES run in float64, and one replay of a sequence.
+
+Why: ``mes-add1`` on a file whose outcome changes at almost every unit step (France_Toulouse_2024: 669
+of 671 steps) is hundreds of full MES runs, and on one with long stable stretches (Hungary_Budapest_2024)
+thousands of replays for the proofs of ``mes_change``; in numpy every round pays tens of microseconds of
+Python overhead, compiled a whole run takes well under a millisecond.
+
+Exactness: the run kernel decides only where :func:`observatory.pb.rules.mes._mes_float` decides with a
+clear margin (the same ``NEAR_TIE`` tests and the same exact tie rules); at any other near-tie it returns
+``FALLBACK`` and the caller runs the Python code, which settles it or repeats the run in ``Fraction``
+arithmetic. The replay kernel is ``ChangeFinder.replay`` statement for statement, with the same margins.
+Compiled code is cached on disk (``cache=True``): the first call in a fresh checkout compiles.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+OK, FALLBACK = 0, 1
+_CAPPED = 1e-12  # a supporter holding less than the price by this relative amount pays all (as in mes.py)
+
+
+@nb.njit(cache=True)
+def _price_sorted(lo: int, hi: int, p_grp: np.ndarray, p_w: np.ndarray, budget: np.ndarray, c: float) -> float:
+    n = hi - lo
+    bud = np.empty(n)
+    ws = np.empty(n)
+    for k in range(n):
+        bud[k] = budget[p_grp[lo + k]]
+        ws[k] = p_w[lo + k]
+    order = np.argsort(bud, kind="mergesort")
+    paid_before = 0.0
+    w_rem = 0.0
+    for k in range(n):
+        w_rem += ws[k]
+    pi = 0.0
+    for k in range(n):
+        j = order[k]
+        pi = (c - paid_before) / w_rem
+        if pi <= bud[j]:
+            return pi
+        paid_before += ws[j] * bud[j]
+        w_rem -= ws[j]
+    return pi
+
+
+@nb.njit(cache=True)
+def price(lo: int, hi: int, p_grp: np.ndarray, p_w: np.ndarray, budget: np.ndarray, c: float, total_w: float,
+          start: float) -> float:
+    """``mes_change.price`` on the supporters ``p_grp[lo:hi]``: Newton's method from the left of the root."""
+    pi = max(c / total_w, start)
+    for _ in range(64):
+        held = 0.0
+        slope = 0.0
+        for e in range(lo, hi):
+            v = budget[p_grp[e]]
+            w = p_w[e]
+            if v > pi:
+                held += w * pi
+                slope += w
+            else:
+                held += w * v
+        if held >= c:
+            return pi
+        if slope <= 0:
+            break
+        nxt = pi + (c - held) / slope
+        if nxt <= pi:
+            return pi
+        pi = nxt
+    return _price_sorted(lo, hi, p_grp, p_w, budget, c)
+
+
+@nb.njit(cache=True)
+def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray,
+            cost: np.ndarray, approvers: np.ndarray, rank: np.ndarray, tie_class: np.ndarray, n_groups: int,
+            near_tie: float, prefix: np.ndarray):
+    """One MES run at per-voter budget ``b``: (status, winners, their per-supporter payments, pristine flags).
+
+    ``eligible`` must be sorted by lexico rank (the tie-break among equal rho bounds). ``prefix``: winners
+    known to come first (proven by ``ChangeFinder``), paid for without comparing candidates.
+
+    ``status`` is ``FALLBACK`` when a near-tie needs the Python run (the other outputs are then empty).
+    Candidates are evaluated in order of a lower bound on their rho (their rho when last evaluated:
+    budgets only fall within a run) until the bound passes the best rho found, as the Python run does.
+    """
+    budget = np.full(n_groups, b)
+    m = len(eligible)
+    lb = np.empty(m)
+    for i in range(m):
+        lb[i] = 1.0 / approvers[eligible[i]]
+    is_open = np.ones(m, dtype=np.bool_)
+    sel = np.empty(m, dtype=np.int64)
+    paid = np.empty(m)
+    pristine = np.empty(m, dtype=np.bool_)
+    ns = 0
+    cand = np.empty(m, dtype=np.int64)
+    keys = np.empty(m)
+    ev_i = np.empty(m, dtype=np.int64)
+    ev_rho = np.empty(m)
+    ev_pi = np.empty(m)
+    ev_nc = np.empty(m, dtype=np.bool_)
+    empty_i = np.empty(0, dtype=np.int64)
+    empty_f = np.empty(0)
+    empty_b = np.empty(0, dtype=np.bool_)
+    where = np.full(len(cost), -1, dtype=np.int64)
+    for i in range(m):
+        where[eligible[i]] = i
+    for p in prefix:  # proven winners: paid as the run would pay them, with the same near-tie checks
+        lo = p_ptr[p]
+        hi = p_ptr[p + 1]
+        avail = 0.0
+        mn = np.inf
+        for e in range(lo, hi):
+            v = budget[p_grp[e]]
+            avail += p_w[e] * v
+            if v < mn:
+                mn = v
+        c = cost[p]
+        if avail < c * (1 + near_tie):
+            return FALLBACK, empty_i, empty_f, empty_b
+        pi = c / approvers[p]
+        nobody_capped = mn >= pi * (1 + near_tie)
+        if not nobody_capped:
+            pi = price(lo, hi, p_grp, p_w, budget, c, approvers[p], 0.0)
+        for e in range(lo, hi):
+            if abs(budget[p_grp[e]] - pi) <= pi * near_tie:
+                return FALLBACK, empty_i, empty_f, empty_b
+        for e in range(lo, hi):
+            g = p_grp[e]
+            v = budget[g]
+            if nobody_capped:
+                budget[g] = v - pi
+            elif v * (1 + _CAPPED) < pi:
+                budget[g] = 0.0
+            else:
+                budget[g] = v - pi
+        is_open[where[p]] = False
+        sel[ns] = p
+        paid[ns] = pi
+        pristine[ns] = nobody_capped
+        ns += 1
+    while True:
+        k = 0
+        for i in range(m):  # eligible is in lexico-rank order, so a stable sort gives (bound, rank)
+            if is_open[i]:
+                cand[k] = i
+                keys[k] = lb[i]
+                k += 1
+        if k == 0:
+            break
+        order = np.argsort(keys[:k], kind="mergesort")
+        best = np.inf
+        ne = 0
+        for jj in range(k):
+            i = cand[order[jj]]
+            if lb[i] > best * (1 + near_tie):
+                break
+            p = eligible[i]
+            lo = p_ptr[p]
+            hi = p_ptr[p + 1]
+            avail = 0.0
+            mn = np.inf
+            for e in range(lo, hi):
+                v = budget[p_grp[e]]
+                avail += p_w[e] * v
+                if v < mn:
+                    mn = v
+            c = cost[p]
+            if avail < c * (1 - near_tie):
+                is_open[i] = False  # unaffordable now, and budgets only fall
+                continue
+            if avail < c * (1 + near_tie):
+                return FALLBACK, empty_i, empty_f, empty_b
+            pi = c / approvers[p]
+            nobody_capped = mn >= pi * (1 + near_tie)
+            if not nobody_capped:
+                pi = price(lo, hi, p_grp, p_w, budget, c, approvers[p], 0.0)
+            rho = pi / c
+            lb[i] = rho
+            ev_i[ne] = i
+            ev_rho[ne] = rho
+            ev_pi[ne] = pi
+            ev_nc[ne] = nobody_capped
+            ne += 1
+            if rho < best:
+                best = rho
+        if ne == 0:
+            break
+        win = -1
+        n_near = 0
+        for t in range(ne):
+            if ev_rho[t] <= best * (1 + near_tie):
+                n_near += 1
+                win = t
+        if n_near > 1:
+            # every near-tied rho exactly 1 / (approvers holding money)? then most such approvers, then id
+            all_exact = True
+            best_w = -1.0
+            best_r = 0
+            win = -1
+            for t in range(ne):
+                if ev_rho[t] > best * (1 + near_tie):
+                    continue
+                p = eligible[ev_i[t]]
+                lo = p_ptr[p]
+                hi = p_ptr[p + 1]
+                pi = ev_pi[t]
+                weight = 0.0
+                if ev_nc[t]:
+                    for e in range(lo, hi):
+                        weight += p_w[e]
+                else:
+                    mn_paying = np.inf
+                    for e in range(lo, hi):
+                        v = budget[p_grp[e]]
+                        if v * (1 + _CAPPED) < pi:
+                            if v != 0.0:
+                                all_exact = False
+                        else:
+                            weight += p_w[e]
+                            if v < mn_paying:
+                                mn_paying = v
+                    if not mn_paying >= pi * (1 + near_tie):
+                        all_exact = False
+                r = rank[p]
+                if weight > best_w or (weight == best_w and r < best_r):
+                    best_w = weight
+                    best_r = r
+                    win = t
+            if not all_exact:
+                # all near-tied with the same cost and supporters: an exact tie, settled by id
+                cls = -1
+                same = True
+                best_r = 0
+                win = -1
+                for t in range(ne):
+                    if ev_rho[t] > best * (1 + near_tie):
+                        continue
+                    p = eligible[ev_i[t]]
+                    if cls < 0:
+                        cls = tie_class[p]
+                    elif tie_class[p] != cls:
+                        same = False
+                    if win < 0 or rank[p] < best_r:
+                        best_r = rank[p]
+                        win = t
+                if not same:
+                    return FALLBACK, empty_i, empty_f, empty_b
+        i = ev_i[win]
+        p = eligible[i]
+        pi = ev_pi[win]
+        nobody_capped = ev_nc[win]
+        lo = p_ptr[p]
+        hi = p_ptr[p + 1]
+        for e in range(lo, hi):
+            if abs(budget[p_grp[e]] - pi) <= pi * near_tie:
+                return FALLBACK, empty_i, empty_f, empty_b  # who is capped is uncertain
+        for e in range(lo, hi):
+            g = p_grp[e]
+            v = budget[g]
+            if nobody_capped:
+                budget[g] = v - pi
+            elif v * (1 + _CAPPED) < pi:
+                budget[g] = 0.0
+            else:
+                budget[g] = v - pi
+        is_open[i] = False
+        sel[ns] = p
+        paid[ns] = pi
+        pristine[ns] = nobody_capped
+        ns += 1
+    return OK, sel[:ns].copy(), paid[:ns].copy(), pristine[:ns].copy()
+
+
+@nb.njit(cache=True)
+def _can_compete(t: int, n_seq: int, s: int, q: int, rho: float, pristine: bool, tie_class: np.ndarray,
+                 rank: np.ndarray, approvers: np.ndarray, margin: float) -> bool:
+    if t == n_seq:
+        return True
+    if tie_class[q] == tie_class[s] and rank[q] > rank[s]:
+        return False
+    if not approvers[q] * rho >= 1 - margin:
+        return False
+    if pristine:
+        a = approvers[s]
+        if approvers[q] < a or (approvers[q] == a and rank[q] > rank[s]):
+            return False
+    return True
+
+
+@nb.njit(cache=True)
+def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, left_rho: np.ndarray,
+           left_pristine: np.ndarray, pair_t: np.ndarray, pair_q: np.ndarray, below_paid: np.ndarray,
+           n_cls: int, p_ptr: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray, cost: np.ndarray, approvers: np.ndarray,
+           weight_of: np.ndarray, rank: np.ndarray, tie_class: np.ndarray, eligible: np.ndarray, slack: float, margin: float):
+    """``ChangeFinder.replay`` compiled: rho, pristine, paid per round and the failing pairs with their
+    supporters' budgets (flat, cut by ``snap_ptr``). ``pair_t`` is sorted.
+
+    Budgets are kept per class of groups that support the same projects of ``seq`` (``sequence_classes``):
+    ``p_ptr``, ``p_grp``, ``p_w`` give each project's supporters as classes, and the snapshots are per class."""
+    n_seq = len(seq)
+    n = len(cost)
+    budget = np.full(n_cls, x)
+    is_open = eligible.copy()
+    f_at = np.zeros(n)  # per project, its supporters' money capped at k_at, as last computed (0 at cap 0)
+    k_at = np.zeros(n)
+    wu_at = weight_of.copy()  # the weight of those holding more than the cap (the slope there)
+    rho_out = np.empty(last + 1)
+    prist_out = np.empty(last + 1, dtype=np.bool_)
+    paid_out = np.empty(last + 1)
+    n_out = 0
+    cap_f = 16
+    fail_t = np.empty(cap_f, dtype=np.int64)
+    fail_q = np.empty(cap_f, dtype=np.int64)
+    snap_ptr = np.zeros(cap_f + 1, dtype=np.int64)
+    cap_d = 1024
+    snap = np.empty(cap_d)
+    nf = 0
+    ip = 0
+    cand = np.empty(n, dtype=np.int64)
+    for t in range(last + 1):
+        s = seq[t] if t < n_seq else -1
+        if s >= 0:
+            is_open[s] = False
+        if has_left:
+            nc = 0
+            if full:
+                for q in range(n):
+                    if is_open[q]:
+                        cand[nc] = q
+                        nc += 1
+            else:
+                while ip < len(pair_t) and pair_t[ip] < t:
+                    ip += 1
+                while ip < len(pair_t) and pair_t[ip] == t:
+                    cand[nc] = pair_q[ip]
+                    nc += 1
+                    ip += 1
+            rho_l = np.inf
+            pri_l = False
+            if nc > 0 and t < n_seq:
+                rho_l = left_rho[t]
+                pri_l = left_pristine[t]
+            for k in range(nc):
+                q = cand[k]
+                if not _can_compete(t, n_seq, s, q, rho_l, pri_l, tie_class, rank, approvers, margin):
+                    continue
+                lo = p_ptr[q]
+                hi = p_ptr[q + 1]
+                c = cost[q]
+                need = c * (1 - margin) - slack
+                cap = rho_l * c
+                if full and t < n_seq:
+                    # the supporters' money at cap ``cap`` is concave in the cap and budgets only fall: bounded
+                    # by its value at the cap of the last exact check plus the slope there times the rise
+                    bound = f_at[q] + max(0.0, cap - k_at[q]) * wu_at[q]
+                    if bound * (1 + 1e-10) < need:
+                        continue
+                held = 0.0
+                slope = 0.0
+                for e in range(lo, hi):
+                    v = budget[p_grp[e]]
+                    if t == n_seq:
+                        held += p_w[e] * v
+                    elif v > cap:
+                        held += p_w[e] * cap
+                        slope += p_w[e]
+                    else:
+                        held += p_w[e] * v
+                if t < n_seq:
+                    f_at[q] = held
+                    k_at[q] = cap
+                    wu_at[q] = slope
+                if held >= need:
+                    if nf == cap_f:
+                        cap_f *= 2
+                        fail_t = np.concatenate((fail_t, np.empty(cap_f - nf, dtype=np.int64)))
+                        fail_q = np.concatenate((fail_q, np.empty(cap_f - nf, dtype=np.int64)))
+                        snap_ptr = np.concatenate((snap_ptr, np.zeros(cap_f - nf, dtype=np.int64)))
+                    start = snap_ptr[nf]
+                    while start + (hi - lo) > cap_d:
+                        cap_d *= 2
+                        snap = np.concatenate((snap, np.empty(cap_d - len(snap))))
+                    for e in range(lo, hi):
+                        snap[start + e - lo] = budget[p_grp[e]]
+                    fail_t[nf] = t
+                    fail_q[nf] = q
+                    snap_ptr[nf + 1] = start + hi - lo
+                    nf += 1
+        if s < 0:
+            break
+        lo = p_ptr[s]
+        hi = p_ptr[s + 1]
+        c = cost[s]
+        pi = c / weight_of[s]
+        mn = np.inf
+        for e in range(lo, hi):
+            v = budget[p_grp[e]]
+            if v < mn:
+                mn = v
+        if mn >= pi * (1 + margin):
+            rho_out[n_out] = 1.0 / approvers[s]
+            prist_out[n_out] = True
+        else:
+            start_pi = below_paid[t] if t < len(below_paid) else 0.0
+            pi = price(lo, hi, p_grp, p_w, budget, c, weight_of[s], start_pi)
+            rho_out[n_out] = pi / c * (1 + margin)
+            prist_out[n_out] = False
+        paid_out[n_out] = pi
+        n_out += 1
+        if t == last:
+            break
+        for e in range(lo, hi):
+            g = p_grp[e]
+            v = budget[g]
+            after = v - pi
+            if after < 0.0:
+                after = 0.0
+            budget[g] = after
+    return (rho_out[:n_out].copy(), prist_out[:n_out].copy(), paid_out[:n_out].copy(), fail_t[:nf].copy(),
+            fail_q[:nf].copy(), snap_ptr[:nf + 1].copy(), snap[:snap_ptr[nf]].copy())
+
+
+@nb.njit(cache=True)
+def sequence_classes(members: np.ndarray, g_ptr: np.ndarray, g_idx: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray,
+                     p_w: np.ndarray, n_projects: int):
+    """Groups classed by the projects of ``members`` they support: replaying a sequence of those projects,
+    the groups of a class always hold the same. Returns the number of classes and, per project, its
+    supporters as classes with the weight of its supporters in each (CSR ``q_ptr``, ``q_cls``, ``q_w``).
+
+    Classes are exact: an open-addressing table keyed by a hash of each group's bit row, rows compared
+    word by word on every hit, so a hash collision only costs a longer probe.
+    """
+    m = len(members)
+    words = max(1, (m + 63) // 64)
+    pos = np.full(n_projects, -1, dtype=np.int64)
+    for k in range(m):
+        pos[members[k]] = k
+    n_g = len(g_ptr) - 1
+    keys = np.zeros((n_g, words), dtype=np.uint64)
+    size = 1
+    while size < 2 * n_g + 2:
+        size *= 2
+    mask = np.uint64(size - 1)
+    table = np.full(size, -1, dtype=np.int64)  # class id
+    cls = np.empty(n_g, dtype=np.int64)
+    rep = np.empty(n_g, dtype=np.int64)
+    n_cls = 0
+    for g in range(n_g):
+        for f in range(g_ptr[g], g_ptr[g + 1]):
+            k = pos[g_idx[f]]
+            if k >= 0:
+                keys[g, k >> 6] |= np.uint64(1) << np.uint64(k & 63)
+        acc = np.uint64(1469598103934665603)
+        for w in range(words):
+            acc = (acc ^ keys[g, w]) * np.uint64(1099511628211)
+            acc ^= acc >> np.uint64(29)
+        slot = acc & mask
+        while True:
+            c = table[slot]
+            if c < 0:
+                table[slot] = n_cls
+                rep[n_cls] = g
+                cls[g] = n_cls
+                n_cls += 1
+                break
+            same = True
+            for w in range(words):
+                if keys[g, w] != keys[rep[c], w]:
+                    same = False
+                    break
+            if same:
+                cls[g] = c
+                break
+            slot = (slot + np.uint64(1)) & mask
+    # per project, its supporters' classes with the weight of its supporters in each
+    mark = np.full(n_cls, -1, dtype=np.int64)
+    acc_w = np.zeros(n_cls)
+    q_ptr = np.zeros(n_projects + 1, dtype=np.int64)
+    q_cls = np.empty(len(p_grp), dtype=np.int64)
+    q_w = np.empty(len(p_grp))
+    out = 0
+    for q in range(n_projects):
+        start = out
+        for e in range(p_ptr[q], p_ptr[q + 1]):
+            c = cls[p_grp[e]]
+            if mark[c] != q:
+                mark[c] = q
+                acc_w[c] = 0.0
+                q_cls[out] = c
+                out += 1
+            acc_w[c] += p_w[e]
+        for k in range(start, out):
+            q_w[k] = acc_w[q_cls[k]]
+        q_ptr[q + 1] = out
+    return n_cls, q_ptr, q_cls[:out].copy(), q_w[:out].copy()
