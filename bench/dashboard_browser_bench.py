@@ -52,12 +52,11 @@ def _free_port() -> int:
 
 
 def _start(db: Path) -> tuple[subprocess.Popen, str]:
-    from observatory.cli import DASHBOARD_SERVER_FLAGS
+    from observatory.cli import dashboard_command
 
     port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboards" / "streamlit_app.py"),
-           "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *DASHBOARD_SERVER_FLAGS]
+    cmd = dashboard_command("--server.port", str(port), "--server.address", "127.0.0.1",
+                            "--server.fileWatcherType", "none")
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO,
                             env={**os.environ, "OBSERVATORY_DB": str(db)})
     base = f"http://127.0.0.1:{port}"
