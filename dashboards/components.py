@@ -135,7 +135,7 @@ def data_expander(df: pd.DataFrame, key: str, sources: list[str] | None = None, 
 def chart(fig: go.Figure | dict, df: pd.DataFrame, key: str, alt: str, sources: list[str] | None = None,
           note: str | None = None) -> None:
     """A chart with its text alternative, then its data and sources."""
-    st.plotly_chart(fig, key=f"chart_{key}", alt=alt, config={"displaylogo": False})
+    st.plotly_chart(data.drawable(fig), key=f"chart_{key}", alt=alt, config={"displaylogo": False})
     data_expander(df, key, sources, note)
 
 
@@ -213,10 +213,10 @@ def country_map_with_table(counts: pd.DataFrame, rows: pd.DataFrame, key: str, t
     urlstate.bind(country_key, "country", options=options)
     on_map = int(rows["country"].isin(geomap.shapes()).sum())
     title = chart_honesty.subset_title(title, on_map, len(rows), t("common.subset_on_map"), lang)
-    event = st.plotly_chart(
+    event = st.plotly_chart(data.drawable(
         data.figure(geomap.country_map, counts, "deployments", title,
                     {"title": t("common.deployments"), "none": t("common.none")},
-                    t("common.map_hover"), selected=st.session_state.get(country_key)),
+                    t("common.map_hover"), selected=st.session_state.get(country_key))),
         key=f"chart_{key}", on_select="rerun", selection_mode="points", config={"displaylogo": False})
     clicked = _picked_country(event)
     if clicked in options and st.session_state.get(f"{key}_last_click") != clicked:

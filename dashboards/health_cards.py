@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, health_words
+from dashboards import charts, data, health_words
 from dashboards import components as ui
 from dashboards.i18n import fmt_date, fmt_number, fmt_percent, t
 
@@ -39,7 +39,8 @@ def git_health(tool_ids: list[str], lang: str, key: str) -> None:
             st.caption(health_words.source_line(row, lang))
             trend = monthly[monthly["tool_id"] == row["tool_id"]].tail(36) if monthly is not None else None
             if trend is not None and len(trend) > 1:
-                st.plotly_chart(charts.sparkline(trend, "month", "commits", lang), key=f"{key}_git_spark_{row['tool_id']}",
+                st.plotly_chart(data.drawable(data.figure(charts.sparkline, trend, "month", "commits", lang)),
+                                key=f"{key}_git_spark_{row['tool_id']}",
                                 alt=t("compare.git_sparkline_alt", tool=row["tool"]), config={"staticPlot": True})
     st.caption(health_words.thresholds())
     ui.data_expander(rows, f"{key}_git_health")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import chart_honesty, charts, data, health_words, urlstate
@@ -99,9 +98,8 @@ def _probes(lang: str) -> None:
     live = adoption.liveness(probes)
     live = live.assign(share_label=[fmt_percent(v, lang) for v in live["share_reachable"]])
     labels = {"tool": t("common.tool"), "share_reachable": t("adoption.share_reachable")}
-    fig = go.Figure(data.figure(charts.bar, live, "tool", "share_reachable", t("adoption.chart_liveness"), labels, lang,
-                                pattern="tool"))  # a copy: the cached figure itself is never edited
-    fig.update_traces(texttemplate="%{y:.0%}")
+    fig = data.restyled(data.figure(charts.bar, live, "tool", "share_reachable", t("adoption.chart_liveness"), labels,
+                                    lang, pattern="tool"), {"texttemplate": "%{y:.0%}"})
     ui.chart(fig, live, "adoption_liveness", alt=t("adoption.chart_liveness_alt"))
     lag = adoption.version_lag(probes)
     if lag.empty:

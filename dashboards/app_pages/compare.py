@@ -52,7 +52,8 @@ def _health(tool_ids: list[str], lang: str) -> None:
                 st.warning(t("compare.licence_mismatch", spdx=row["licence_spdx"]))
             trend = history[history["tool_id"] == row["tool_id"]]
             if len(trend) > 1:
-                st.plotly_chart(charts.sparkline(trend, "fetched_at", "stars", lang), key=f"spark_{row['tool_id']}",
+                st.plotly_chart(data.drawable(data.figure(charts.sparkline, trend, "fetched_at", "stars", lang)),
+                                key=f"spark_{row['tool_id']}",
                                 alt=t("compare.sparkline_alt", tool=row["tool"]), config={"staticPlot": True})
     ui.data_expander(latest, "compare_health")
 

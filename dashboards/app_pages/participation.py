@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, data, urlstate
+from dashboards import charts, data, result_status, urlstate
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_number, fmt_percent, t
 
@@ -59,8 +59,9 @@ def _results(instance_id: str, definitions, lang: str) -> None:
     if results is None:
         return
     st.caption(t("participation.version", versions=_versions(results)))
+    shown = result_status.worded(results)  # free text from the data: known Decidim statuses translated
     labels = {"status": t("participation.status"), "mean_progress": t("participation.mean_progress")}
-    fig = data.figure(charts.bar, results, "status", "mean_progress", t("participation.chart_results"), labels, lang,
+    fig = data.figure(charts.bar, shown, "status", "mean_progress", t("participation.chart_results"), labels, lang,
                      pattern="status")
     ui.chart(fig, results, "participation_results", alt=t("participation.chart_results_alt"))
     _definition("results_progress", definitions, lang)

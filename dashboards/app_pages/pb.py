@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import chart_honesty, charts, data, urlstate
@@ -106,11 +105,10 @@ def _rules(outcomes: pd.DataFrame, lang: str) -> None:
         label = _metric_label(metric, lang)
         ok = table[table["rule"].isin(set(table["rule"]) - set(failed["rule"]))].astype({metric: float})
         ok = ok.assign(rule=[rule_name(r, lang) for r in ok["rule"]])
-        fig = go.Figure(data.figure(charts.bar, ok, "rule", metric, t("pb.chart_rules", metric=label),
-                                    {"rule": t("pb.rule"), metric: label}, lang, pattern="rule"))
+        fig = data.figure(charts.bar, ok, "rule", metric, t("pb.chart_rules", metric=label),
+                          {"rule": t("pb.rule"), metric: label}, lang, pattern="rule")
         if metric.endswith("_share"):
-            fig.update_traces(texttemplate="%{y:.1%}")
-            fig.update_yaxes(tickformat=".0%", dtick=None)
+            fig = data.restyled(fig, {"texttemplate": "%{y:.1%}"}, yaxis={"tickformat": ".0%", "dtick": None})
         ui.chart(fig, table, "pb_rules", alt=t("pb.chart_rules_alt"), note=t("pb.rules_note"))
     else:
         ui.table(table, hide_index=True, key="pb_rules_table")
@@ -183,10 +181,9 @@ def _what_changes(outcomes: pd.DataFrame, edition_id: str, lang: str) -> None:
         reached = chosen.assign(rule=[rule_name(r, lang) for r in chosen["rule"]]).astype(
             {"voters_with_funded_share": float})
         label = t("pb.metric_voters_with_funded_share")
-        fig = go.Figure(data.figure(charts.bar, reached, "rule", "voters_with_funded_share", t("pb.voters_reached"),
-                                    {"rule": t("pb.rule"), "voters_with_funded_share": label}, lang, horizontal=True))
-        fig.update_traces(texttemplate="%{x:.1%}")
-        fig.update_xaxes(tickformat=".0%")
+        fig = data.restyled(data.figure(charts.bar, reached, "rule", "voters_with_funded_share", t("pb.voters_reached"),
+                                        {"rule": t("pb.rule"), "voters_with_funded_share": label}, lang, horizontal=True),
+                            {"texttemplate": "%{x:.1%}"}, xaxis={"tickformat": ".0%"})
         ui.chart(fig, reached[["rule", "voters_with_funded_share"]], "pb_reached", alt=t("pb.voters_reached_alt"))
 
 
@@ -219,10 +216,8 @@ def _summary(lang: str) -> None:
         labels = {x: _metric_label(x, lang), y: _metric_label(y, lang)}
         both = int(summary[[x, y]].notna().all(axis=1).sum())
         title = chart_honesty.subset_title(t("pb.chart_summary"), both, len(summary), t("pb.subset_summary"), lang)
-        fig = go.Figure(data.figure(charts.scatter, summary.dropna(subset=[x, y]), x, y, title, labels, lang,
-                                    text="edition_id"))
-        fig.update_xaxes(tickformat=".0%")
-        fig.update_yaxes(tickformat=".0%")
+        fig = data.restyled(data.figure(charts.scatter, summary.dropna(subset=[x, y]), x, y, title, labels, lang,
+                                        text="edition_id"), xaxis={"tickformat": ".0%"}, yaxis={"tickformat": ".0%"})
         ui.chart(fig, summary, "pb_summary", alt=t("pb.chart_summary_alt"), note=t("pb.summary_note"))
     else:
         ui.data_expander(summary, "pb_summary")

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects
 import plotly.io as pio
 import plotly.tools
 import pytest
@@ -108,3 +109,36 @@ def test_a_cached_figure_follows_its_data_and_language():
     assert other_sent == _sent(charts.bar(other, "family", "tools", "Title", labels, "fr")) != _sent(built)
     english = data.figure(charts.bar, frame, "family", "tools", "Title", labels, "en")
     assert english["layout"]["separators"] != cached["layout"]["separators"]
+
+
+def test_a_cached_figure_is_drawn_without_a_second_validation_and_sends_the_same_spec(monkeypatch):
+    from dashboards import geomap
+
+    frame = pd.DataFrame({"family": ["copyleft", "permissive"], "tools": [3, 5]})
+    counts = pd.DataFrame({"country": ["FR", "ES", "BR"], "deployments": [40, 7, 1]})
+    built = [data.figure(charts.bar, frame, "family", "tools", "Title", {"family": "F", "tools": "T"}, "fr"),
+             data.figure(geomap.country_map, counts, "deployments", "Map", {"title": "D", "none": "none"}, "%{customdata[1]}")]
+    validations = []
+    real = plotly.graph_objects.Figure.__init__
+    monkeypatch.setattr(plotly.graph_objects.Figure, "__init__",
+                        lambda self, *a, **k: (validations.append(1), real(self, *a, **k))[1])
+    for spec in built:
+        sent_fast = pio.to_json(plotly.tools.return_figure_from_figure_or_data(data.drawable(spec), True), validate=False)
+        assert not validations  # control below: the plain dict is rebuilt into a Figure
+        assert json.loads(sent_fast) == _sent(dict(spec))
+        assert validations
+        validations.clear()
+
+
+def test_restyling_a_cached_figure_sends_what_plotly_s_own_updates_send():
+    frame = pd.DataFrame({"rule": ["greedy", "mes"], "share": [0.42, 0.57]})
+    labels = {"rule": "Rule", "share": "Share"}
+    fig = plotly.graph_objects.Figure(charts.bar(frame, "rule", "share", "T", labels, "fr", pattern="rule"))
+    fig.update_traces(texttemplate="%{y:.1%}")
+    fig.update_yaxes(tickformat=".0%", dtick=None)
+    fig.update_xaxes(tickformat=".0%")
+    spec = data.figure(charts.bar, frame, "rule", "share", "T", labels, "fr", pattern="rule")
+    restyled = data.restyled(spec, {"texttemplate": "%{y:.1%}"}, yaxis={"tickformat": ".0%", "dtick": None},
+                             xaxis={"tickformat": ".0%"})
+    assert _sent(dict(restyled)) == _sent(fig)
+    assert _sent(dict(data.figure(charts.bar, frame, "rule", "share", "T", labels, "fr", pattern="rule"))) != _sent(fig)
