@@ -114,22 +114,29 @@ def _strings(column) -> list[str]:  # noqa: ANN001
     return values[column.indices.to_numpy()].tolist()
 
 
+def _lengths(strings) -> np.ndarray:  # noqa: ANN001
+    """Byte length of every value of an Arrow string array, read from its offsets buffer (no copy)."""
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)[strings.offset:strings.offset + len(strings) + 1]
+    return np.diff(offsets)
+
+
 def _csr(votes, index_of: dict[str, int]) -> tuple[np.ndarray, np.ndarray] | None:  # noqa: ANN001
     """``indptr`` and project positions of the comma-separated ballots; None on an empty or unknown id."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     tokens = pc.split_pattern(votes, ",")
-    offsets = np.asarray(tokens.offsets, dtype=np.int64)
-    values = tokens.values
-    empty_token = pc.equal(pc.binary_length(values), 0).to_numpy(zero_copy_only=False)
-    empty_ballot = pc.equal(pc.binary_length(votes), 0).to_numpy(zero_copy_only=False)
+    values = tokens.values  # lengths below come from the offsets (whole arrays, no slicing here)
+    empty_token = _lengths(values) == 0
+    empty_ballot = _lengths(votes) == 0
     # an empty ballot splits into one empty token; any other empty token is an empty id
-    if int(empty_token.sum()) != int(empty_ballot.sum()):
+    n_empty = int(empty_token.sum())
+    if n_empty != int(empty_ballot.sum()):
         return None
-    found = pc.index_in(values.filter(pa.array(~empty_token)), value_set=pa.array(list(index_of), pa.string()))
-    if found.null_count:
+    found = pc.index_in(values, value_set=pa.array(list(index_of), pa.string()))
+    if found.null_count != n_empty:  # "" is no project id: only the empty tokens may be missing
         return None  # not a project: the row path names it
+    positions = found.fill_null(-1).to_numpy() if n_empty else found.to_numpy()
     indptr = np.zeros(len(votes) + 1, dtype=np.int64)
-    np.cumsum(np.diff(offsets) - empty_ballot, out=indptr[1:])
-    return indptr, found.to_numpy().astype(np.int32, copy=False)
+    np.cumsum(np.diff(np.asarray(tokens.offsets, dtype=np.int64)) - empty_ballot, out=indptr[1:])
+    return indptr, (positions[~empty_token] if n_empty else positions).astype(np.int32, copy=False)
