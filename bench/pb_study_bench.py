@@ -11,7 +11,7 @@ processes and reports the CPU seconds of each rule (with its metrics) and of the
 editions, the total without ``mes-add1``/``mes-add1-greedy``, and the editions that cost most.
 ``scaling`` runs the study on 1 and 2 local processes and on a LocalCluster, prints the scaling ratio
 (1 process / N) and checks that the runs give the same table (bit for bit). ``--limit`` keeps the N first
-files (by name) for a shorter run.
+files (by name) for a shorter run; ``--every N`` every N-th file by size (largest first), a sample of the sizes.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ def main() -> None:
     ap.add_argument("--mode", choices=("cli", "breakdown", "scaling"), default="scaling")
     ap.add_argument("--rules", default="all")
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--every", type=int, default=1,
+                    help="keep every N-th file in order of size (a sample spanning small to large editions)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--csv", type=Path, help="breakdown: one row per edition and stage (CPU seconds)")
     ap.add_argument("--cluster-workers", type=int, default=2)
@@ -49,6 +51,8 @@ def main() -> None:
     spec = st.whole_library([args.path], args.rules)
     if args.limit:
         spec.files = spec.files[: args.limit]
+    if args.every > 1:
+        spec.files = sorted(spec.files, key=lambda p: -p.stat().st_size)[:: args.every]
     tasks = list(spec.tasks())
     print(f"{len(tasks)} editions x {len(spec.rules)} rules")
     if args.mode == "breakdown":
