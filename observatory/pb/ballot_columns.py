@@ -121,37 +121,22 @@ def _lengths(strings) -> np.ndarray:  # noqa: ANN001
 
 
 def _csr(votes, index_of: dict[str, int]) -> tuple[np.ndarray, np.ndarray] | None:  # noqa: ANN001
-    """``indptr`` and project positions of the comma-separated ballots; None on an empty or unknown id.
-
-    The ids are cut at the commas with numpy over the column's bytes (Arrow's ``split_pattern`` costs
-    seconds on its first call in a process), then matched by ``index_in``.
-    """
+    """``indptr`` and project positions of the comma-separated ballots; None on an empty or unknown id."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    offsets = np.frombuffer(votes.buffers()[1], dtype=np.int32)[votes.offset:votes.offset + len(votes) + 1]
-    offsets = offsets.astype(np.int64)
-    data = np.frombuffer(votes.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]] \
-        if len(votes) and offsets[-1] > offsets[0] else np.zeros(0, dtype=np.uint8)
-    offsets -= offsets[0]
-    nonempty = np.diff(offsets) > 0
-    comma = data == 44
-    starts, ends = offsets[:-1][nonempty], offsets[1:][nonempty]
-    # an empty id: a ballot starting or ending with a comma, or two commas in a row
-    if comma[starts].any() or comma[ends - 1].any() or (comma[1:] & comma[:-1]).any():
+    tokens = pc.split_pattern(votes, ",")
+    values = tokens.values  # lengths below come from the offsets (whole arrays, no slicing here)
+    empty_token = _lengths(values) == 0
+    empty_ballot = _lengths(votes) == 0
+    # an empty ballot splits into one empty token; any other empty token is an empty id
+    n_empty = int(empty_token.sum())
+    if n_empty != int(empty_ballot.sum()):
         return None
-    commas = np.flatnonzero(comma)
-    bounds = np.zeros(len(data) + 1, dtype=bool)
-    bounds[commas] = True
-    bounds[ends] = True
-    token_ends = np.flatnonzero(bounds)  # each id ends at a comma or at the end of its ballot
-    at_comma = np.append(comma, False)[token_ends]  # every comma ends an id: count those before each end
-    packed = np.concatenate(([0], token_ends - (np.cumsum(at_comma) - at_comma))).astype(np.int32)
-    tokens = pa.StringArray.from_buffers(len(token_ends), pa.py_buffer(packed), pa.py_buffer(data[~comma].tobytes()))
-    found = pc.index_in(tokens, value_set=pa.array(list(index_of), pa.string()))
-    if found.null_count:
+    found = pc.index_in(values, value_set=pa.array(list(index_of), pa.string()))
+    if found.null_count != n_empty:  # "" is no project id: only the empty tokens may be missing
         return None  # not a project: the row path names it
-    per_ballot = np.diff(np.searchsorted(commas, offsets)) + nonempty
+    positions = found.fill_null(-1).to_numpy() if n_empty else found.to_numpy()
     indptr = np.zeros(len(votes) + 1, dtype=np.int64)
-    np.cumsum(per_ballot, out=indptr[1:])
-    return indptr, found.to_numpy().astype(np.int32, copy=False)
+    np.cumsum(np.diff(np.asarray(tokens.offsets, dtype=np.int64)) - empty_ballot, out=indptr[1:])
+    return indptr, (positions[~empty_token] if n_empty else positions).astype(np.int32, copy=False)
