@@ -12,6 +12,7 @@ as a :class:`Problem` while everything sound is still loaded (``strict=False``).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import html
 import io
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from observatory.pb.ballot_columns import read_plain_ballots
 from observatory.pb.model import VOTE_TYPES, Ballots, Election
 from observatory.problems import Problem
 
@@ -86,10 +88,19 @@ def _is_header(line: str, name: str) -> bool:
 
 class _Body:
     """A section's text kept whole (the ballots of a big file): split into lines only if the fast
-    column-wise reading declines it."""
+    column-wise reading declines it. ``encoded`` is its UTF-8 when the file's bytes are at hand."""
 
-    def __init__(self, raw: str) -> None:
-        self.raw = raw
+    def __init__(self, raw: str, encoded: bytes | None = None) -> None:
+        self.raw, self._encoded = raw, encoded
+
+    def utf8(self) -> bytes | None:
+        """The section's UTF-8 bytes (None for text that has none, e.g. a lone surrogate)."""
+        if self._encoded is None:
+            try:
+                self._encoded = self.raw.encode("utf-8")
+            except UnicodeEncodeError:
+                return None
+        return self._encoded
 
     @cached_property
     def lines(self) -> list[str]:
@@ -102,10 +113,12 @@ class _Body:
         return None if "\r" in text else text  # other line breaks are whitespace: the caller declines them
 
 
-def _split_at_votes(text: str) -> dict[str, tuple[int, list[str] | _Body]] | None:
+def _split_at_votes(text: str, source: tuple[bytes, int] | None = None
+                    ) -> dict[str, tuple[int, list[str] | _Body]] | None:
     """Sections without splitting the ballots into lines: the VOTES header is found by searching its usual
     spellings, and only the text before it is split. None when anything is unusual (then every line is
-    scanned as usual), so the outcome is always that of :func:`_split_sections`."""
+    scanned as usual), so the outcome is always that of :func:`_split_sections`. ``source`` is the file's
+    bytes and where ``text`` starts in them: the ballots' bytes are then cut out, not encoded again."""
     at = _votes_header(text)
     if at is None:
         return None
@@ -116,7 +129,16 @@ def _split_at_votes(text: str) -> dict[str, tuple[int, list[str] | _Body]] | Non
         return None
     return {"meta": (starts["meta"], head[starts["meta"]:starts["projects"] - 1]),
             "projects": (starts["projects"], head[starts["projects"]:]),
-            "votes": (len(head) + 1, _Body(text[body_start:]))}
+            "votes": (len(head) + 1, _Body(text[body_start:], _bytes_from(source, text, body_start)))}
+
+
+def _bytes_from(source: tuple[bytes, int] | None, text: str, at: int) -> bytes | None:
+    """The bytes of ``text[at:]`` cut from the file (UTF-8 decoding is one to one, so the prefix's length
+    in bytes says where)."""
+    if source is None:
+        return None
+    data, start = source
+    return data[start + len(text[:at].encode("utf-8")):]
 
 
 def _votes_header(text: str) -> tuple[int, int] | None:
@@ -194,9 +216,17 @@ def _header(rows: list[tuple[int, list[str]]], section: str, required: tuple[str
 
 def parse_string(text: str, file_name: str = "<string>", strict: bool = True) -> ParseResult:
     """Parse the text of a ``.pb`` file (any line ending, with or without BOM or final newline)."""
+    return _parse(text, file_name, strict, None)
+
+
+def _parse(text: str, file_name: str, strict: bool, source: tuple[bytes, int] | None) -> ParseResult:
+    """``source``: the bytes ``text`` was decoded from and where it starts in them (after the BOM)."""
     report = _Reporter(file_name, strict)
-    text = text.lstrip("\ufeff")
-    sections = _split_at_votes(text) or _split_sections(text.splitlines(), report)
+    stripped = text.lstrip("\ufeff")
+    if source is not None and len(stripped) != len(text):
+        source = (source[0], source[1] + 3 * (len(text) - len(stripped)))  # a BOM is 3 bytes in UTF-8
+    text = stripped
+    sections = _split_at_votes(text, source) or _split_sections(text.splitlines(), report)
     meta = _read_meta(*sections["meta"], report)
     projects = _read_projects(*sections["projects"], report)
     votes = _read_votes(*sections["votes"], meta.vote_type, projects.index_of, report)
@@ -310,6 +340,9 @@ def _read_votes(start: int, lines: list[str] | _Body, vote_type: str, index_of: 
                 report: _Reporter) -> _Votes:
     """Ballots in CSR form: column-wise when the section is plain (the usual case), row by row otherwise."""
     points = vote_type in ("cumulative", "scoring")
+    whole = _arrow_votes(start, lines, vote_type, index_of, report) if not points else None
+    if whole is not None:
+        return whole
     table = None if points else _plain_columns(start, lines)
     if isinstance(lines, _Body):
         lines = lines.lines if table is None else lines  # the row path needs the lines
@@ -337,6 +370,18 @@ def _read_votes(start: int, lines: list[str] | _Body, vote_type: str, index_of: 
     rows = _rows(start, lines.lines if isinstance(lines, _Body) else lines) if rows is None else rows
     pts_col = header.index("points") if "points" in header else None
     return _Votes(_slow_votes(rows, header, vid_col, vote_col, pts_col, extra, index_of, vote_type, report), n_rows)
+
+
+def _arrow_votes(start: int, lines: list[str] | _Body, vote_type: str, index_of: dict[str, int],
+                 report: _Reporter) -> _Votes | None:
+    """A big plain section read by Arrow (see :mod:`observatory.pb.ballot_columns`); None to read it here."""
+    body = lines.utf8() if isinstance(lines, _Body) else None
+    read = read_plain_ballots(body, index_of) if body is not None else None
+    if read is None or (vote_type == "choose-1" and _longest(read.indptr) > 1):
+        return None
+    _header([(start + 1, read.header)], "VOTES", ("voter_id", "vote"), report, start)
+    return _Votes(Ballots(voter_ids=read.voter_ids, indptr=read.indptr, indices=read.indices, points=None,
+                          voter_columns=read.voter_columns), read.n_rows)
 
 
 def _longest(indptr: np.ndarray) -> int:
@@ -571,7 +616,7 @@ def parse_bytes(data: bytes, file_name: str = "<bytes>", strict: bool = True) ->
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise PabulibError(Problem(file_name, line, "encoding", f"not valid UTF-8: {exc.reason}")) from exc
-    return parse_string(text, file_name, strict)
+    return _parse(text, file_name, strict, (data, 3 if data.startswith(codecs.BOM_UTF8) else 0))
 
 
 def parse_file(path: str | Path, strict: bool = True) -> ParseResult:

@@ -23,6 +23,7 @@ import glob
 import hashlib
 import itertools
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -244,17 +245,21 @@ def _year(election: Any) -> int | None:
     return None
 
 
-def run_task(task: Task) -> list[dict[str, Any]]:
-    """Rows of one task (one per rule), computed from the task alone."""
+def run_task(task: Task, cpu_seconds: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """Rows of one task (one per rule), computed from the task alone. ``cpu_seconds``, when given, receives
+    the CPU time of the parse and of each rule with its metrics (for ``bench/pb_study_bench.py``; never
+    in a row)."""
     from observatory.pb import pabulib
     from observatory.pb.api import run_measured
 
+    clock = _CpuClock(cpu_seconds)
     base = {"task_id": task.task_id, "edition_id": Path(task.file_name).stem, "budget_scale": str(task.params.budget_scale),
             "subsample": task.params.subsample, "seed": task.params.seed, "tie_breaking": task.params.tie_breaking}
     try:
         election = _variant(pabulib.parse_bytes(task.data, task.file_name, strict=False).election, task.params)
     except Exception as exc:  # noqa: BLE001 - an unreadable file is a row with its error, never a lost task
         return [{**base, "rule": rule, "error": f"{type(exc).__name__}: {exc}"} for rule in task.rules]
+    clock.lap("parse")
     base |= {"country": election.meta.get("country") or None, "year": _year(election),
              "vote_type": election.vote_type, "n_voters": election.n_voters, "n_projects": election.n_projects,
              "budget": float(election.budget), "budget_exact": str(election.budget)}
@@ -263,7 +268,27 @@ def run_task(task: Task) -> list[dict[str, Any]]:
         r = run_measured(election, rule, task.rule_time_limit_s)
         rows.append({**base, "rule": rule, **{k: r.get(k) for k in SCHEMA.names if k in r and k != "seconds"},
                      "error": r["error"]})
+        clock.lap(rule)
     return rows
+
+
+class _CpuClock:
+    """CPU seconds of this process between laps (the machine's load does not count), when asked for."""
+
+    def __init__(self, into: dict[str, float] | None) -> None:
+        self.into, self.last = into, time.process_time()
+
+    def lap(self, name: str) -> None:
+        if self.into is not None:
+            now = time.process_time()
+            self.into[name] = self.into.get(name, 0.0) + now - self.last
+            self.last = now
+
+
+def run_task_timed(task: Task) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    """The task's rows and the CPU seconds of its parse and rules (what the study bench breaks down)."""
+    seconds: dict[str, float] = {}
+    return run_task(task, seconds), seconds
 
 
 # ---- running -----------------------------------------------------------------------------------------
@@ -271,8 +296,15 @@ def run_task(task: Task) -> list[dict[str, Any]]:
 Progress = Callable[[Task, list[dict[str, Any]]], None]
 
 
+def largest_first(tasks: list[Task]) -> list[Task]:
+    """The order to hand tasks out in: biggest file first, so that the few long editions start at once and
+    the many small ones fill the gaps, instead of one long edition running alone at the end. (Rows are
+    written in task order whatever the order of running.)"""
+    return sorted(tasks, key=lambda t: -len(t.data))
+
+
 def run_local(tasks: list[Task], workers: int = 1, on_result: Progress | None = None) -> dict[str, list[dict]]:
-    """Tasks on ``workers`` local processes (1: in this process)."""
+    """Tasks on ``workers`` local processes (1: in this process), largest first."""
     results: dict[str, list[dict]] = {}
     if workers <= 1:
         for t in tasks:
@@ -283,7 +315,7 @@ def run_local(tasks: list[Task], workers: int = 1, on_result: Progress | None = 
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(run_task, t): t for t in tasks}
+        futures = {pool.submit(run_task, t): t for t in largest_first(tasks)}
         for fut in as_completed(futures):
             t = futures[fut]
             results[t.task_id] = fut.result()
@@ -304,7 +336,8 @@ def run_dask(tasks: list[Task], scheduler: str, on_result: Progress | None = Non
     results: dict[str, list[dict]] = {}
     with Client(scheduler, timeout="30s") as client:
         by_key = {t.key: t for t in tasks}
-        futures = [client.submit(run_task, t, key=t.key, retries=retries, pure=False) for t in tasks]
+        futures = [client.submit(run_task, t, key=t.key, retries=retries, pure=False, priority=-k)
+                   for k, t in enumerate(largest_first(tasks))]
         for fut in as_completed(futures):
             t = by_key[fut.key]
             results[t.task_id] = fut.result()

@@ -45,8 +45,10 @@ def test_every_whitespace_character_reads_as_on_the_row_path(where: str, monkeyp
         lines[-2:] = [f"v0;{cells['vote']};{cells['age']};{cells['neighbourhood']}", "v1;10;33;Wola"]
         texts.append("\n".join(lines))
     fast = [_outcome(t) for t in texts]
+    monkeypatch.setattr(pabulib, "read_plain_ballots", lambda *args: None)
+    columns = [_outcome(t) for t in texts]
     monkeypatch.setattr(pabulib, "_plain_columns", lambda *args: None)
-    assert fast == [_outcome(t) for t in texts]
+    assert fast == columns == [_outcome(t) for t in texts]
     assert sum(o[0] != "error" for o in fast) > 10  # most are read (stripped), not refused
 
 
@@ -118,3 +120,95 @@ def test_only_the_first_header_of_a_section_counts() -> None:
     text = _text(["1,2"]).replace("VOTES\n", "VOTES\nVOTES\n")
     with pytest.raises(PabulibError, match="required column 'voter_id' missing"):
         parse_string(text)
+
+
+# ---- the Arrow reading of a big plain ballot section --------------------------------------------------
+CELLS = ["1", "2", "10", "12", "1,2", "10,12,1", "", "2,2", "7", "01", "1,,2", ",1", "1,", "1 ", "\u00a0", "x;y",
+         '"1"', "\u0105", "NA", "null", "\u2003", "1\r", "1\x00"]
+LINE_BREAKS = ["\n", "\r\n", "\r"]
+
+
+def _random_section(rng) -> tuple[str, str]:  # noqa: ANN001
+    """A ballot section that is usually plain, with now and then one irregularity of those the Arrow reading
+    must decline or read as the rows are read; and the vote type."""
+    extra = rng.choice([[], ["age"], ["age", "district"], ["points"]])
+    header = ["voter_id", "vote", *extra]
+    rows = []
+    for i in range(rng.randint(1, 12)):
+        vote = rng.choice(CELLS[:7]) if rng.random() < 0.9 else rng.choice(CELLS)
+        cells = [f"v{i}" if rng.random() < 0.95 else "v0", vote,
+                 *(rng.choice(["33", "", "Wola", "Ursyn\u00f3w", "NA"]) for _ in extra)]
+        if rng.random() < 0.05:
+            cells = cells[:-1] if rng.random() < 0.5 else [*cells, "z"]  # another width
+        rows.append(";".join(cells))
+    if rng.random() < 0.1:
+        rows.insert(rng.randint(0, len(rows)), "")  # a blank line
+    sep = rng.choice(LINE_BREAKS) if rng.random() < 0.2 else "\n"
+    end = rng.choice(["", "\n", "\n\n", "\r\n"])
+    return sep.join([";".join(header), *rows]) + end, rng.choice(["approval"] * 4 + ["choose-1", "ordinal"])
+
+
+def _file(section: str, vote_type: str) -> str:
+    head = ["META", "key;value", "num_projects;4", "num_votes;3", "budget;100", f"vote_type;{vote_type}",
+            "PROJECTS", "project_id;cost", "1;10", "2;10", "10;10", "12;10", "VOTES"]
+    return "\n".join(head) + "\n" + section
+
+
+def _read(data: bytes, strict: bool) -> tuple:
+    try:
+        result = pabulib.parse_bytes(data, "t.pb", strict=strict)
+    except PabulibError as exc:
+        return ("error", str(exc))
+    b = result.election.ballots
+    return (b.voter_ids, b.indptr.tolist(), b.indices.tolist(), b.voter_columns, result.problems)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_arrow_reading_gives_what_the_rows_give(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random sections, mostly plain, some not (blank lines, widths, ``\\r``, quotes, spaces, duplicate voters,
+    empty or unknown ids, a BOM or two): the Arrow reading, the column split and the row-by-row reading
+    give the same ballots, the same problems or the same error, strict and lenient."""
+    import random
+
+    rng = random.Random(seed)
+    cases = []
+    for _ in range(25):
+        text = _file(*_random_section(rng))
+        bom = rng.choice(["", "", "\ufeff", "\ufeff\ufeff"])
+        cases.append(((bom + text).encode("utf-8"), rng.random() < 0.5))
+    arrow = [_read(data, strict) for data, strict in cases]
+    monkeypatch.setattr(pabulib, "read_plain_ballots", lambda *args: None)
+    columns = [_read(data, strict) for data, strict in cases]
+    monkeypatch.setattr(pabulib, "_plain_columns", lambda *args: None)
+    assert arrow == columns == [_read(data, strict) for data, strict in cases]
+    assert sum(o[0] != "error" for o in arrow) > 5
+
+
+def test_arrow_reads_what_it_is_given_so_irregular_sections_are_declined_first() -> None:
+    """Control: Arrow alone reads a blank line as a voter with empty cells and a lone ``\\r`` as a line break;
+    the plain-section guard declines both, so the rows are read (and the blank line skipped)."""
+    from observatory.pb import ballot_columns
+
+    blank = b"voter_id;vote\nv1;1\n\nv2;2"
+    assert [c.to_pylist() for c in ballot_columns._read_columns(blank, 2, set())] == [["v1", "", "v2"],
+                                                                                      ["1", "", "2"]]
+    assert ballot_columns.read_plain_ballots(blank, {"1": 0, "2": 1}) is None
+    carriage = b"voter_id;vote\nv1;1\rv2;2"
+    assert ballot_columns._read_columns(carriage, 2, set())[0].to_pylist() == ["v1", "v2"]
+    assert ballot_columns.plain_body(carriage) is None
+    plain = ballot_columns.read_plain_ballots(b"voter_id;vote;age\r\nv1;1,2;NA\r\nv2;;\r\n", {"1": 0, "2": 1})
+    assert (plain.voter_ids, plain.indptr.tolist(), plain.indices.tolist(), plain.voter_columns) == (
+        ["v1", "v2"], [0, 2, 2], [0, 1], {"age": ["NA", ""]})  # "NA" stays a string, not a missing value
+
+
+def test_the_arrow_reading_runs_on_a_plain_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The usual file takes the Arrow path, from bytes (cut from the file) and from text (encoded)."""
+    calls = []
+    real = pabulib.read_plain_ballots
+    monkeypatch.setattr(pabulib, "read_plain_ballots", lambda body, index: calls.append(body) or real(body, index))
+    text = _text(["1,2", "10", "", "12,1"])
+    from_bytes = pabulib.parse_bytes(("\ufeff" + text).encode()).election.ballots
+    from_text = parse_string(text).election.ballots
+    assert calls[0] == calls[1] == text.split("VOTES\n")[1].encode()
+    assert from_bytes.voter_ids == from_text.voter_ids == ["v0", "v1", "v2", "v3"]
+    assert from_bytes.indices.tolist() == from_text.indices.tolist() == [0, 1, 2, 3, 0]

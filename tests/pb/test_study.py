@@ -96,6 +96,19 @@ def test_one_process_and_two_processes_give_the_same_table(tmp_path: Path) -> No
     assert pq.read_table(out).equals(one)
 
 
+def test_big_editions_are_handed_out_first_and_rows_stay_in_task_order(tmp_path: Path) -> None:
+    """Largest file first (a long edition must not start last); the table is in task order all the same."""
+    for k, voters in enumerate([40, 400, 120]):
+        (tmp_path / f"Testland_City{k}_2024.pb").write_text(_election_text(k, voters, 10), encoding="utf-8")
+    tasks = list(st.whole_library([tmp_path], ["greedy", "mes"]).tasks())
+    assert [t.file_name[:-3] for t in st.largest_first(tasks)] == [
+        "Testland_City1_2024", "Testland_City2_2024", "Testland_City0_2024"]
+    finished: list[str] = []
+    table = st.to_table(tasks, st.run_local(tasks, 2, lambda t, rows: finished.append(t.file_name)))
+    assert sorted(finished) == sorted(t.file_name for t in tasks)
+    assert table.column("edition_id").to_pylist() == [f"Testland_City{k}_2024" for k in (0, 0, 1, 1, 2, 2)]
+
+
 @pytest.fixture(scope="module")
 def cluster():
     import distributed  # a dev dependency: the cluster tests run on every CI run

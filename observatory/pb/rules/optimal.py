@@ -8,7 +8,8 @@ overspend or miss the optimum (costs up to 1e12 with cents are 1e14 on the integ
 
 Three exact methods, the first that applies:
 
-1. a dynamic programme over the budget grid when it is small (every real Pabulib file but a few);
+1. a dynamic programme over the budget grid when it is small (every real Pabulib file but a few), compiled
+   (``knapsack_kernel.py``);
 2. meet in the middle when at most ``MITM_MAX_ITEMS`` projects fit: every subset of each half, the
    halves joined by a sorted sweep (lexicographic objectives are translation invariant, so the best
    partner of a subset is the best subset of the other half that fits);
@@ -56,19 +57,13 @@ def _int_costs(election: Election) -> tuple[list[int], int]:
 
 def _dp(costs: list[int], support: np.ndarray, budget: int) -> tuple[np.ndarray, np.ndarray]:
     """best[s]: most approvals with total cost exactly s (-1: unreachable); keep[i, s] for back-tracking."""
-    best = np.full(budget + 1, -1, dtype=np.int64 if int(support.sum()) >= 2**31 else np.int32)
+    from observatory.pb.rules.knapsack_kernel import fill
+
+    dtype = np.int64 if int(support.sum()) >= 2**31 else np.int32
+    best = np.full(budget + 1, -1, dtype=dtype)
     best[0] = 0
     keep = np.zeros((len(costs), (budget + 8) // 8), dtype=np.uint8)
-    better = np.zeros(budget + 1, dtype=bool)
-    for i, c in enumerate(costs):
-        if c > budget:
-            continue
-        prev = best[: budget + 1 - c]
-        cand = np.where(prev >= 0, prev + best.dtype.type(support[i]), best.dtype.type(-1))  # a copy
-        better[:c] = False
-        np.greater(cand, best[c:], out=better[c:])
-        keep[i] = np.packbits(better)
-        np.copyto(best[c:], cand, where=better[c:])
+    fill(np.asarray(costs, dtype=np.int64), support.astype(dtype), budget, best, keep)
     return best, keep
 
 
