@@ -247,3 +247,78 @@ def test_sequence_classes_group_ballots_by_the_selected_projects_they_approve(se
             key = frozenset(p for p in rows[g] if p in chosen)
             by_key[key] = by_key.get(key, 0.0) + w
         assert sorted(q_w[q_ptr[q]:q_ptr[q + 1]].tolist()) == sorted(by_key.values())
+
+
+def _search_with_affine_spy(e: Election, searches: int) -> tuple[list[tuple], int]:
+    """Runs ``searches`` successive ``first_change`` searches on ``e`` and checks every skipped step by MES.
+
+    Returns, for every interval the affine proof could not decide although both ends had the pair
+    budgets, ``(b, x0, interpolated first change, sequence)``: what a jump by interpolation alone would
+    have claimed; and how many intervals the affine proof decided."""
+    from observatory.pb.rules import mes_change
+
+    groups, eligible, finder, b = _finder(e)
+    undecided: list[tuple] = []
+    decided = 0
+    real = finder._affine
+
+    def spy(seq, x0, x1, left, right, failing):  # noqa: ANN001, ANN202
+        nonlocal decided
+        out = real(seq, x0, x1, left, right, failing)
+        if out is not mes_change._UNPROVEN:
+            decided += 1
+        elif left.cfg is not None and all(pair in left.snaps for pair in failing):
+            guess = finder.predicted if finder.predicted is not None else x1 + 1
+            undecided.append((b, x0, guess, list(seq)))
+        return out
+
+    finder._affine = spy
+    for _ in range(searches):
+        seq = mes_module._run(e, groups, eligible, b)
+        k = finder.first_change(seq, b)
+        for j in range(1, k):
+            assert mes_module._run(e, groups, eligible, b + j) == seq, (b, j, k)
+        b += k
+    return undecided, decided
+
+
+def test_affine_proof_skips_bisection_and_every_skipped_step_repeats() -> None:
+    """Where both ends of an interval price every round with the same capped sets, the change is found by
+    interpolation (``ChangeFinder._affine``); every step it skips must repeat the outcome."""
+    decided = sum(_search_with_affine_spy(_random_election(seed), 6)[1] for seed in (1000, 1001, 1002, 1003, 20))
+    assert decided > 0  # the affine proof is exercised, not only bisection
+
+
+def test_interpolating_without_equal_capped_sets_would_skip_a_change() -> None:
+    """Control: the affine proof requires the same capped set in every round at both ends. On this election
+    an interval's ends differ in capped set, interpolation alone puts the first change later than it is, and
+    MES changes outcome at a step it would have skipped; the finder (which bisects there) does not skip it."""
+    e = _random_election(20)
+    undecided, _ = _search_with_affine_spy(e, 6)  # asserts the finder skipped no change
+    groups, eligible, _f, _b = _finder(e)
+    wrong = [(b, x0, guess, j) for b, x0, guess, seq in undecided for j in range(x0 + 1, guess)
+             if mes_module._run(e, groups, eligible, b + j) != seq]
+    assert wrong, "interpolation alone was right on every undecided interval: the control shows nothing"
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_first_reach_equals_evaluating_every_step(seed: int) -> None:
+    """``first_reach`` (ternary search on a concave sum, then bisection) against evaluating every step."""
+    from observatory.pb.rules import mes_kernel
+
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(1, 40))
+    n = int(rng.integers(1, 300))
+    ba = rng.uniform(0, 100, m)
+    bm = ba + rng.uniform(0, 60, m)
+    ws = rng.integers(1, 5, m).astype(np.float64)
+    ca = rng.uniform(10, 80)
+    cm = ca - rng.uniform(0, 10)
+    capped = bool(seed % 5)
+    u = np.arange(n + 1) / n
+    held = ((np.minimum(ba[None, :] + np.outer(u, bm - ba), (ca + (cm - ca) * u)[:, None]) if capped
+             else ba[None, :] + np.outer(u, bm - ba)) * ws).sum(axis=1)
+    tau = float(rng.uniform(held.min(), held.max() * 1.05))
+    reach = np.nonzero(held[1:] >= tau)[0]
+    expected = int(reach[0]) + 1 if len(reach) else n + 1
+    assert mes_kernel.first_reach(ba, bm, ws, ca, cm, capped, tau, n) == expected

@@ -35,6 +35,7 @@ import numpy as np
 from observatory.pb.model import ApprovalGroups, Election
 
 MARGIN = 1e-9  # relative margin kept by every float comparison of a proof
+AFFINE_TOL = 1e-7  # a budget this close (relatively) to a price makes the capped set uncertain: no affine proof
 
 Pair = tuple[int, int]  # (round, project); round == len(sequence) means "after the last round"
 
@@ -83,6 +84,8 @@ class Replay:
     pristine: list[bool] = field(default_factory=list)
     paid: list[float] = field(default_factory=list)  # each winner's per-supporter payment
     failing: dict[Pair, np.ndarray] = field(default_factory=dict)
+    snaps: dict[Pair, np.ndarray] = field(default_factory=dict)  # asked pairs' budgets here (``snap_all``)
+    cfg: tuple | None = None  # per round, the winner's capped supporters (``mes_kernel.replay``)
 
 
 class ChangeFinder:
@@ -120,6 +123,8 @@ class ChangeFinder:
         self.g_ptr = np.asarray(groups.indptr, dtype=np.int64)
         self.g_idx = np.asarray(groups.indices, dtype=np.int64)
         self.proven_rounds = 0  # set by first_change
+        self.affine = True  # try the affine proof (``_affine``) before bisecting, and split where it guesses
+        self.predicted: int | None = None  # set by ``_affine`` when it cannot prove: the interpolated change
         self._classes_of: tuple = (None, None, None)  # set of projects, its classes, last sequence asked
         self.approvers_f = self.approvers.astype(np.float64)
         self.by_rank = np.array(sorted(eligible, key=lambda p: self.rank[p]), dtype=np.int64)
@@ -182,13 +187,14 @@ class ChangeFinder:
 
     # ---- replay ---------------------------------------------------------------------------------
     def replay(self, seq: list[int], x: float, left: Replay | None = None, pairs: list[Pair] | None = None,
-               below: Replay | None = None) -> Replay:
+               below: Replay | None = None, snap_all: bool = False) -> Replay:
         """Replay ``seq`` at per-voter budget ``x``.
 
         With ``left`` (the replay at the interval's left end), check ``pairs`` (all pairs when None)
         against it and keep those that fail, with their supporters' budgets here; with only some pairs,
         the replay stops after their last round. ``below``, a replay at a larger budget, gives each
-        price a lower bound to start from.
+        price a lower bound to start from. ``snap_all`` (with ``pairs``) keeps every asked pair's budgets
+        in ``snaps``, for the affine proof of :meth:`_affine`.
         """
         full = left is not None and pairs is None
         if pairs:
@@ -200,16 +206,21 @@ class ChangeFinder:
             pair_t = pair_q = np.zeros(0, dtype=np.int64)
             last = len(seq)
         no_f, no_b = np.zeros(0), np.zeros(0, dtype=np.bool_)
-        rho, pristine, paid, fail_t, fail_q, snap_ptr, snap = self._k.replay(
+        rho, pristine, paid, fail_t, fail_q, fail_ok, snap_ptr, snap, cfg_ptr, cfg_cls, cfg_amb = self._k.replay(
             float(x), np.asarray(seq, dtype=np.int64), last, full, left is not None,
             np.asarray(left.rho) if left is not None else no_f,
             np.asarray(left.pristine, dtype=np.bool_) if left is not None else no_b,
             pair_t, pair_q, np.asarray(below.paid) if below is not None else no_f,
             *self._classes(seq), self.cost, self.approvers_f,
-            self.weight_of, self.rank, self.tie_class, self.eligible, self.slack, MARGIN)
-        out = Replay(rho=rho.tolist(), pristine=pristine.tolist(), paid=paid.tolist())
-        for i, (t, q) in enumerate(zip(fail_t.tolist(), fail_q.tolist(), strict=True)):
-            out.failing[(t, q)] = snap[snap_ptr[i]:snap_ptr[i + 1]]
+            self.weight_of, self.rank, self.tie_class, self.eligible, self.slack, MARGIN, bool(snap_all and pairs),
+            AFFINE_TOL)
+        out = Replay(rho=rho.tolist(), pristine=pristine.tolist(), paid=paid.tolist(),
+                     cfg=(cfg_ptr, cfg_cls, cfg_amb, pristine))
+        for i, (t, q, bad) in enumerate(zip(fail_t.tolist(), fail_q.tolist(), fail_ok.tolist(), strict=True)):
+            bud = snap[snap_ptr[i]:snap_ptr[i + 1]]
+            out.snaps[(t, q)] = bud
+            if bad:
+                out.failing[(t, q)] = bud
         return out
 
     def _recheck(self, seq: list[int], snapshots: dict[Pair, np.ndarray], left: Replay) -> dict[Pair, np.ndarray]:
@@ -259,8 +270,61 @@ class ChangeFinder:
             self.proven_rounds = min(t for t, _ in still)
             return x1
         mid = (x0 + x1) // 2
-        middle = self.replay(seq, float(b + mid), left, list(failing), below=right)
+        if self.affine:
+            found = self._affine(seq, x0, x1, left, right, failing)
+            if found is not _UNPROVEN:
+                return found
+            if self.predicted is not None:  # not a proof: only where to split, just before the guessed change
+                mid = min(max(self.predicted - 1, x0 + 1), x1 - 1)
+        middle = self.replay(seq, float(b + mid), left, list(failing), below=right, snap_all=self.affine)
         k = self._refine(seq, b, x0, mid, left, middle, middle.failing)
         if k is not None:
             return k
         return self._refine(seq, b, mid, x1, middle, right, self._recheck(seq, failing, middle))
+
+    def _affine(self, seq: list[int], x0: int, x1: int, left: Replay, right: Replay,
+                failing: dict[Pair, np.ndarray]) -> int | None | object:
+        """The first step in ``(x0, x1]`` where a failing pair may reach its cost, found without bisecting
+        when the replays at both ends price every round up to the pair's with the same capped set.
+
+        Why this is exact: with the capped set of each round fixed, a replay is a linear system in ``x``
+        (a capped supporter pays all, the others ``pi = (c - capped money) / uncapped weight``), so every
+        budget and price is affine in ``x``; the conditions that define the capped sets are affine
+        inequalities holding at both ends, hence all along ``[x0, x1]``, and a replay's solution is unique:
+        between the ends every budget and price is the interpolation of its two values. A pair's
+        supporters' money at the winner's price, ``sum w * min(budget, rho * cost)``, is then a sum of minima
+        of affine functions of ``x``: concave, and known at every step without replaying
+        (``mes_kernel.first_reach``). Returns None when every pair is proven on the whole interval, the
+        first step where one may reach (``proven_rounds`` set as by a single-step check), or ``_UNPROVEN``
+        when some pair's rounds differ in capped set (then bisection goes on, split at ``predicted``)."""
+        self.predicted = None
+        if left.cfg is None:
+            return _UNPROVEN
+        agree = self._k.config_agreement(*left.cfg[:3], np.asarray(left.cfg[3], dtype=np.bool_),
+                                         *right.cfg[:3], np.asarray(right.cfg[3], dtype=np.bool_))
+        n_seq = len(seq)
+        _n, q_ptr, _q_cls, q_w = self._classes(seq)
+        n = x1 - x0
+        first = {}
+        exact = True
+        for (t, q), bud_m in failing.items():
+            if (t, q) not in left.snaps:
+                return _UNPROVEN
+            exact &= agree >= min(t + 1, n_seq)
+            c = float(self.cost[q])
+            capped = t < n_seq
+            ca = left.rho[t] * c if capped else 0.0
+            cm = right.rho[t] * c if capped else 0.0
+            first[(t, q)] = self._k.first_reach(left.snaps[(t, q)], bud_m, q_w[q_ptr[q]:q_ptr[q + 1]], ca, cm, capped,
+                                                c * (1 - MARGIN) - self.slack, n)
+        j = min(first.values())
+        if not exact:
+            self.predicted = x0 + j if j <= n else None
+            return _UNPROVEN
+        if j > n:
+            return None
+        self.proven_rounds = min(t for (t, _q), jq in first.items() if jq == j)
+        return x0 + j
+
+
+_UNPROVEN = object()  # ``_affine`` could not decide

@@ -294,12 +294,19 @@ def _can_compete(t: int, n_seq: int, s: int, q: int, rho: float, pristine: bool,
 def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, left_rho: np.ndarray,
            left_pristine: np.ndarray, pair_t: np.ndarray, pair_q: np.ndarray, below_paid: np.ndarray,
            n_cls: int, p_ptr: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray, cost: np.ndarray, approvers: np.ndarray,
-           weight_of: np.ndarray, rank: np.ndarray, tie_class: np.ndarray, eligible: np.ndarray, slack: float, margin: float):
+           weight_of: np.ndarray, rank: np.ndarray, tie_class: np.ndarray, eligible: np.ndarray, slack: float, margin: float,
+           snap_all: bool, amb_tol: float):
     """``ChangeFinder.replay`` compiled: rho, pristine, paid per round and the failing pairs with their
     supporters' budgets (flat, cut by ``snap_ptr``). ``pair_t`` is sorted.
 
     Budgets are kept per class of groups that support the same projects of ``seq`` (``sequence_classes``):
-    ``p_ptr``, ``p_grp``, ``p_w`` give each project's supporters as classes, and the snapshots are per class."""
+    ``p_ptr``, ``p_grp``, ``p_w`` give each project's supporters as classes, and the snapshots are per class.
+
+    ``snap_all`` (with ``pairs``): every asked pair is snapshotted, ``fail_ok`` saying which failed (with no
+    ``left``, none is checked). Also returned, per round, the winner's capped supporters (classes whose
+    budget is below the price, ``cfg_ptr``/``cfg_cls``) and whether that set is uncertain (``cfg_amb``: a
+    budget within ``amb_tol`` of the price, or nobody left uncapped): the configuration that makes every
+    budget and price affine in ``x`` (``ChangeFinder._affine``)."""
     n_seq = len(seq)
     n = len(cost)
     budget = np.full(n_cls, x)
@@ -314,6 +321,14 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
     cap_f = 16
     fail_t = np.empty(cap_f, dtype=np.int64)
     fail_q = np.empty(cap_f, dtype=np.int64)
+    fail_ok = np.empty(cap_f, dtype=np.bool_)
+    tot = 0
+    for r in range(min(last + 1, n_seq)):
+        tot += p_ptr[seq[r] + 1] - p_ptr[seq[r]]
+    cfg_ptr = np.zeros(last + 2, dtype=np.int64)
+    cfg_cls = np.empty(tot, dtype=np.int64)
+    cfg_amb = np.zeros(last + 1, dtype=np.bool_)
+    n_cfg = 0
     snap_ptr = np.zeros(cap_f + 1, dtype=np.int64)
     cap_d = 1024
     snap = np.empty(cap_d)
@@ -324,7 +339,7 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
         s = seq[t] if t < n_seq else -1
         if s >= 0:
             is_open[s] = False
-        if has_left:
+        if has_left or snap_all:
             nc = 0
             if full:
                 for q in range(n):
@@ -340,44 +355,50 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                     ip += 1
             rho_l = np.inf
             pri_l = False
-            if nc > 0 and t < n_seq:
+            if nc > 0 and t < n_seq and has_left:
                 rho_l = left_rho[t]
                 pri_l = left_pristine[t]
             for k in range(nc):
                 q = cand[k]
-                if not _can_compete(t, n_seq, s, q, rho_l, pri_l, tie_class, rank, approvers, margin):
+                compete = has_left and _can_compete(t, n_seq, s, q, rho_l, pri_l, tie_class, rank, approvers, margin)
+                if not compete and not snap_all:
                     continue
                 lo = p_ptr[q]
                 hi = p_ptr[q + 1]
                 c = cost[q]
                 need = c * (1 - margin) - slack
                 cap = rho_l * c
-                if full and t < n_seq:
-                    # the supporters' money at cap ``cap`` is concave in the cap and budgets only fall: bounded
-                    # by its value at the cap of the last exact check plus the slope there times the rise
-                    bound = f_at[q] + max(0.0, cap - k_at[q]) * wu_at[q]
-                    if bound * (1 + 1e-10) < need:
-                        continue
-                held = 0.0
-                slope = 0.0
-                for e in range(lo, hi):
-                    v = budget[p_grp[e]]
-                    if t == n_seq:
-                        held += p_w[e] * v
-                    elif v > cap:
-                        held += p_w[e] * cap
-                        slope += p_w[e]
-                    else:
-                        held += p_w[e] * v
-                if t < n_seq:
-                    f_at[q] = held
-                    k_at[q] = cap
-                    wu_at[q] = slope
-                if held >= need:
+                failed = False
+                if compete:
+                    skip = False
+                    if full and t < n_seq:
+                        # the supporters' money at cap ``cap`` is concave in the cap and budgets only fall: bounded
+                        # by its value at the cap of the last exact check plus the slope there times the rise
+                        bound = f_at[q] + max(0.0, cap - k_at[q]) * wu_at[q]
+                        skip = bound * (1 + 1e-10) < need
+                    if not skip:
+                        held = 0.0
+                        slope = 0.0
+                        for e in range(lo, hi):
+                            v = budget[p_grp[e]]
+                            if t == n_seq:
+                                held += p_w[e] * v
+                            elif v > cap:
+                                held += p_w[e] * cap
+                                slope += p_w[e]
+                            else:
+                                held += p_w[e] * v
+                        if t < n_seq:
+                            f_at[q] = held
+                            k_at[q] = cap
+                            wu_at[q] = slope
+                        failed = held >= need
+                if failed or snap_all:
                     if nf == cap_f:
                         cap_f *= 2
                         fail_t = np.concatenate((fail_t, np.empty(cap_f - nf, dtype=np.int64)))
                         fail_q = np.concatenate((fail_q, np.empty(cap_f - nf, dtype=np.int64)))
+                        fail_ok = np.concatenate((fail_ok, np.empty(cap_f - nf, dtype=np.bool_)))
                         snap_ptr = np.concatenate((snap_ptr, np.zeros(cap_f - nf, dtype=np.int64)))
                     start = snap_ptr[nf]
                     while start + (hi - lo) > cap_d:
@@ -387,6 +408,7 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                         snap[start + e - lo] = budget[p_grp[e]]
                     fail_t[nf] = t
                     fail_q[nf] = q
+                    fail_ok[nf] = failed
                     snap_ptr[nf + 1] = start + hi - lo
                     nf += 1
         if s < 0:
@@ -409,18 +431,33 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
             rho_out[n_out] = pi / c * (1 + margin)
             prist_out[n_out] = False
         paid_out[n_out] = pi
-        n_out += 1
-        if t == last:
-            break
+        # pay, and record the capped set of this round (the affine piece of the replay in x) and whether it
+        # is certain; the last round asked is only priced
+        amb = False
+        w_free = 0.0
         for e in range(lo, hi):
             g = p_grp[e]
             v = budget[g]
-            after = v - pi
-            if after < 0.0:
-                after = 0.0
-            budget[g] = after
+            if abs(v - pi) <= pi * amb_tol:
+                amb = True
+            if v < pi:
+                cfg_cls[n_cfg] = g
+                n_cfg += 1
+            else:
+                w_free += p_w[e]
+            if t != last:
+                after = v - pi
+                if after < 0.0:
+                    after = 0.0
+                budget[g] = after
+        cfg_amb[n_out] = amb or w_free <= 0.0
+        cfg_ptr[n_out + 1] = n_cfg
+        n_out += 1
+        if t == last:
+            break
     return (rho_out[:n_out].copy(), prist_out[:n_out].copy(), paid_out[:n_out].copy(), fail_t[:nf].copy(),
-            fail_q[:nf].copy(), snap_ptr[:nf + 1].copy(), snap[:snap_ptr[nf]].copy())
+            fail_q[:nf].copy(), fail_ok[:nf].copy(), snap_ptr[:nf + 1].copy(), snap[:snap_ptr[nf]].copy(),
+            cfg_ptr[:n_out + 1].copy(), cfg_cls[:n_cfg].copy(), cfg_amb[:n_out].copy())
 
 
 @nb.njit(cache=True)
@@ -496,3 +533,73 @@ def sequence_classes(members: np.ndarray, g_ptr: np.ndarray, g_idx: np.ndarray, 
             q_w[k] = acc_w[q_cls[k]]
         q_ptr[q + 1] = out
     return n_cls, q_ptr, q_cls[:out].copy(), q_w[:out].copy()
+
+
+@nb.njit(cache=True)
+def config_agreement(pa: np.ndarray, ca: np.ndarray, aa: np.ndarray, qa: np.ndarray, pb: np.ndarray, cb: np.ndarray,
+                     ab: np.ndarray, qb: np.ndarray) -> int:
+    """How many first rounds two replays of one sequence price with the same certain capped sets (and the
+    same pristine flags ``qa``/``qb``): over those rounds every budget and price is one affine function of ``x``
+    between the two budgets."""
+    n = min(len(aa), len(ab))
+    for r in range(n):
+        if aa[r] or ab[r] or qa[r] != qb[r]:
+            return r
+        la = pa[r + 1] - pa[r]
+        if la != pb[r + 1] - pb[r]:
+            return r
+        for k in range(la):
+            if ca[pa[r] + k] != cb[pb[r] + k]:
+                return r
+    return n
+
+
+@nb.njit(cache=True)
+def _held_at(j: int, n: int, ba: np.ndarray, bm: np.ndarray, ws: np.ndarray, ca: float, cm: float, capped: bool) -> float:
+    u = j / n
+    cap = ca + (cm - ca) * u
+    held = 0.0
+    for i in range(len(ws)):
+        v = ba[i] + (bm[i] - ba[i]) * u
+        if capped and v > cap:
+            v = cap
+        held += ws[i] * v
+    return held
+
+
+@nb.njit(cache=True)
+def first_reach(ba: np.ndarray, bm: np.ndarray, ws: np.ndarray, ca: float, cm: float, capped: bool, tau: float,
+                n: int) -> int:
+    """Smallest ``j`` in ``1..n`` where ``sum ws * min(B(j), C(j)) >= tau``, with ``B`` and ``C`` affine from
+    ``ba``, ``ca`` (``j = 0``) to ``bm``, ``cm`` (``j = n``); ``n + 1`` when none. The sum is concave in ``j``
+    (a sum of minima of affine functions), so its maximum is found by ternary search and the first ``j``
+    reaching ``tau`` by bisection left of it (where it is non-decreasing)."""
+    lo = 0
+    hi = n
+    while hi - lo > 2:
+        m1 = lo + (hi - lo) // 3
+        m2 = hi - (hi - lo) // 3
+        if _held_at(m1, n, ba, bm, ws, ca, cm, capped) < _held_at(m2, n, ba, bm, ws, ca, cm, capped):
+            lo = m1 + 1
+        else:
+            hi = m2 - 1 if m2 - 1 >= m1 else m1
+    top = lo
+    best = _held_at(lo, n, ba, bm, ws, ca, cm, capped)
+    for j in range(lo + 1, hi + 1):
+        v = _held_at(j, n, ba, bm, ws, ca, cm, capped)
+        if v > best:
+            best = v
+            top = j
+    if top == 0:
+        return 1 if n >= 1 and _held_at(1, n, ba, bm, ws, ca, cm, capped) >= tau else n + 1
+    if best < tau:
+        return n + 1
+    a = 1
+    b = top
+    while a < b:  # non-decreasing on [0, top]: the first j in [1, top] reaching tau
+        mid = (a + b) // 2
+        if _held_at(mid, n, ba, bm, ws, ca, cm, capped) >= tau:
+            b = mid
+        else:
+            a = mid + 1
+    return a
