@@ -11,6 +11,7 @@ where pabutools did not finish.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from fractions import Fraction
 
 import numpy as np
@@ -53,6 +54,24 @@ def _finder(e: Election) -> tuple[ApprovalGroups, list[int], ChangeFinder, Fract
     return groups, eligible, ChangeFinder(e, groups, eligible), e.budget / groups.n_ballots
 
 
+def _searches(e: Election, groups: ApprovalGroups, eligible: list[int], finder: ChangeFinder, b: Fraction,
+              count: int) -> Iterator[tuple[Fraction, list[int], int]]:
+    """``count`` successive searches from ``b``: the budget, MES's sequence there and the steps to the next
+    possible change (the next search starts there)."""
+    for _ in range(count):
+        seq = mes_module._run(e, groups, eligible, b)
+        k = finder.first_change(seq, b)
+        yield b, seq, k
+        b += k
+
+
+def _assert_skipped_steps_repeat(e: Election, groups: ApprovalGroups, eligible: list[int], b: Fraction,
+                                 seq: list[int], k: int) -> None:
+    """The claim behind a jump of ``k``: MES at ``b + j`` is the same sequence for every ``0 < j < k``."""
+    for j in range(1, k):
+        assert mes_module._run(e, groups, eligible, b + j) == seq, (b, j, k)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_mes_add1_equals_unit_steps_on_random_elections(seed: int) -> None:
     e = _random_election(seed)
@@ -64,15 +83,11 @@ def test_mes_add1_equals_unit_steps_on_random_elections(seed: int) -> None:
 def test_every_skipped_step_repeats_the_outcome(seed: int) -> None:
     """The claim behind each jump: MES at ``b + j`` is the same sequence for every ``0 < j < k``."""
     e = _random_election(1000 + seed)
-    groups, eligible, finder, b = _finder(e)
+    groups, eligible, finder, b0 = _finder(e)
     jumps = 0
-    for _ in range(6):
-        seq = mes_module._run(e, groups, eligible, b)
-        k = finder.first_change(seq, b)
-        for j in range(1, k):
-            assert mes_module._run(e, groups, eligible, b + j) == seq, (b, j, k)
+    for b, seq, k in _searches(e, groups, eligible, finder, b0, 6):
+        _assert_skipped_steps_repeat(e, groups, eligible, b, seq, k)
         jumps += k > 1
-        b += k
     assert jumps > 0  # the instances are built so that some steps are skipped
 
 
@@ -180,18 +195,15 @@ def test_run_after_a_proven_prefix_equals_the_cold_run(seed: int) -> None:
     """Where a search stops, MES is re-run after the winners the search proved; the outcome must be the
     cold run's (the control is the next test)."""
     e = _random_election(4000 + seed)
-    groups, eligible, finder, b = _finder(e)
+    groups, eligible, finder, b0 = _finder(e)
     warm_starts = 0
-    for _ in range(8):
-        seq = mes_module._run(e, groups, eligible, b)
-        k = finder.first_change(seq, b)
+    for b, seq, k in _searches(e, groups, eligible, finder, b0, 8):
         cold = mes_module._run(e, groups, eligible, b + k)
         prefix = seq[:finder.proven_rounds]
         assert cold[:len(prefix)] == prefix
         warm = finder.mes_run(b + k, prefix=prefix)
         assert warm is None or warm == cold
         warm_starts += bool(prefix)
-        b += k
     assert warm_starts > 0
 
 
@@ -257,7 +269,7 @@ def _search_with_affine_spy(e: Election, searches: int) -> tuple[list[tuple], in
     have claimed; and how many intervals the affine proof decided."""
     from observatory.pb.rules import mes_change
 
-    groups, eligible, finder, b = _finder(e)
+    groups, eligible, finder, b0 = _finder(e)
     undecided: list[tuple] = []
     decided = 0
     real = finder._affine
@@ -273,12 +285,8 @@ def _search_with_affine_spy(e: Election, searches: int) -> tuple[list[tuple], in
         return out
 
     finder._affine = spy
-    for _ in range(searches):
-        seq = mes_module._run(e, groups, eligible, b)
-        k = finder.first_change(seq, b)
-        for j in range(1, k):
-            assert mes_module._run(e, groups, eligible, b + j) == seq, (b, j, k)
-        b += k
+    for b, seq, k in _searches(e, groups, eligible, finder, b0, searches):
+        _assert_skipped_steps_repeat(e, groups, eligible, b, seq, k)
     return undecided, decided
 
 

@@ -73,6 +73,39 @@ def price(lo: int, hi: int, p_grp: np.ndarray, p_w: np.ndarray, budget: np.ndarr
 
 
 @nb.njit(cache=True)
+def _holdings(lo: int, hi: int, p_grp: np.ndarray, p_w: np.ndarray, budget: np.ndarray) -> tuple[float, float]:
+    """What the supporters ``p_grp[lo:hi]`` hold together, and the smallest budget among them."""
+    avail = 0.0
+    mn = np.inf
+    for e in range(lo, hi):
+        v = budget[p_grp[e]]
+        avail += p_w[e] * v
+        if v < mn:
+            mn = v
+    return avail, mn
+
+
+@nb.njit(cache=True)
+def _pay(lo: int, hi: int, p_grp: np.ndarray, budget: np.ndarray, pi: float, nobody_capped: bool,
+         near_tie: float) -> bool:
+    """Charge the supporters ``pi`` each (those holding less pay all they hold); False, with nothing
+    charged, when a supporter holds within ``near_tie`` of ``pi``, so who is capped is uncertain."""
+    for e in range(lo, hi):
+        if abs(budget[p_grp[e]] - pi) <= pi * near_tie:
+            return False
+    for e in range(lo, hi):
+        g = p_grp[e]
+        v = budget[g]
+        if nobody_capped:
+            budget[g] = v - pi
+        elif v * (1 + _CAPPED) < pi:
+            budget[g] = 0.0
+        else:
+            budget[g] = v - pi
+    return True
+
+
+@nb.njit(cache=True)
 def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray,
             cost: np.ndarray, approvers: np.ndarray, rank: np.ndarray, tie_class: np.ndarray, n_groups: int,
             near_tie: float, prefix: np.ndarray):
@@ -110,13 +143,7 @@ def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray
     for p in prefix:  # proven winners: paid as the run would pay them, with the same near-tie checks
         lo = p_ptr[p]
         hi = p_ptr[p + 1]
-        avail = 0.0
-        mn = np.inf
-        for e in range(lo, hi):
-            v = budget[p_grp[e]]
-            avail += p_w[e] * v
-            if v < mn:
-                mn = v
+        avail, mn = _holdings(lo, hi, p_grp, p_w, budget)
         c = cost[p]
         if avail < c * (1 + near_tie):
             return FALLBACK, empty_i, empty_f, empty_b
@@ -124,18 +151,8 @@ def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray
         nobody_capped = mn >= pi * (1 + near_tie)
         if not nobody_capped:
             pi = price(lo, hi, p_grp, p_w, budget, c, approvers[p], 0.0)
-        for e in range(lo, hi):
-            if abs(budget[p_grp[e]] - pi) <= pi * near_tie:
-                return FALLBACK, empty_i, empty_f, empty_b
-        for e in range(lo, hi):
-            g = p_grp[e]
-            v = budget[g]
-            if nobody_capped:
-                budget[g] = v - pi
-            elif v * (1 + _CAPPED) < pi:
-                budget[g] = 0.0
-            else:
-                budget[g] = v - pi
+        if not _pay(lo, hi, p_grp, budget, pi, nobody_capped, near_tie):
+            return FALLBACK, empty_i, empty_f, empty_b
         is_open[where[p]] = False
         sel[ns] = p
         paid[ns] = pi
@@ -160,13 +177,7 @@ def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray
             p = eligible[i]
             lo = p_ptr[p]
             hi = p_ptr[p + 1]
-            avail = 0.0
-            mn = np.inf
-            for e in range(lo, hi):
-                v = budget[p_grp[e]]
-                avail += p_w[e] * v
-                if v < mn:
-                    mn = v
+            avail, mn = _holdings(lo, hi, p_grp, p_w, budget)
             c = cost[p]
             if avail < c * (1 - near_tie):
                 is_open[i] = False  # unaffordable now, and budgets only fall
@@ -252,20 +263,8 @@ def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray
         p = eligible[i]
         pi = ev_pi[win]
         nobody_capped = ev_nc[win]
-        lo = p_ptr[p]
-        hi = p_ptr[p + 1]
-        for e in range(lo, hi):
-            if abs(budget[p_grp[e]] - pi) <= pi * near_tie:
-                return FALLBACK, empty_i, empty_f, empty_b  # who is capped is uncertain
-        for e in range(lo, hi):
-            g = p_grp[e]
-            v = budget[g]
-            if nobody_capped:
-                budget[g] = v - pi
-            elif v * (1 + _CAPPED) < pi:
-                budget[g] = 0.0
-            else:
-                budget[g] = v - pi
+        if not _pay(p_ptr[p], p_ptr[p + 1], p_grp, budget, pi, nobody_capped, near_tie):
+            return FALLBACK, empty_i, empty_f, empty_b  # who is capped is uncertain
         is_open[i] = False
         sel[ns] = p
         paid[ns] = pi
