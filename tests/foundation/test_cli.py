@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from typer.testing import CliRunner
 
 from observatory.cli import app
 from observatory.exporting import FORMATS
+from tests.foundation.unguarded import digest, run_unguarded
 
 runner = CliRunner()
 
@@ -59,11 +59,11 @@ def test_sql_formats(db: Path) -> None:
 def test_sql_refuses_writes_and_changes_nothing(db: Path, sql: str, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    before = digest(db)
     out = runner.invoke(app, ["sql", sql, "--db", str(db)])
     assert out.exit_code == 2
     assert "refused" in out.stderr
-    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert digest(db) == before
     assert not (tmp_path / "x.csv").exists()
 
 
@@ -73,14 +73,9 @@ def test_control_the_same_sql_unguarded_does_harm(db: Path, sql: str, tmp_path: 
     """Control for the test above: the statements the CLI refuses change the file or write one when run
     on a plain connection, so the before/after checks there can fail."""
     monkeypatch.chdir(tmp_path)
-    before = hashlib.sha256(db.read_bytes()).hexdigest()
-    con = duckdb.connect(str(db))
-    try:
-        con.execute(sql)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    changed = hashlib.sha256(db.read_bytes()).hexdigest() != before
+    before = digest(db)
+    run_unguarded(db, sql)
+    changed = digest(db) != before
     assert changed or (tmp_path / "x.csv").exists()
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import duckdb
@@ -9,6 +8,7 @@ import pytest
 from observatory.datasets import build_database
 from observatory.sqlguard import RefusedQuery, run_readonly_query
 from observatory.store import connect_readonly
+from tests.foundation.unguarded import digest, run_unguarded
 
 REFUSED = [
     "INSERT INTO tools (tool_id) VALUES ('x')",
@@ -49,13 +49,9 @@ def db(tmp_path_factory) -> Path:
     return path
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @pytest.mark.parametrize("sql", REFUSED)
 def test_refused_statements_change_nothing(db: Path, sql: str) -> None:
-    before = _digest(db)
+    before = digest(db)
     con = connect_readonly(db)
     try:
         with pytest.raises(RefusedQuery):
@@ -63,7 +59,7 @@ def test_refused_statements_change_nothing(db: Path, sql: str) -> None:
         assert con.execute("SELECT count(*) FROM tools").fetchone()[0] == 2
     finally:
         con.close()
-    assert _digest(db) == before
+    assert digest(db) == before
 
 
 @pytest.mark.parametrize(
@@ -124,14 +120,9 @@ def test_control_unguarded_connection_changes_the_file(db: Path, tmp_path: Path,
     """The same statements on a plain writable connection change the file, so the digest check can fail."""
     copy = tmp_path / "copy.duckdb"
     copy.write_bytes(db.read_bytes())
-    before = _digest(copy)
-    con = duckdb.connect(str(copy))
-    try:
-        con.execute(sql)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    assert _digest(copy) != before
+    before = digest(copy)
+    run_unguarded(copy, sql)
+    assert digest(copy) != before
     assert sql in REFUSED
 
 
