@@ -86,6 +86,18 @@ def _holdings(lo: int, hi: int, p_grp: np.ndarray, p_w: np.ndarray, budget: np.n
 
 
 @nb.njit(cache=True)
+def _payment(lo: int, hi: int, p_grp: np.ndarray, p_w: np.ndarray, budget: np.ndarray, c: float,
+             n_approvers: float, mn: float, near_tie: float) -> tuple[float, bool]:
+    """Each supporter's payment for cost ``c``, and whether nobody is capped (then it is the equal share
+    ``c / n_approvers`` exactly, ``mn`` being the smallest budget among them)."""
+    pi = c / n_approvers
+    nobody_capped = mn >= pi * (1 + near_tie)
+    if not nobody_capped:
+        pi = price(lo, hi, p_grp, p_w, budget, c, n_approvers, 0.0)
+    return pi, nobody_capped
+
+
+@nb.njit(cache=True)
 def _pay(lo: int, hi: int, p_grp: np.ndarray, budget: np.ndarray, pi: float, nobody_capped: bool,
          near_tie: float) -> bool:
     """Charge the supporters ``pi`` each (those holding less pay all they hold); False, with nothing
@@ -147,10 +159,7 @@ def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray
         c = cost[p]
         if avail < c * (1 + near_tie):
             return FALLBACK, empty_i, empty_f, empty_b
-        pi = c / approvers[p]
-        nobody_capped = mn >= pi * (1 + near_tie)
-        if not nobody_capped:
-            pi = price(lo, hi, p_grp, p_w, budget, c, approvers[p], 0.0)
+        pi, nobody_capped = _payment(lo, hi, p_grp, p_w, budget, c, approvers[p], mn, near_tie)
         if not _pay(lo, hi, p_grp, budget, pi, nobody_capped, near_tie):
             return FALLBACK, empty_i, empty_f, empty_b
         is_open[where[p]] = False
@@ -184,10 +193,7 @@ def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray
                 continue
             if avail < c * (1 + near_tie):
                 return FALLBACK, empty_i, empty_f, empty_b
-            pi = c / approvers[p]
-            nobody_capped = mn >= pi * (1 + near_tie)
-            if not nobody_capped:
-                pi = price(lo, hi, p_grp, p_w, budget, c, approvers[p], 0.0)
+            pi, nobody_capped = _payment(lo, hi, p_grp, p_w, budget, c, approvers[p], mn, near_tie)
             rho = pi / c
             lb[i] = rho
             ev_i[ne] = i
