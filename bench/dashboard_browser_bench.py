@@ -53,8 +53,9 @@ OBSERVER = """
     for (const m of mutations) {
       const state = m.attributeName === 'data-test-script-state';
       if (m.type !== 'childList' && !state) continue;
-      bench.lastChange = Date.now();
       const node = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+      if (node && node.closest('canvas')) continue;  // a canvas's fallback content is never drawn
+      bench.lastChange = Date.now();
       if (state || (node && node.closest('[data-testid="stMain"]'))) bench.changed = true;
     }
   }).observe(document, {subtree: true, childList: true, attributes: true,

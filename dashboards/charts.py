@@ -1,6 +1,7 @@
 """Pure DataFrame → plotly Figure builders (no Streamlit, so they are unit-tested directly).
 
-Readable without colour: bars carry their value as text and a fill pattern per category, lines a
+Readable without colour: bars carry their value as text and a fill pattern per group that is not
+already named by the category axis, lines a
 marker symbol per series and a label at their last point. Every title and axis label is passed in
 already translated; ``lang`` sets the number separators and the month names of date axes. The
 "map" is a longitude/latitude scatter with no basemap because plotly's geo basemaps are fetched from
@@ -92,10 +93,15 @@ def finish(fig: go.Figure, title: str, lang: str, height: int = 380) -> go.Figur
 
 def bar(df: pd.DataFrame, x: str, y: str, title: str, labels: dict[str, str], lang: str,
         pattern: str | None = None, horizontal: bool = False, barmode: str = "relative") -> go.Figure:
-    """Bar chart with the value printed on each bar and, when ``pattern`` is given, one fill pattern per group."""
+    """Bar chart with the value printed on each bar and, when ``pattern`` is given, one colour per group, and
+    one fill pattern per group when the groups are not the bars' own categories.
+
+    Why not always a pattern: when ``pattern`` is the category axis, each bar is already named by its axis
+    label, so a pattern tells a reader without colour nothing more, and each patterned chart cost the
+    browser about a quarter of a second to draw (bench/README.md, dashboard)."""
     args = {"x": y, "y": x, "orientation": "h"} if horizontal else {"x": x, "y": y}
-    fig = px.bar(df, **args, color=pattern, pattern_shape=pattern, pattern_shape_sequence=PATTERNS,
-                 labels=labels, text_auto=True, barmode=barmode)
+    shapes = {} if pattern in (None, x) else {"pattern_shape": pattern, "pattern_shape_sequence": PATTERNS}
+    fig = px.bar(df, **args, color=pattern, **shapes, labels=labels, text_auto=True, barmode=barmode)
     _whole_numbers(fig, df[y], "x" if horizontal else "y")
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category")

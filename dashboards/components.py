@@ -8,12 +8,14 @@ cells, never as raw HTML.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable, Iterable
 from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboards import chart_honesty, data
 from dashboards.i18n import t, t_or
@@ -119,9 +121,62 @@ def sources_of(df: pd.DataFrame) -> list[str]:
     return sorted(set(urls))
 
 
+LAZY_ENV = "OBSERVATORY_DASHBOARD_LAZY"  # "0": every tab and expander computed at once (see ``lazy``)
+OPEN_PREFIX = "open_"  # the session-state key of a lazy expander's state: OPEN_PREFIX + its key
+TAB_PARAM = "tab"  # the URL parameter naming a page's open tab
+
+
+def lazy() -> bool:
+    """Whether closed tabs and expanders are left out of the page (the default).
+
+    Why: content under a closed expander or tab is still sent and mounted (hidden) by the browser, and laying
+    it out was most of a page switch's time. ``OBSERVATORY_DASHBOARD_LAZY=0`` draws everything at once, as a
+    plain Streamlit page does: for a reader who wants the whole page (printing, a screen reader's page
+    search) and for the tests that read every section of a page in one run."""
+    return os.environ.get(LAZY_ENV, "1") != "0"
+
+
+def lazy_expander(label: str, key: str) -> DeltaGenerator | None:
+    """An expander whose content is computed and sent only while it is open (None when closed); opening it
+    reruns the page. Its state is the widget ``open_<key>`` (tests open one by setting it)."""
+    if not lazy():
+        return st.expander(label)
+    box = st.expander(label, key=f"{OPEN_PREFIX}{key}", on_change="rerun")
+    return box if box.open else None
+
+
+def sections(key: str, parts: dict[str, tuple[str, Callable[[], None]]]) -> str:
+    """A page's sections as tabs, only the open one computed: ``parts`` maps a section id to its label and
+    the function that draws it. The open tab is in the URL (``?tab=<id>``), so a shared link reopens it.
+    Returns the id of the open section."""
+    from dashboards import urlstate
+
+    ids = list(parts)
+    labels = [label for label, _ in parts.values()]
+    if not lazy():
+        for box, (_label, draw) in zip(st.tabs(labels), parts.values(), strict=True):
+            with box:
+                draw()
+        return ids[0]
+    widget, chosen = f"tabs_{key}", f"tab_{key}"
+    from_link = urlstate.url_value(TAB_PARAM) in ids and urlstate._changed_outside(TAB_PARAM)
+    urlstate.bind(chosen, TAB_PARAM, options=ids)
+    if from_link or (chosen in st.session_state and st.session_state.get(widget) not in labels):
+        st.session_state[widget] = labels[ids.index(st.session_state[chosen])]
+    boxes = st.tabs(labels, key=widget, on_change="rerun")
+    opened = next((i for i, box in zip(ids, boxes, strict=True) if box.open), ids[0])
+    st.session_state[chosen] = opened
+    with boxes[ids.index(opened)]:
+        parts[opened][1]()
+    return opened
+
+
 def data_expander(df: pd.DataFrame, key: str, sources: list[str] | None = None, note: str | None = None) -> None:
     """The "data and sources" expander: the exact rows behind a figure, their sources, and downloads."""
-    with st.expander(t("common.data_and_sources")):
+    box = lazy_expander(t("common.data_and_sources"), key)
+    if box is None:
+        return
+    with box:
         if note:
             st.caption(note)
         table(df, hide_index=True, key=f"df_{key}")

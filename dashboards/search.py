@@ -43,7 +43,8 @@ def hits(q: str, lang: str) -> list[tuple[str, str, dict[str, str]]]:
     for row in _safe(data.query, "search_deployments", q=q, limit=HITS_PER_KIND).to_dict("records"):
         place = " · ".join(str(v) for v in (row["region"], row["country"]) if isinstance(v, str) and v)
         found.append((t("search.hit_deployment", organisation=row["organisation"], tool=row["tool"], place=place),
-                      "tool", {"id": row["tool_id"], "country": row["country"] or "", "lang": lang}))
+                      "tool", {"id": row["tool_id"], "country": row["country"] or "", "tab": "deployments",
+                                "lang": lang}))
     for row in _pb_editions(q).to_dict("records"):
         found.append((t("search.hit_edition", name=row["edition_id"]), "pb-outcomes",
                       {"edition": row["edition_id"], "lang": lang}))

@@ -17,7 +17,10 @@ HEALTH_METRICS: tuple[str, ...] = ("stars", "forks", "open_issues", "contributor
                                    "releases_last_year")
 
 
-def _over_time(deployments, lang: str) -> None:
+def _over_time(lang: str) -> None:
+    deployments = ui.fetch("deployments")
+    if deployments is None:
+        return
     urlstate.bind("adoption_by", "by", options=adoption.GROUPINGS)
     by = st.radio(t("adoption.group_by"), options=list(adoption.GROUPINGS), horizontal=True, key="adoption_by",
                   format_func=lambda g: t(f"adoption.by_{g}", lang))
@@ -132,13 +135,13 @@ def render() -> None:
     ui.page_header("adoption")
     if not ui.page_guard():
         return
-    deployments = ui.fetch("deployments")
-    if deployments is not None:
-        _over_time(deployments, lang)
-        _map(lang)
-    _landscape(lang)
-    _probes(lang)
-    _health(lang)
+    ui.sections("adoption", {
+        "time": (t("adoption.tab_time"), lambda: _over_time(lang)),
+        "map": (t("adoption.tab_map"), lambda: _map(lang)),
+        "landscape": (t("adoption.tab_landscape"), lambda: _landscape(lang)),
+        "liveness": (t("adoption.tab_liveness"), lambda: _probes(lang)),
+        "health": (t("adoption.tab_health"), lambda: _health(lang)),
+    })
 
 
 render()

@@ -147,7 +147,10 @@ def _tool_details(row: dict, reasons: pd.DataFrame, lang: str) -> None:
     score = fmt_number(row["score"], lang, 2) if pd.notna(row["score"]) else "–"
     title = t("choose.tool_heading", rank=head, name=row["name"], score=score,
               coverage=fmt_percent(row["coverage"], lang))
-    with st.expander(title):
+    box = ui.lazy_expander(title, f"choose_tool_{row['tool_id']}")
+    if box is None:
+        return
+    with box:
         st.markdown(f"[{t('common.open_tool_page')}]({ui.tool_page_link(row['tool_id'], lang)})")
         if row["near_tie"]:
             st.warning(t("choose.near_tie_with", names=row["tied_with"]))
@@ -254,11 +257,18 @@ def render() -> None:
     needs = _questionnaire(features)
     weights = _weights(lang)
     view = data.chooser_view(needs, weights, lang)  # cached per database version, language, answers, weights
-    _shortlist(view.ranking, view.reasons, weights, lang)
-    _answer_sensitivity(view.answer_sensitivity)
-    _weight_sensitivity(view.weight_sensitivity, lang)
-    _like_us(needs, view.like_us, lang)
-    _reports(view.ranking, needs, lang)
+
+    def shortlist() -> None:
+        _shortlist(view.ranking, view.reasons, weights, lang)
+        _reports(view.ranking, needs, lang)
+
+    def sensitivity() -> None:
+        _answer_sensitivity(view.answer_sensitivity)
+        _weight_sensitivity(view.weight_sensitivity, lang)
+
+    ui.sections("choose", {"shortlist": (t("choose.tab_shortlist"), shortlist),
+                           "sensitivity": (t("choose.tab_sensitivity"), sensitivity),
+                           "like_us": (t("choose.tab_like_us"), lambda: _like_us(needs, view.like_us, lang))})
 
 
 render()

@@ -25,7 +25,10 @@ def _features(tool_ids: list[str], names: dict[str, str], lang: str) -> None:
     ui.table(matrix, key="compare_matrix")
     st.caption(t("compare.features_note"))
     long = claims[["tool", "feature", "evidence", "source_url", "source_commit", "note", "checked_on"]]
-    with st.expander(t("common.data_and_sources")):
+    box = ui.lazy_expander(t("common.data_and_sources"), "compare_features")
+    if box is None:
+        return
+    with box:
         ui.table(long, hide_index=True, key="compare_claims",
                      column_config={"source_url": st.column_config.LinkColumn(t("common.source"))})
         ui.download_buttons(long, "tool_features", "compare_features")
@@ -92,25 +95,19 @@ def _reports(tool_ids: list[str], lang: str) -> None:
                             mime=getattr(spec, "mime", None), key=f"compare_report_{fmt}", on_click="ignore")
 
 
-def render() -> None:
-    lang = current_lang()
-    ui.page_header("compare")
-    if not ui.page_guard():
-        return
-    tools = ui.fetch("tools")
-    if tools is None:
-        return
-    names = dict(zip(tools["tool_id"], tools["name"], strict=True))
-    most_deployed = [i for i in data.query("deployments_by_tool")["tool_id"] if i in names][:2]
-    urlstate.bind("compare_tools", "tools", "list", options=names)
-    chosen = st.multiselect(t("compare.pick"), options=list(names), default=most_deployed or list(names)[:2],
-                            placeholder=t("common.placeholder"), max_selections=4,
-                            format_func=lambda i: names[i], key="compare_tools", help=t("compare.pick_help"))
-    if len(chosen) < 2:
-        st.info(t("compare.pick_more"))
-        return
+def _all_health(tool_ids: list[str], lang: str) -> None:
+    health_cards.git_health(tool_ids, lang, "compare")
+    _health(tool_ids, lang)
+
+
+def _summary_and_reports(chosen: list[str], rows: list[dict], lang: str) -> None:
+    summary = pd.DataFrame(rows)[["tool_id", "name", "licence_spdx", "licence_family", "status", "source_url"]]
+    ui.data_expander(summary, "compare_tools")
+    _reports(chosen, lang)
+
+
+def _licences(chosen: list[str], rows: list[dict], lang: str) -> None:
     catalogue = lic.catalogue_from_rows(data.query("licences").to_dict("records"))
-    rows = tools.set_index("tool_id").loc[chosen].reset_index().to_dict("records")
     for col, tool in zip(st.columns(len(rows)), rows, strict=True):
         with col:
             ui.licence_card(tool, catalogue, lang)
@@ -129,13 +126,34 @@ def render() -> None:
             st.caption(t("compare.licence_conflicts", count=fmt_number(len(conflicts), lang)))
             ui.data_expander(conflicts.assign(kind=[t(f"compare.conflict.{k}") for k in conflicts["kind"]]),
                              "compare_licence_conflicts")
-    _features(chosen, names, lang)
-    health_cards.git_health(chosen, lang, "compare")
-    _health(chosen, lang)
-    _deployments(chosen, lang)
-    summary = pd.DataFrame(rows)[["tool_id", "name", "licence_spdx", "licence_family", "status", "source_url"]]
-    ui.data_expander(summary, "compare_tools")
-    _reports(chosen, lang)
+
+
+
+def render() -> None:
+    lang = current_lang()
+    ui.page_header("compare")
+    if not ui.page_guard():
+        return
+    tools = ui.fetch("tools")
+    if tools is None:
+        return
+    names = dict(zip(tools["tool_id"], tools["name"], strict=True))
+    most_deployed = [i for i in data.query("deployments_by_tool")["tool_id"] if i in names][:2]
+    urlstate.bind("compare_tools", "tools", "list", options=names)
+    chosen = st.multiselect(t("compare.pick"), options=list(names), default=most_deployed or list(names)[:2],
+                            placeholder=t("common.placeholder"), max_selections=4,
+                            format_func=lambda i: names[i], key="compare_tools", help=t("compare.pick_help"))
+    if len(chosen) < 2:
+        st.info(t("compare.pick_more"))
+        return
+    rows = tools.set_index("tool_id").loc[chosen].reset_index().to_dict("records")
+    ui.sections("compare", {
+        "licences": (t("compare.tab_licences"), lambda: _licences(chosen, rows, lang)),
+        "features": (t("compare.features"), lambda: _features(chosen, names, lang)),
+        "health": (t("compare.tab_health"), lambda: _all_health(chosen, lang)),
+        "deployments": (t("compare.tab_deployments"), lambda: _deployments(chosen, lang)),
+        "reports": (t("compare.tab_reports"), lambda: _summary_and_reports(chosen, rows, lang)),
+    })
 
 
 render()

@@ -89,9 +89,9 @@ def render() -> None:
     ui.page_header("data")
     if not ui.page_guard():
         return
-    _catalogue(lang)
-    _browser(lang)
-    _console()
+    ui.sections("data", {"catalogue": (t("data.tab_catalogue"), lambda: _catalogue(lang)),
+                         "browse": (t("data.tab_browse"), lambda: _browser(lang)),
+                         "console": (t("data.tab_console"), _console)})
 
 
 render()

@@ -119,13 +119,15 @@ def render() -> None:
     instance_id = st.selectbox(t("participation.instance"), options=list(names), format_func=names.get,
                                key="participation_instance")
     definitions = data.query("metric_definitions")
-    _proposals(instance_id, definitions, lang)
-    _budgets(instance_id, definitions, lang)
-    _results(instance_id, definitions, lang)
-    _comments(instance_id, definitions, lang)
-    _meetings(instance_id, definitions, lang)
-    with st.expander(t("participation.definitions")):
-        ui.table(definitions, hide_index=True, key="participation_definitions")
+    ui.sections("participation", {
+        "proposals": (t("participation.tab_proposals"), lambda: _proposals(instance_id, definitions, lang)),
+        "budgets": (t("participation.tab_budgets"), lambda: _budgets(instance_id, definitions, lang)),
+        "results": (t("participation.tab_results"), lambda: _results(instance_id, definitions, lang)),
+        "comments": (t("participation.tab_comments"), lambda: _comments(instance_id, definitions, lang)),
+        "meetings": (t("participation.tab_meetings"), lambda: _meetings(instance_id, definitions, lang)),
+        "definitions": (t("participation.definitions"),
+                        lambda: ui.table(definitions, hide_index=True, key="participation_definitions")),
+    })
 
 
 render()

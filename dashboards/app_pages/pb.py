@@ -114,7 +114,10 @@ def _rules(outcomes: pd.DataFrame, lang: str) -> None:
         ui.table(table, hide_index=True, key="pb_rules_table")
     for row in failed.to_dict("records"):
         st.caption(t(f"pb.unavailable.{_unavailable(row['error'])}", rule=rule_name(row["rule"], lang)))
-    with st.expander(t("pb.rule_explanations")):
+    box = ui.lazy_expander(t("pb.rule_explanations"), "pb_rule_explanations")
+    if box is None:
+        return
+    with box:
         for code in outcomes["rule"]:
             st.markdown(f"**{rule_name(code, lang)}** — {t_or(f'pb.rule_explain.{code}', '', lang)}")
         st.caption(t("pb.method_note"))
@@ -238,12 +241,13 @@ def render() -> None:
     outcomes = data.pb_outcomes(edition_id)
     if outcomes.empty:
         ui.empty_state("observatory pb import")
+        parts = {}
     else:
-        _rules(outcomes, lang)
-        _what_changes(outcomes, edition_id, lang)
-        _winners(outcomes, edition_id, lang)
-        _groups(edition_id, lang)
-    _summary(lang)
+        parts = {"rules": (t("pb.tab_rules"), lambda: _rules(outcomes, lang)),
+                 "changes": (t("pb.tab_changes"), lambda: _what_changes(outcomes, edition_id, lang)),
+                 "winners": (t("pb.tab_winners"), lambda: _winners(outcomes, edition_id, lang)),
+                 "groups": (t("pb.tab_groups"), lambda: _groups(edition_id, lang))}
+    ui.sections("pb", {**parts, "all": (t("pb.tab_all"), lambda: _summary(lang))})
 
 
 render()

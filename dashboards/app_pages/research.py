@@ -149,9 +149,10 @@ def render() -> None:
         names = {i: f"{r.instance_id} — {r.source_url} ({r.proposals})" for i, r in enumerate(datasets.itertuples())}
         choice = st.selectbox(t("research.dataset"), list(names), format_func=names.get, key="research_dataset")
         row = datasets.iloc[choice]
-        _exposure_section(row, lang)
-        _concentration_section(row, lang)
-    _budget_section(lang)
+    parts = {} if datasets.empty else {
+        "exposure": (t("research.exposure"), lambda: _exposure_section(row, lang)),
+        "concentration": (t("research.concentration"), lambda: _concentration_section(row, lang))}
+    ui.sections("research", {**parts, "budgets": (t("research.budgets"), lambda: _budget_section(lang))})
 
 
 render()

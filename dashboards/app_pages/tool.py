@@ -219,6 +219,12 @@ def _runs_on_it(tool: dict, lang: str) -> None:
     _pb_editions(tool, lang)
 
 
+def _sources(tool: dict) -> None:
+    st.text("\n".join(sorted({u for u in (tool.get("source_url"), tool.get("licence_evidence_url"))
+                              if isinstance(u, str)})))
+    st.caption(t("tool.map_source", source=geomap.source_note()))
+
+
 def render() -> None:
     lang = current_lang()
     if not ui.page_guard():
@@ -232,18 +238,21 @@ def render() -> None:
         st.warning(t("tool.proprietary"))
     _profile(tool, lang)
     _identity(tool, lang)
-    _licence(tool, lang)
-    _features(tool, lang)
-    _offers(tool, lang)
-    _accessibility(tool, lang)
-    _languages(tool, lang)
-    health_cards.git_health([tool["tool_id"]], lang, "tool")
-    _deployments(tool, lang)
-    _runs_on_it(tool, lang)
-    st.subheader(t("common.sources"))
-    st.text("\n".join(sorted({u for u in (tool.get("source_url"), tool.get("licence_evidence_url"))
-                              if isinstance(u, str)})))
-    st.caption(t("tool.map_source", source=geomap.source_note()))
+
+    def choosing() -> None:
+        _offers(tool, lang)
+        _accessibility(tool, lang)
+        _languages(tool, lang)
+
+    ui.sections("tool", {
+        "licence": (t("tool.tab_licence"), lambda: _licence(tool, lang)),
+        "features": (t("tool.tab_features"), lambda: _features(tool, lang)),
+        "choosing": (t("tool.tab_choosing"), choosing),
+        "health": (t("tool.tab_health"), lambda: health_cards.git_health([tool["tool_id"]], lang, "tool")),
+        "deployments": (t("tool.deployments"), lambda: _deployments(tool, lang)),
+        "runs": (t("tool.tab_runs"), lambda: _runs_on_it(tool, lang)),
+        "sources": (t("common.sources"), lambda: _sources(tool)),
+    })
 
 
 render()

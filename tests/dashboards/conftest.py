@@ -16,6 +16,15 @@ from sample_db import build_sample_db  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
+def _every_section_drawn(monkeypatch: pytest.MonkeyPatch):
+    """Pages draw every tab and expander in one run, so a test reads a whole page at once (the default, lazy
+    drawing is tested by test_lazy_sections.py and by the browser tests, whose server runs the default)."""
+    from dashboards.components import LAZY_ENV
+
+    monkeypatch.setenv(LAZY_ENV, "0")
+
+
+@pytest.fixture(autouse=True)
 def _clear_streamlit_caches():
     """st caches are process-global: without this a cached connection or result leaks into the next test."""
     st.cache_data.clear()
@@ -46,10 +55,13 @@ def render_every_page(db: Path, lang: str = "fr") -> dict[str, object]:
 
     from streamlit.testing.v1 import AppTest
 
+    from dashboards.components import LAZY_ENV
     from dashboards.streamlit_app import available_pages
 
     before = os.environ.get("OBSERVATORY_DB")
+    lazy_before = os.environ.get(LAZY_ENV)
     os.environ["OBSERVATORY_DB"] = str(db)
+    os.environ[LAZY_ENV] = "0"  # every section of a page in one render (a session fixture has no monkeypatch)
     rendered: dict[str, object] = {}
     try:
         for spec in available_pages():
@@ -60,10 +72,11 @@ def render_every_page(db: Path, lang: str = "fr") -> dict[str, object]:
             at.query_params["lang"] = lang
             rendered[spec.url_path] = at.run()
     finally:
-        if before is None:
-            os.environ.pop("OBSERVATORY_DB", None)
-        else:
-            os.environ["OBSERVATORY_DB"] = before
+        for name, value in (("OBSERVATORY_DB", before), (LAZY_ENV, lazy_before)):
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         st.cache_data.clear()
         st.cache_resource.clear()
     return rendered

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboards.i18n import t
+from dashboards.components import LAZY_ENV
+from dashboards.i18n import DEFAULT_LANG, t
 from dashboards.streamlit_app import APP_DIR, available_pages
 from observatory.cli import DASHBOARD_SERVER_FLAGS
 
@@ -83,7 +84,7 @@ def server(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
            "--server.fileWatcherType", "none", *DASHBOARD_SERVER_FLAGS]
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=REPO,
-                                env={**os.environ, "OBSERVATORY_DB": str(sample_db)})
+                                env={**os.environ, "OBSERVATORY_DB": str(sample_db), LAZY_ENV: "1"})
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, proc)
@@ -129,10 +130,24 @@ def test_every_page_in_both_languages_in_a_real_browser(server: tuple[str, Path]
                         page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
                     expect(page.get_by_test_id("stException")).to_have_count(0)
                     page.screenshot(path=str(SCREENSHOTS / f"{stem}_{lang}.png"), full_page=True)
+                    if lang == "fr":
+                        _visit_every_tab(page)
             assert not outside, f"requests left localhost: {sorted(set(outside))[:10]}"
         finally:
             browser.close()
     assert "Traceback" not in log.read_text(encoding="utf-8")
+
+
+def _visit_every_tab(page) -> None:
+    """Open each of the page's tabs like a user: only the open tab is drawn, so each must draw on its own."""
+    from playwright.sync_api import expect
+
+    tabs = page.locator('[data-testid="stMain"] [role="tab"]')
+    for index in range(1, tabs.count()):
+        tabs.nth(index).click()
+        _settle(page)
+        expect(tabs.nth(index)).to_have_attribute("aria-selected", "true")
+        expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
 def _record_outside_requests(page) -> list[str]:
@@ -169,10 +184,10 @@ def test_a_shared_link_restores_language_page_and_choices(server: tuple[str, Pat
             assert sorted(tags.nth(i).get_attribute("aria-label") or "" for i in range(tags.count())) == \
                 ["Decidim", "Small PB"]
             assert "tools=decidim%2Csmallpb" in page.url or "tools=decidim,smallpb" in page.url, page.url
-            page.goto(base + "/tool?id=decidim&lang=fr")
+            page.goto(base + "/tool?id=decidim&lang=fr&tab=deployments")
             _settle(page)
             expect(page.get_by_role("heading", name="Decidim").first).to_be_visible()
-            expect(page.get_by_text(t("tool.deployments", "fr")).first).to_be_visible()
+            expect(page.get_by_role("tab", name=t("tool.deployments", "fr"))).to_have_attribute("aria-selected", "true")
             page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=30_000)
             page.screenshot(path=str(SCREENSHOTS / "tool_fr.png"), full_page=True)
             page.goto(base + "/overview?lang=fr")
@@ -232,6 +247,8 @@ def test_compare_page_exports_every_report_format(server: tuple[str, Path], samp
             chosen_names = [tags.nth(i).get_attribute("aria-label") or "" for i in range(tags.count())]
             assert len(chosen_names) >= 2, chosen_names
             assert set(chosen_names) <= set(names.values())
+            page.get_by_role("tab", name=t("compare.tab_reports", DEFAULT_LANG)).click()
+            _settle(page)
             for fmt in FORMATS:
                 button = page.locator(f'.st-key-compare_report_{fmt} button')
                 with page.expect_download(timeout=180_000) as info:

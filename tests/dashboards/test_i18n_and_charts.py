@@ -76,13 +76,22 @@ def families() -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("lang,separators", [("fr", ",\u202f"), ("en", ".,")])
-def test_bar_chart_has_patterns_labels_and_locale_separators(families, lang, separators):
+def test_bar_chart_has_labels_and_locale_separators(families, lang, separators):
     fig = charts.bar(families, "family", "tools", "Tools by family", {"tools": "Tools"}, lang, pattern="family")
     assert fig.layout.title.text == "Tools by family"
     assert fig.layout.separators == separators
-    shapes = {trace.marker.pattern.shape for trace in fig.data}
-    assert len(shapes) == 2, "each family has its own fill pattern"
     assert all(trace.texttemplate or trace.text is not None for trace in fig.data), "values are written on bars"
+    assert list(fig.data[0].x) == ["Network copyleft"], "each bar is named by its category on the axis"
+
+
+def test_bar_chart_patterns_groups_that_the_axis_does_not_name():
+    """Bars coloured by a group other than their category carry one fill pattern per group (readable without
+    colour); bars coloured by their own category are named by the axis and carry none."""
+    versions = pd.DataFrame({"version": ["0.27", "0.27", "0.28"], "tool": ["A", "B", "A"], "n": [3, 1, 2]})
+    grouped = charts.bar(versions, "version", "n", "Versions", {}, "en", pattern="tool")
+    assert len({trace.marker.pattern.shape for trace in grouped.data}) == 2, "each tool has its own fill pattern"
+    own = charts.bar(versions, "version", "n", "Versions", {}, "en", pattern="version")
+    assert {trace.marker.pattern.shape for trace in own.data} <= {None, ""}
 
 
 def test_line_chart_labels_each_series_at_its_end():
