@@ -194,6 +194,21 @@ def chart(fig: go.Figure | dict, df: pd.DataFrame, key: str, alt: str, sources: 
     data_expander(df, key, sources, note)
 
 
+def text_table(df: pd.DataFrame, columns: dict[str, str], lang: str) -> None:
+    """A small table as Markdown text (cells escaped, numbers through Babel): for a page that must draw fast,
+    since a data grid loads about a megabyte of JavaScript the first time one is shown."""
+    from dashboards.i18n import fmt_number
+
+    def cell(value: object) -> str:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return MISSING
+        return fmt_number(value, lang) if pd.api.types.is_number(value) else plain(value)
+
+    rows = [f"| {' | '.join(plain(label) for label in columns.values())} |", f"|{'---|' * len(columns)}"]
+    rows += [f"| {' | '.join(cell(row[c]) for c in columns)} |" for row in df.to_dict("records")]
+    st.markdown("\n".join(rows))
+
+
 def page_header(prefix: str) -> None:
     st.title(t(f"{prefix}.title"))
     intro = t(f"{prefix}.intro")

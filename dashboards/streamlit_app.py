@@ -81,7 +81,15 @@ def _sidebar_links(pages: dict[str, st.Page], lang: str) -> None:
 
 
 def _copy_link(params: dict[str, str]) -> None:
-    with st.sidebar.popover(t("nav.copy_link"), icon=":material/link:"):
+    """The link to this view, drawn only while the popover is open: its copy button (``st.code``) loads a
+    1.5 MB syntax highlighter, which every first page would otherwise pay for."""
+    from dashboards.components import lazy
+
+    box = st.sidebar.popover(t("nav.copy_link"), icon=":material/link:", key="copy_link",
+                             **({"on_change": "rerun"} if lazy() else {}))
+    if lazy() and not box.open:
+        return
+    with box:
         st.caption(t("nav.copy_link_help"))
         st.code(urlstate.share_link(params), language=None, wrap_lines=True)
 

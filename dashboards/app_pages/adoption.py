@@ -17,20 +17,42 @@ HEALTH_METRICS: tuple[str, ...] = ("stars", "forks", "open_issues", "contributor
                                    "releases_last_year")
 
 
-def _over_time(lang: str) -> None:
+GROUPING_KEY = "adoption_grouping"  # the grouping last chosen, shared by the two tabs that draw a choice of it
+
+
+def _grouping(lang: str, tab: str) -> str:
+    """How deployments are grouped (tool, country, organisation type): one choice for both tabs, in the URL.
+    Each tab draws its own radio (only the open tab is drawn); the choice itself is kept apart, so it follows
+    the reader from one tab to the other."""
+    key = f"adoption_by_{tab}"
+    urlstate.bind(key, "by", options=adoption.GROUPINGS)
+    if key not in st.session_state and GROUPING_KEY in st.session_state:
+        st.session_state[key] = st.session_state[GROUPING_KEY]
+    by = st.radio(t("adoption.group_by"), options=list(adoption.GROUPINGS), horizontal=True, key=key,
+                  format_func=lambda g: t(f"adoption.by_{g}", lang))
+    st.session_state[GROUPING_KEY] = by
+    return by
+
+
+def _live_by(lang: str) -> None:
     deployments = ui.fetch("deployments")
     if deployments is None:
         return
-    urlstate.bind("adoption_by", "by", options=adoption.GROUPINGS)
-    by = st.radio(t("adoption.group_by"), options=list(adoption.GROUPINGS), horizontal=True, key="adoption_by",
-                  format_func=lambda g: t(f"adoption.by_{g}", lang))
+    by = _grouping(lang, "live")
     counts = adoption.live_deployments_by(deployments, by)
     if by == "organisation_type":
         counts = ui.translated(counts, by, "adoption.org")
     labels = {"deployments": t("common.deployments"), by: t(f"adoption.by_{by}")}
-    fig = data.figure(charts.bar, counts, by, "deployments", t("adoption.chart_live_by", group=labels[by].lower()), labels, lang,
-                     horizontal=True)
+    fig = data.figure(charts.bar, counts, by, "deployments", t("adoption.chart_live_by", group=labels[by].lower()),
+                      labels, lang, horizontal=True)
     ui.chart(fig, counts, "adoption_live_by", alt=t("adoption.chart_live_by_alt"), sources=ui.sources_of(deployments))
+
+
+def _over_time(lang: str) -> None:
+    deployments = ui.fetch("deployments")
+    if deployments is None:
+        return
+    by = _grouping(lang, "time")
     series = adoption.deployments_over_time(deployments, by)
     if series.empty:
         ui.empty_state("observatory build")
@@ -136,6 +158,7 @@ def render() -> None:
     if not ui.page_guard():
         return
     ui.sections("adoption", {
+        "live": (t("adoption.tab_live"), lambda: _live_by(lang)),
         "time": (t("adoption.tab_time"), lambda: _over_time(lang)),
         "map": (t("adoption.tab_map"), lambda: _map(lang)),
         "landscape": (t("adoption.tab_landscape"), lambda: _landscape(lang)),

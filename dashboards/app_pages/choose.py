@@ -18,6 +18,7 @@ LANGUAGE_CHOICES: tuple[str, ...] = ("fr", "en", "es", "ca", "de", "it", "pt", "
 COUNTRY_CHOICES: tuple[str, ...] = ("", "FR", "BE", "CH", "LU", "ES", "IT", "DE", "NL", "PT", "PL", "AT", "FI", "SE",
                                     "DK", "IE", "GB", "CA", "US", "BR", "MX", "AR", "UY", "CO", "JP")
 NONE = ""  # "not asked" in select boxes
+WEIGHTS_KEY = "choose_weights"  # the weights as last set, kept while their sliders are not drawn
 
 
 def _country_name(code: str, lang: str) -> str:
@@ -102,13 +103,18 @@ def _questionnaire(features: dict[str, str]) -> chooser.Needs:
 
 
 def _weights(lang: str) -> dict[str, float]:
-    defaults = chooser.default_weights()
-    with st.expander(t("choose.weights")):
-        st.caption(t("choose.weights_help"))
-        cols = st.columns(3)
-        return {c: cols[i % 3].slider(chooser.criterion_label(c, lang), 0.0, 1.0, defaults[c], 0.01,
-                                      key=f"choose_w_{c}")
-                for i, c in enumerate(chooser.CRITERIA)}
+    """The criteria's weights; the sliders are drawn only while their expander is open, so the weights are kept
+    in the session apart from the sliders (a slider left undrawn would lose its value)."""
+    kept: dict[str, float] = st.session_state.setdefault(WEIGHTS_KEY, chooser.default_weights())
+    box = ui.lazy_expander(t("choose.weights"), "choose_weights")
+    if box is not None:
+        with box:
+            st.caption(t("choose.weights_help"))
+            cols = st.columns(3)
+            for i, c in enumerate(chooser.CRITERIA):
+                kept[c] = cols[i % 3].slider(chooser.criterion_label(c, lang), 0.0, 1.0, kept[c], 0.01,
+                                             key=f"choose_w_{c}")
+    return dict(kept)
 
 
 def _chart(ranked: pd.DataFrame, weights: dict[str, float], lang: str) -> None:

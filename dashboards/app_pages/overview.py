@@ -5,29 +5,28 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import chart_honesty, charts, data
+from dashboards import chart_honesty, data
 from dashboards import components as ui
 from dashboards.i18n import current_lang, fmt_date, fmt_number, t
 from observatory.analytics import licences as lic
 
 
-def _glance(tools: pd.DataFrame, named: pd.DataFrame, lang: str) -> None:
+def _glance(named: pd.DataFrame, lang: str) -> None:
+    """The two breakdowns as text tables: the first page a visitor opens draws no chart and no data grid (each
+    loads megabytes of JavaScript on a fresh start; the map tab and the other pages have the charts)."""
     left, right = st.columns(2)
     with left:
         families = (named.groupby("licence_family")["name"].agg(tools="count", names=lambda s: ", ".join(sorted(s)))
                     .reset_index().sort_values(["tools", "licence_family"], ascending=[False, True]))
         families = ui.translated(families, "licence_family", "common.family")
-        labels = {"licence_family": t("common.licence_family"), "tools": t("common.tools")}
-        fig = data.figure(charts.bar, families, "licence_family", "tools", t("overview.chart_families"), labels, lang,
-                          pattern="licence_family")
-        ui.chart(fig, families, "overview_families", alt=t("overview.chart_families_alt"),
-                 sources=ui.sources_of(tools))
+        st.subheader(t("overview.chart_families"))
+        ui.text_table(families, {"licence_family": t("common.licence_family"), "tools": t("common.tools"),
+                                 "names": t("overview.names")}, lang)
     with right:
         status = ui.translated(data.query("tools_by_status"), "status", "common.status")
-        labels = {"status": t("common.status_label"), "tools": t("common.tools")}
-        fig = data.figure(charts.bar, status, "status", "tools", t("overview.chart_status"), labels, lang,
-                          pattern="status")
-        ui.chart(fig, status, "overview_status", alt=t("overview.chart_status_alt"), sources=ui.sources_of(tools))
+        st.subheader(t("overview.chart_status"))
+        ui.text_table(status, {"status": t("common.status_label"), "tools": t("common.tools")}, lang)
+    st.caption(t("overview.glance_sources"))
 
 
 def _map(live: pd.DataFrame, deployments: pd.DataFrame, lang: str) -> None:
@@ -96,7 +95,7 @@ def render() -> None:
     catalogue = lic.catalogue_from_rows(data.query("licences").to_dict("records"))
     named = tools.assign(licence_family=lic.families(list(tools["licence_spdx"]), catalogue))
     ui.sections("overview", {
-        "glance": (t("overview.tab_glance"), lambda: _glance(tools, named, lang)),
+        "glance": (t("overview.tab_glance"), lambda: _glance(named, lang)),
         "map": (t("overview.tab_map"), lambda: _map(live, deployments, lang)),
         "tools": (t("overview.tab_tools"), lambda: _tools(named, lang)),
         "freshness": (t("overview.freshness"), lambda: _freshness(lang)),

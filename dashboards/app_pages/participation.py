@@ -45,12 +45,17 @@ def _proposals(instance_id: str, definitions, lang: str) -> None:
     fig = data.figure(charts.bar, shown, "state", "proposals", t("participation.chart_states"), labels, lang, pattern="state")
     ui.chart(fig, states, "participation_states", alt=t("participation.chart_states_alt"))
     _definition("proposals_by_state", definitions, lang)
-    months = data.query("proposals_by_month", instance_id=instance_id)
-    if not months.empty:
-        labels = {"month": t("common.month"), "proposals": t("participation.proposals")}
-        fig = data.figure(charts.line, months, "month", "proposals", t("participation.chart_months"), labels, lang)
-        ui.chart(fig, months, "participation_months", alt=t("participation.chart_months_alt"))
-        _definition("proposals_by_month", definitions, lang)
+
+
+def _months(instance_id: str, definitions, lang: str) -> None:
+    st.subheader(t("participation.tab_months"))
+    months = ui.fetch("proposals_by_month", instance_id=instance_id)
+    if months is None:
+        return
+    labels = {"month": t("common.month"), "proposals": t("participation.proposals")}
+    fig = data.figure(charts.line, months, "month", "proposals", t("participation.chart_months"), labels, lang)
+    ui.chart(fig, months, "participation_months", alt=t("participation.chart_months_alt"))
+    _definition("proposals_by_month", definitions, lang)
 
 
 def _results(instance_id: str, definitions, lang: str) -> None:
@@ -121,6 +126,7 @@ def render() -> None:
     definitions = data.query("metric_definitions")
     ui.sections("participation", {
         "proposals": (t("participation.tab_proposals"), lambda: _proposals(instance_id, definitions, lang)),
+        "months": (t("participation.tab_months"), lambda: _months(instance_id, definitions, lang)),
         "budgets": (t("participation.tab_budgets"), lambda: _budgets(instance_id, definitions, lang)),
         "results": (t("participation.tab_results"), lambda: _results(instance_id, definitions, lang)),
         "comments": (t("participation.tab_comments"), lambda: _comments(instance_id, definitions, lang)),
