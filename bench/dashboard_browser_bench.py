@@ -5,7 +5,8 @@ for each page, measures the time from the click to the page being finished: the 
 number of elements stable for 300 ms, and every plotly chart drawn. The figure reported is the moment
 the page reached that state: the last change the browser made to the page (an element or chart node
 added or removed, the script state switching to idle), seen by a MutationObserver; the 300 ms of
-stability that confirm it are not counted. The older figure ("confirmed": when the check ended, minus
+stability that confirm it are not counted, nor is a canvas's fallback content (the data grid adds an
+accessibility table inside its canvas about 300 ms after drawing it; a canvas's children are never drawn). The older figure ("confirmed": when the check ended, minus
 one 300 ms wait) is printed beside it: it reads 300 ms for any page drawn in under 300 ms, and it could
 stop before the page even started to change. "Cold" is the first visit of each page after the server
 started (caches empty); "warm" is the median of the next ``--repeat`` visits. The first page of a fresh

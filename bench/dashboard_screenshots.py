@@ -25,9 +25,8 @@ TOWN_HALL = ("page=choose&lang=fr&processes=participatory_budgeting,proposals&co
 SHOTS: tuple[tuple[str, str, int, int | str | None], ...] = (
     ("chooser-town-hall-fr.png", TOWN_HALL, 2300, None),
     ("tool-decidim-fr.png", "page=tool&id=decidim&lang=fr", 1500, None),
-    ("tool-decidim-runs-fr.png", "page=tool&id=decidim&lang=fr", 9000,
-     "Budgets participatifs et données d'instances sur cet outil"),
-    ("map-overview-fr.png", "page=overview&lang=fr", 1600, 2),
+    ("tool-decidim-runs-fr.png", "page=tool&id=decidim&lang=fr&tab=runs", 1500, None),
+    ("map-overview-fr.png", "page=overview&lang=fr&tab=map", 1600, 0),
 )
 
 
