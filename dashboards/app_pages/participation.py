@@ -47,15 +47,16 @@ def _proposals(instance_id: str, definitions, lang: str) -> None:
     _definition("proposals_by_state", definitions, lang)
 
 
-def _months(instance_id: str, definitions, lang: str) -> None:
-    st.subheader(t("participation.tab_months"))
-    months = ui.fetch("proposals_by_month", instance_id=instance_id)
-    if months is None:
+def _monthly(instance_id: str, definitions, lang: str, query: str, column: str, name: str, heading: str) -> None:
+    """One instance's count per month (proposals, comments) as a line, then its definition."""
+    st.subheader(t(heading))
+    rows = ui.fetch(query, instance_id=instance_id)
+    if rows is None:
         return
-    labels = {"month": t("common.month"), "proposals": t("participation.proposals")}
-    fig = data.figure(charts.line, months, "month", "proposals", t("participation.chart_months"), labels, lang)
-    ui.chart(fig, months, "participation_months", alt=t("participation.chart_months_alt"))
-    _definition("proposals_by_month", definitions, lang)
+    labels = {"month": t("common.month"), column: t(f"participation.{column}")}
+    fig = data.figure(charts.line, rows, "month", column, t(f"participation.chart_{name}"), labels, lang)
+    ui.chart(fig, rows, f"participation_{name}", alt=t(f"participation.chart_{name}_alt"))
+    _definition(query, definitions, lang)
 
 
 def _results(instance_id: str, definitions, lang: str) -> None:
@@ -84,17 +85,6 @@ def _budgets(instance_id: str, definitions, lang: str) -> None:
                      pattern="selection")
     ui.chart(fig, projects, "participation_budgets", alt=t("participation.chart_budgets_alt"))
     _definition("budget_projects_by_selection", definitions, lang)
-
-
-def _comments(instance_id: str, definitions, lang: str) -> None:
-    st.subheader(t("participation.comments"))
-    comments = ui.fetch("comments_by_month", instance_id=instance_id)
-    if comments is None:
-        return
-    labels = {"month": t("common.month"), "comments": t("participation.comments")}
-    fig = data.figure(charts.line, comments, "month", "comments", t("participation.chart_comments"), labels, lang)
-    ui.chart(fig, comments, "participation_comments", alt=t("participation.chart_comments_alt"))
-    _definition("comments_by_month", definitions, lang)
 
 
 def _meetings(instance_id: str, definitions, lang: str) -> None:
@@ -126,10 +116,12 @@ def render() -> None:
     definitions = data.query("metric_definitions")
     ui.sections("participation", {
         "proposals": (t("participation.tab_proposals"), lambda: _proposals(instance_id, definitions, lang)),
-        "months": (t("participation.tab_months"), lambda: _months(instance_id, definitions, lang)),
+        "months": (t("participation.tab_months"), lambda: _monthly(
+            instance_id, definitions, lang, "proposals_by_month", "proposals", "months", "participation.tab_months")),
         "budgets": (t("participation.tab_budgets"), lambda: _budgets(instance_id, definitions, lang)),
         "results": (t("participation.tab_results"), lambda: _results(instance_id, definitions, lang)),
-        "comments": (t("participation.tab_comments"), lambda: _comments(instance_id, definitions, lang)),
+        "comments": (t("participation.tab_comments"), lambda: _monthly(
+            instance_id, definitions, lang, "comments_by_month", "comments", "comments", "participation.comments")),
         "meetings": (t("participation.tab_meetings"), lambda: _meetings(instance_id, definitions, lang)),
         "definitions": (t("participation.definitions"),
                         lambda: ui.table(definitions, hide_index=True, key="participation_definitions")),
