@@ -1,21 +1,21 @@
 """Time every dashboard page in a real browser: from the click on its sidebar link to the page finished.
 
-Starts the real Streamlit server on a free local port, drives Debian's Chromium with Playwright and,
-for each page, measures the time from the click to the page being finished: the script idle, the
-number of elements stable for 300 ms, and every plotly chart drawn. The figure reported is the moment
-the page reached that state: the last change the browser made to the page (an element or chart node
-added or removed, the script state switching to idle), seen by a MutationObserver; the 300 ms of
-stability that confirm it are not counted, nor is a canvas's fallback content (the data grid adds an
-accessibility table inside its canvas about 300 ms after drawing it; a canvas's children are never drawn). The older figure ("confirmed": when the check ended, minus
-one 300 ms wait) is printed beside it: it reads 300 ms for any page drawn in under 300 ms, and it could
-stop before the page even started to change. "Cold" is the first visit of each page after the server
-started (caches empty); "warm" is the median of the next ``--repeat`` visits. The first page of a fresh
-start is timed from ``goto`` on the root URL twice: in a new browser profile (nothing cached), and after
-restarting the server on the same port for the same browser profile (its HTTP cache kept, as for anyone
-who opened the dashboard before).
+Starts the real Streamlit server on a free local port, drives Debian's Chromium with Playwright and, for
+each page, measures the time from the click to the page being finished: the script idle, the number of
+elements stable for 300 ms, and every plotly chart drawn. The figure reported is the moment the page reached
+that state: the last change the browser made to the page (an element or chart node added or removed, the
+script state switching to idle), seen by a MutationObserver; the 300 ms of stability that confirm it are not
+counted, nor is a canvas's fallback content (the data grid adds an accessibility table inside its canvas
+about 300 ms after drawing it; a canvas's children are never drawn). The older figure ("confirmed": when the
+check ended, minus one 300 ms wait) is printed beside it: it reads 300 ms for any page drawn in under 300
+ms, and it could stop before the page even started to change. "Cold" is the first visit of each page after
+the server started (caches empty); "warm" is the median of the next ``--repeat`` visits. The first page of a
+fresh start is timed from ``goto`` on the root URL twice: in a new browser profile (nothing cached), and
+after restarting the server on the same port for the same browser profile (its HTTP cache kept, as for
+anyone who opened the dashboard before).
 
-Usage: ``python bench/dashboard_browser_bench.py [--db PATH] [--repeat 5] [--lang fr]``. Without
-``--db`` the database named by OBSERVATORY_DB is used, else one is built from ``datasets/``.
+Usage: ``python bench/dashboard_browser_bench.py [--db PATH] [--repeat 5] [--lang fr]``. Without ``--db``
+the database named by OBSERVATORY_DB is used, else one is built from ``datasets/``.
 """
 
 from __future__ import annotations
