@@ -8,6 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboards.components import LAZY_ENV
 from observatory.participation.importer import import_path
 from observatory.store import writer
 
@@ -28,7 +29,9 @@ def _clear_caches() -> None:
 
 
 def _run(db: Path, lang: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The page with its three analyses' tabs all drawn (``OBSERVATORY_DASHBOARD_LAZY=0``), to read them at once."""
     monkeypatch.setenv("OBSERVATORY_DB", str(db))
+    monkeypatch.setenv(LAZY_ENV, "0")
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.session_state["lang"] = lang
     return at.run()
