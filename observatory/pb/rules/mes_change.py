@@ -126,6 +126,10 @@ class ChangeFinder:
         self.affine = True  # try the affine proof (``_affine``) before bisecting, and split where it guesses
         self.predicted: int | None = None  # set by ``_affine`` when it cannot prove: the interpolated change
         self._classes_of: tuple = (None, None, None)  # set of projects, its classes, last sequence asked
+        self._cells_of: tuple = (None, None)  # last sequence replayed, its cells
+        no_rows = np.zeros((0, self.n))
+        # the last full check: its sequence, budget, payments and per-pair bounds (``mes_kernel.replay``)
+        self._ref: tuple = (None, 0.0, np.zeros(0), no_rows, no_rows, no_rows, no_rows)
         self.approvers_f = self.approvers.astype(np.float64)
         self.by_rank = np.array(sorted(eligible, key=lambda p: self.rank[p]), dtype=np.int64)
 
@@ -141,6 +145,14 @@ class ChangeFinder:
                                                               self.g_idx, self.p_ptr, self.p_grp, self.p_w, self.n), seq)
         self._classes_of = (key, self._classes_of[1], seq)
         return self._classes_of[1]
+
+    def _cells(self, seq: list[int]) -> tuple:
+        """The cells of a replay of ``seq`` (``mes_kernel.sequence_cells``), kept for the last sequence asked:
+        a search replays one sequence many times."""
+        if self._cells_of[0] is not seq:
+            n_cls, q_ptr, q_cls, q_w = self._classes(seq)
+            self._cells_of = (seq, self._k.sequence_cells(np.asarray(seq, dtype=np.int64), n_cls, q_ptr, q_cls, q_w))
+        return self._cells_of[1]
 
     # ---- compiled MES run ---------------------------------------------------------------------
     def mes_run(self, b: float, trace: Replay | None = None, prefix: list[int] | None = None) -> list[int] | None:
@@ -206,14 +218,22 @@ class ChangeFinder:
             pair_t = pair_q = np.zeros(0, dtype=np.int64)
             last = len(seq)
         no_f, no_b = np.zeros(0), np.zeros(0, dtype=np.bool_)
-        rho, pristine, paid, fail_t, fail_q, fail_ok, snap_ptr, snap, cfg_ptr, cfg_cls, cfg_amb = self._k.replay(
+        ref_seq, ref_x, ref_paid, ref_f, ref_k, ref_wu, ref_m = self._ref
+        ref_rows = 0
+        if full and ref_seq is not None:  # rounds after winners both sequences share (and the one after them)
+            shared = next((i for i, (a, c) in enumerate(zip(seq, ref_seq, strict=False)) if a != c), min(len(seq), len(ref_seq)))
+            ref_rows = min(shared, len(ref_seq)) + 1
+        (rho, pristine, paid, fail_t, fail_q, fail_ok, snap_ptr, snap, cfg_ptr, cfg_cls, cfg_amb,
+         rec_f, rec_k, rec_wu, rec_m) = self._k.replay(
             float(x), np.asarray(seq, dtype=np.int64), last, full, left is not None,
             np.asarray(left.rho) if left is not None else no_f,
             np.asarray(left.pristine, dtype=np.bool_) if left is not None else no_b,
             pair_t, pair_q, np.asarray(below.paid) if below is not None else no_f,
-            *self._classes(seq), self.cost, self.approvers_f,
+            *self._classes(seq), *self._cells(seq), self.cost, self.approvers_f,
             self.weight_of, self.rank, self.tie_class, self.eligible, self.slack, MARGIN, bool(snap_all and pairs),
-            AFFINE_TOL)
+            AFFINE_TOL, ref_rows, ref_x, ref_paid, ref_f, ref_k, ref_wu, ref_m)
+        if full:
+            self._ref = (list(seq), float(x), paid, rec_f, rec_k, rec_wu, rec_m)
         out = Replay(rho=rho.tolist(), pristine=pristine.tolist(), paid=paid.tolist(),
                      cfg=(cfg_ptr, cfg_cls, cfg_amb, pristine))
         for i, (t, q, bad) in enumerate(zip(fail_t.tolist(), fail_q.tolist(), fail_ok.tolist(), strict=True)):
