@@ -35,6 +35,7 @@ import numpy as np
 from observatory.pb.model import ApprovalGroups, Election
 
 MARGIN = 1e-9  # relative margin kept by every float comparison of a proof
+MAX_CO = 2000  # projects up to which the co-approval matrix is kept (32 MB at most)
 AFFINE_TOL = 1e-7  # a budget this close (relatively) to a price makes the capped set uncertain: no affine proof
 
 Pair = tuple[int, int]  # (round, project); round == len(sequence) means "after the last round"
@@ -127,11 +128,16 @@ class ChangeFinder:
         self.predicted: int | None = None  # set by ``_affine`` when it cannot prove: the interpolated change
         self._classes_of: tuple = (None, None, None)  # set of projects, its classes, last sequence asked
         self._cells_of: tuple = (None, None)  # last sequence replayed, its cells
+        # for the last sequence, which cell holds each class's budget before some round (``mes_kernel.replay``)
+        self._nodes: tuple = (None, 0, np.zeros(0, dtype=np.int64))
         no_rows = np.zeros((0, self.n))
         # the last full check: its sequence, budget, payments and per-pair bounds (``mes_kernel.replay``)
         self._ref: tuple = (None, 0.0, np.zeros(0), no_rows, no_rows, no_rows, no_rows)
         self.approvers_f = self.approvers.astype(np.float64)
         self.by_rank = np.array(sorted(eligible, key=lambda p: self.rank[p]), dtype=np.int64)
+        # weight of the ballots approving both of two projects (full checks' bounds); skipped when large
+        self.co_approval = (mes_kernel.co_approval(self.g_ptr, self.g_idx, self.w, self.n) if self.n <= MAX_CO
+                            else np.zeros((0, 0)))
 
     def _classes(self, seq: list[int]) -> tuple:
         """The groups classed by the projects of ``seq`` they support, as (number of classes, each project's
@@ -223,15 +229,20 @@ class ChangeFinder:
         if full and ref_seq is not None:  # rounds after winners both sequences share (and the one after them)
             shared = next((i for i, (a, c) in enumerate(zip(seq, ref_seq, strict=False)) if a != c), min(len(seq), len(ref_seq)))
             ref_rows = min(shared, len(ref_seq)) + 1
+        node_seq, node_round, node = self._nodes
+        if node_seq is not seq:
+            node_round, node = 0, np.zeros(0, dtype=np.int64)
         (rho, pristine, paid, fail_t, fail_q, fail_ok, snap_ptr, snap, cfg_ptr, cfg_cls, cfg_amb,
-         rec_f, rec_k, rec_wu, rec_m) = self._k.replay(
+         rec_f, rec_k, rec_wu, rec_m, new_round, new_node) = self._k.replay(
             float(x), np.asarray(seq, dtype=np.int64), last, full, left is not None,
             np.asarray(left.rho) if left is not None else no_f,
             np.asarray(left.pristine, dtype=np.bool_) if left is not None else no_b,
             pair_t, pair_q, np.asarray(below.paid) if below is not None else no_f,
             *self._classes(seq), *self._cells(seq), self.cost, self.approvers_f,
             self.weight_of, self.rank, self.tie_class, self.eligible, self.slack, MARGIN, bool(snap_all and pairs),
-            AFFINE_TOL, ref_rows, ref_x, ref_paid, ref_f, ref_k, ref_wu, ref_m)
+            AFFINE_TOL, ref_rows, ref_x, ref_paid, ref_f, ref_k, ref_wu, ref_m, self.co_approval, node, node_round)
+        if pairs and new_round > 0 and (node_seq is not seq or new_round < node_round or not len(node)):
+            self._nodes = (seq, new_round, new_node)  # the earliest round partial replays asked for
         if full:
             self._ref = (list(seq), float(x), paid, rec_f, rec_k, rec_wu, rec_m)
         out = Replay(rho=rho.tolist(), pristine=pristine.tolist(), paid=paid.tolist(),

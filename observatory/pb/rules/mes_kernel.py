@@ -296,20 +296,36 @@ def _can_compete(t: int, n_seq: int, s: int, q: int, rho: float, pristine: bool,
 
 
 @nb.njit(cache=True)
+def _advance(node: np.ndarray, upto: int, t: int, seq: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray,
+             sup_ptr: np.ndarray, sup_cell: np.ndarray) -> int:
+    """Bring ``node`` (per class, the cell holding its budget) from before round ``upto`` to before round ``t``."""
+    for r in range(upto, t):
+        s = seq[r]
+        base = sup_ptr[r] - p_ptr[s]
+        for e in range(p_ptr[s], p_ptr[s + 1]):
+            node[p_grp[e]] = sup_cell[base + e]
+    return t
+
+
+@nb.njit(cache=True)
 def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, left_rho: np.ndarray,
            left_pristine: np.ndarray, pair_t: np.ndarray, pair_q: np.ndarray, below_paid: np.ndarray,
            n_cls: int, p_ptr: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray, cell_ptr: np.ndarray,
-           cell_parent: np.ndarray, cell_w: np.ndarray, node_at: np.ndarray, cost: np.ndarray, approvers: np.ndarray,
+           cell_parent: np.ndarray, cell_w: np.ndarray, sup_ptr: np.ndarray, sup_cell: np.ndarray, cost: np.ndarray,
+           approvers: np.ndarray,
            weight_of: np.ndarray, rank: np.ndarray, tie_class: np.ndarray, eligible: np.ndarray, slack: float, margin: float,
            snap_all: bool, amb_tol: float, ref_rows: int, ref_x: float, ref_paid: np.ndarray, ref_f: np.ndarray,
-           ref_k: np.ndarray, ref_wu: np.ndarray, ref_m: np.ndarray):
+           ref_k: np.ndarray, ref_wu: np.ndarray, ref_m: np.ndarray, co: np.ndarray, node0: np.ndarray, upto0: int):
     """``ChangeFinder.replay`` compiled: rho, pristine, paid per round and the failing pairs with their
     supporters' budgets (flat, cut by ``snap_ptr``). ``pair_t`` is sorted.
 
     Budgets are kept per cell of ``sequence_cells`` (a round's winner's supporters with the same earlier
-    winners: one budget each), ``node_at[t, k]`` giving the cell that holds class ``k``'s budget before round
-    ``t``; ``p_ptr``, ``p_grp``, ``p_w`` give each project's supporters as classes (``sequence_classes``) for the
-    pair checks, and the snapshots are per class.
+    winners: one budget each); ``p_ptr``, ``p_grp``, ``p_w`` give each project's supporters as classes
+    (``sequence_classes``) for the pair checks, each class's budget read from the cell holding it (``node``,
+    brought up to date only when a round's pairs need it, from ``node0``, its state before round ``upto0``,
+    when given), and the snapshots are per class. Returned with the rest: the state of ``node`` before the
+    first round whose pairs needed it (``node_round``, -1 when it was not brought up from ``node0``), for the
+    next replays of the sequence, which mostly check pairs of the same rounds.
 
     ``snap_all`` (with ``pairs``): every asked pair is snapshotted, ``fail_ok`` saying which failed (with no
     ``left``, none is checked). Also returned, per round, the winner's capped supporters (classes whose
@@ -323,7 +339,9 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
     valid for its first ``ref_rows`` rounds: the rounds after winners both sequences share). They hold here
     once every budget's possible rise ``d`` is added: nothing when ``x <= ref_x`` (budgets grow with ``x``),
     else ``x - ref_x`` plus each earlier round's fall in price (a supporter's payment ``min(budget, price)``
-    rises by at most its budget's rise, falls by at most the price's fall). Most pairs are then proven far
+    rises by at most its budget's rise, falls by at most the price's fall), counted for a project's supporters
+    as ``x - ref_x`` times their weight plus each fall times the weight of those who also approve that round's
+    winner (``co``, the co-approval weights; empty: all of them). Most pairs are then proven far
     from their cost without looking at their supporters.
 
     Why cells: round ``t``'s winner has thousands of classes of supporters but at most ``2 ** t`` distinct
@@ -334,6 +352,10 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
     n = len(cost)
     budget = np.empty(len(cell_parent))  # per cell, its supporters' budget after paying; cell 0: nobody paid yet
     budget[0] = x
+    node = np.zeros(n_cls, dtype=np.int64)  # per class, the cell holding its budget before round ``upto``
+    upto = 0
+    node_round = -2  # not needed yet
+    node_keep = np.zeros(0, dtype=np.int64)
     is_open = eligible.copy()
     f_at = np.zeros(n)  # per project, its supporters' money capped at k_at, as last computed (0 at cap 0)
     k_at = np.zeros(n)
@@ -344,7 +366,10 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
     rec_k = np.empty((n_rec, n))
     rec_wu = np.empty((n_rec, n))
     rec_m = np.empty((n_rec, n))
-    rise = 0.0 if x <= ref_x else x - ref_x  # how much more any budget may hold here than in the reference
+    rising = x > ref_x and ref_rows > 0
+    # per project, how much more its supporters may hold together here than in the reference
+    rise = weight_of * (x - ref_x) if rising else np.zeros(n)
+    has_co = co.shape[0] == n
     rho_out = np.empty(last + 1)
     prist_out = np.empty(last + 1, dtype=np.bool_)
     paid_out = np.empty(last + 1)
@@ -370,7 +395,6 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
         s = seq[t] if t < n_seq else -1
         if s >= 0:
             is_open[s] = False
-        row = node_at[t]
         if has_left or snap_all:
             nc = 0
             if full:
@@ -416,14 +440,25 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                                 other = min(ref_f[t, q] + max(0.0, cap - ref_k[t, q]) * ref_wu[t, q], ref_m[t, q])
                             else:
                                 other = ref_m[t, q]
-                            bound = min(bound, other + weight_of[q] * rise)
+                            bound = min(bound, other + rise[q])
                         skip = bound * (1 + 1e-10) < need
                     if not skip:
+                        if node_round == -2:  # the first round needing class budgets: start from ``node0`` if it can
+                            node_round = -1
+                            if len(node0) > 0 and upto0 <= t:
+                                node[:] = node0
+                                upto = upto0
+                            if upto < t:
+                                upto = _advance(node, upto, t, seq, p_ptr, p_grp, sup_ptr, sup_cell)
+                                node_round = t
+                                node_keep = node.copy()
+                        if upto < t:
+                            upto = _advance(node, upto, t, seq, p_ptr, p_grp, sup_ptr, sup_cell)
                         held = 0.0
                         slope = 0.0
                         money = 0.0
                         for e in range(lo, hi):
-                            v = budget[row[p_grp[e]]]
+                            v = budget[node[p_grp[e]]]
                             money += p_w[e] * v
                             if v > cap:
                                 held += p_w[e] * cap
@@ -449,18 +484,32 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                     while start + (hi - lo) > cap_d:
                         cap_d *= 2
                         snap = np.concatenate((snap, np.empty(cap_d - len(snap))))
+                    if node_round == -2:  # the first round needing class budgets: start from ``node0`` if it can
+                        node_round = -1
+                        if len(node0) > 0 and upto0 <= t:
+                            node[:] = node0
+                            upto = upto0
+                        if upto < t:
+                            upto = _advance(node, upto, t, seq, p_ptr, p_grp, sup_ptr, sup_cell)
+                            node_round = t
+                            node_keep = node.copy()
+                    if upto < t:
+                        upto = _advance(node, upto, t, seq, p_ptr, p_grp, sup_ptr, sup_cell)
                     for e in range(lo, hi):
-                        snap[start + e - lo] = budget[row[p_grp[e]]]
+                        snap[start + e - lo] = budget[node[p_grp[e]]]
                     fail_t[nf] = t
                     fail_q[nf] = q
                     fail_ok[nf] = failed
                     snap_ptr[nf + 1] = start + hi - lo
                     nf += 1
         if full:
+            rho_t = left_rho[t] if t < n_seq else np.inf
             for q in range(n):
                 if t < n_seq:
-                    rec_f[t, q] = f_at[q]
-                    rec_k[t, q] = k_at[q]
+                    # the bound at this round's cap, from which a later check at a higher cap extrapolates
+                    k_t = rho_t * cost[q]
+                    rec_f[t, q] = f_at[q] + max(0.0, k_t - k_at[q]) * wu_at[q]
+                    rec_k[t, q] = k_t
                     rec_wu[t, q] = wu_at[q]
                 else:  # after the last round, only the money is recorded: a bound at any cap
                     rec_f[t, q] = m_at[q]
@@ -487,8 +536,16 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
             rho_out[n_out] = pi / c * (1 + margin)
             prist_out[n_out] = False
         paid_out[n_out] = pi
-        if rise > 0.0 and t < len(ref_paid) and ref_paid[t] > pi:
-            rise += ref_paid[t] - pi
+        if full and has_co:
+            # the supporters of ``q`` who also approve ``s`` pay at least what the others cannot (``pi`` each at most)
+            for q in range(n):
+                least = c - (weight_of[s] - co[q, s]) * pi
+                if least > 0.0:
+                    m_at[q] -= least
+        if rising and t < len(ref_paid) and ref_paid[t] > pi:
+            fall = ref_paid[t] - pi
+            for q in range(n):
+                rise[q] += (co[q, s] if has_co else weight_of[q]) * fall
         # pay, and record the capped set of this round (the affine piece of the replay in x) and whether it
         # is certain; the last round asked is only priced
         amb = False
@@ -514,7 +571,8 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
             break
     return (rho_out[:n_out].copy(), prist_out[:n_out].copy(), paid_out[:n_out].copy(), fail_t[:nf].copy(),
             fail_q[:nf].copy(), fail_ok[:nf].copy(), snap_ptr[:nf + 1].copy(), snap[:snap_ptr[nf]].copy(),
-            cfg_ptr[:n_out + 1].copy(), cfg_cls[:n_cfg].copy(), cfg_amb[:n_out].copy(), rec_f, rec_k, rec_wu, rec_m)
+            cfg_ptr[:n_out + 1].copy(), cfg_cls[:n_cfg].copy(), cfg_amb[:n_out].copy(), rec_f, rec_k, rec_wu, rec_m,
+            max(node_round, -1), node_keep)
 
 
 @nb.njit(cache=True)
@@ -597,14 +655,16 @@ def sequence_cells(seq: np.ndarray, n_cls: int, q_ptr: np.ndarray, q_cls: np.nda
     """The cells of a replay of ``seq`` over the classes of ``sequence_classes``: round ``t``'s cells are its
     winner's supporters split by the earlier winners they support (all hold the same budget then). Returns
     per round the range of its cells (``cell_ptr``), each cell's parent (the cell that held its supporters'
-    budget before the round; cell 0 is nobody paid yet) and weight, and ``node_at[t, k]``: the cell holding
-    class ``k``'s budget before round ``t`` (``t`` up to ``len(seq)``, after the last round)."""
+    budget before the round; cell 0 is nobody paid yet) and weight, and per round, the cell of each of the
+    winner's supporters' classes (``sup_cell[sup_ptr[t]:sup_ptr[t + 1]]``, in the order of ``q_cls``)."""
     n_seq = len(seq)
     tot = 1
+    sup_ptr = np.zeros(n_seq + 1, dtype=np.int64)
     for r in range(n_seq):
         tot += q_ptr[seq[r] + 1] - q_ptr[seq[r]]
+        sup_ptr[r + 1] = tot - 1
     node = np.zeros(n_cls, dtype=np.int64)
-    node_at = np.empty((n_seq + 1, n_cls), dtype=np.int64)
+    sup_cell = np.empty(tot - 1, dtype=np.int64)
     cell_ptr = np.zeros(n_seq + 1, dtype=np.int64)
     parent = np.empty(tot, dtype=np.int64)
     weight = np.empty(tot)
@@ -614,7 +674,6 @@ def sequence_cells(seq: np.ndarray, n_cls: int, q_ptr: np.ndarray, q_cls: np.nda
     weight[0] = 0.0
     nc = 1
     for r in range(n_seq):
-        node_at[r, :] = node
         cell_ptr[r] = nc
         s = seq[r]
         for e in range(q_ptr[s], q_ptr[s + 1]):
@@ -629,9 +688,21 @@ def sequence_cells(seq: np.ndarray, n_cls: int, q_ptr: np.ndarray, q_cls: np.nda
             cell = child[nd]
             weight[cell] += q_w[e]
             node[k] = cell
-    node_at[n_seq, :] = node
+            sup_cell[sup_ptr[r] + e - q_ptr[s]] = cell
     cell_ptr[n_seq] = nc
-    return cell_ptr, parent[:nc].copy(), weight[:nc].copy(), node_at
+    return cell_ptr, parent[:nc].copy(), weight[:nc].copy(), sup_ptr, sup_cell
+
+
+@nb.njit(cache=True)
+def co_approval(g_ptr: np.ndarray, g_idx: np.ndarray, w: np.ndarray, n_projects: int) -> np.ndarray:
+    """``co[p, q]``: the weight of the groups approving both ``p`` and ``q``."""
+    co = np.zeros((n_projects, n_projects))
+    for g in range(len(g_ptr) - 1):
+        for a in range(g_ptr[g], g_ptr[g + 1]):
+            p = g_idx[a]
+            for b in range(g_ptr[g], g_ptr[g + 1]):
+                co[p, g_idx[b]] += w[g]
+    return co
 
 
 @nb.njit(cache=True)
