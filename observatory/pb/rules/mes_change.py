@@ -182,17 +182,12 @@ class ChangeFinder:
         return sel.tolist()
 
     # ---- pieces -------------------------------------------------------------------------------
-    def _can_compete(self, t: int, seq: list[int], rho: float, pristine: bool, q: np.ndarray) -> np.ndarray:
-        """Which projects ``q`` may still beat round ``t``'s winner given its rho bound (exact rules)."""
-        if t == len(seq):
-            return np.ones(len(q), dtype=bool)
-        s = seq[t]
-        ok = ~((self.tie_class[q] == self.tie_class[s]) & (self.rank[q] > self.rank[s]))
-        ok &= self.approvers[q] * rho >= 1 - MARGIN  # rho_q >= 1 / approvers_q at any budget
-        if pristine:
-            a = self.approvers[s]
-            ok &= ~((self.approvers[q] < a) | ((self.approvers[q] == a) & (self.rank[q] > self.rank[s])))
-        return ok
+    def _can_compete(self, t: int, seq: list[int], rho: float, pristine: bool, q: int) -> bool:
+        """Whether project ``q`` may still beat round ``t``'s winner given its rho bound (exact rules: the
+        compiled ``mes_kernel._can_compete`` that replays use)."""
+        s = seq[t] if t < len(seq) else -1
+        return self._k._can_compete(t, len(seq), s, q, float(rho), bool(pristine), self.tie_class, self.rank,
+                                    self.approvers_f, MARGIN)
 
     def _fails(self, t: int, seq: list[int], q: int, bud: np.ndarray, rho: float) -> bool:
         """Whether ``q``'s supporters (budgets ``bud``, per class of ``seq``, as a replay records them) may pay
@@ -260,7 +255,7 @@ class ChangeFinder:
         for (t, q), bud in snapshots.items():
             rho = left.rho[t] if t < len(seq) else np.inf
             pristine = left.pristine[t] if t < len(seq) else False
-            if self._can_compete(t, seq, rho, pristine, np.array([q]))[0] and self._fails(t, seq, q, bud, rho):
+            if self._can_compete(t, seq, rho, pristine, q) and self._fails(t, seq, q, bud, rho):
                 out[(t, q)] = bud
         return out
 
