@@ -128,6 +128,7 @@ class ChangeFinder:
         self.predicted: int | None = None  # set by ``_affine`` when it cannot prove: the interpolated change
         self._classes_of: tuple = (None, None, None)  # set of projects, its classes, last sequence asked
         self._cells_of: tuple = (None, None)  # last sequence replayed, its cells
+        self._seq_of: tuple = (None, None)  # last sequence replayed, as an array
         # for the last sequence, which cell holds each class's budget before some round (``mes_kernel.replay``)
         self._nodes: tuple = (None, 0, np.zeros(0, dtype=np.int64))
         no_rows = np.zeros((0, self.n))
@@ -152,12 +153,17 @@ class ChangeFinder:
         self._classes_of = (key, self._classes_of[1], seq)
         return self._classes_of[1]
 
+    def _seq_array(self, seq: list[int]) -> np.ndarray:
+        if self._seq_of[0] is not seq:
+            self._seq_of = (seq, np.asarray(seq, dtype=np.int64))
+        return self._seq_of[1]
+
     def _cells(self, seq: list[int]) -> tuple:
         """The cells of a replay of ``seq`` (``mes_kernel.sequence_cells``), kept for the last sequence asked:
         a search replays one sequence many times."""
         if self._cells_of[0] is not seq:
             n_cls, q_ptr, q_cls, q_w = self._classes(seq)
-            self._cells_of = (seq, self._k.sequence_cells(np.asarray(seq, dtype=np.int64), n_cls, q_ptr, q_cls, q_w))
+            self._cells_of = (seq, self._k.sequence_cells(self._seq_array(seq), n_cls, q_ptr, q_cls, q_w))
         return self._cells_of[1]
 
     # ---- compiled MES run ---------------------------------------------------------------------
@@ -229,7 +235,7 @@ class ChangeFinder:
             node_round, node = 0, np.zeros(0, dtype=np.int64)
         (rho, pristine, paid, fail_t, fail_q, fail_ok, snap_ptr, snap, cfg_ptr, cfg_cls, cfg_amb,
          rec_f, rec_k, rec_wu, rec_m, new_round, new_node) = self._k.replay(
-            float(x), np.asarray(seq, dtype=np.int64), last, full, left is not None,
+            float(x), self._seq_array(seq), last, full, left is not None,
             np.asarray(left.rho) if left is not None else no_f,
             np.asarray(left.pristine, dtype=np.bool_) if left is not None else no_b,
             pair_t, pair_q, np.asarray(below.paid) if below is not None else no_f,

@@ -308,6 +308,26 @@ def _advance(node: np.ndarray, upto: int, t: int, seq: np.ndarray, p_ptr: np.nda
 
 
 @nb.njit(cache=True)
+def _classes_at(t: int, node: np.ndarray, upto: int, node_round: int, node0: np.ndarray, upto0: int, seq: np.ndarray,
+                p_ptr: np.ndarray, p_grp: np.ndarray, sup_ptr: np.ndarray, sup_cell: np.ndarray) -> tuple[int, int, bool]:
+    """Bring ``node`` to before round ``t``; the first time (``node_round == -2``) from ``node0`` (before round
+    ``upto0``) when it is not past ``t``. Returns ``upto``, ``node_round`` and whether this state is worth keeping
+    (the first one reached by advancing, ``node_round`` then ``t``)."""
+    keep = False
+    if node_round == -2:
+        node_round = -1
+        if len(node0) > 0 and upto0 <= t:
+            node[:] = node0
+            upto = upto0
+        keep = upto < t
+    if upto < t:
+        upto = _advance(node, upto, t, seq, p_ptr, p_grp, sup_ptr, sup_cell)
+    if keep:
+        node_round = t
+    return upto, node_round, keep
+
+
+@nb.njit(cache=True)
 def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, left_rho: np.ndarray,
            left_pristine: np.ndarray, pair_t: np.ndarray, pair_q: np.ndarray, below_paid: np.ndarray,
            n_cls: int, p_ptr: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray, cell_ptr: np.ndarray,
@@ -443,17 +463,11 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                             bound = min(bound, other + rise[q])
                         skip = bound * (1 + 1e-10) < need
                     if not skip:
-                        if node_round == -2:  # the first round needing class budgets: start from ``node0`` if it can
-                            node_round = -1
-                            if len(node0) > 0 and upto0 <= t:
-                                node[:] = node0
-                                upto = upto0
-                            if upto < t:
-                                upto = _advance(node, upto, t, seq, p_ptr, p_grp, sup_ptr, sup_cell)
-                                node_round = t
+                        if upto < t or node_round == -2:
+                            upto, node_round, keep = _classes_at(t, node, upto, node_round, node0, upto0, seq, p_ptr, p_grp,
+                                                                 sup_ptr, sup_cell)
+                            if keep:
                                 node_keep = node.copy()
-                        if upto < t:
-                            upto = _advance(node, upto, t, seq, p_ptr, p_grp, sup_ptr, sup_cell)
                         held = 0.0
                         slope = 0.0
                         money = 0.0
@@ -484,17 +498,11 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                     while start + (hi - lo) > cap_d:
                         cap_d *= 2
                         snap = np.concatenate((snap, np.empty(cap_d - len(snap))))
-                    if node_round == -2:  # the first round needing class budgets: start from ``node0`` if it can
-                        node_round = -1
-                        if len(node0) > 0 and upto0 <= t:
-                            node[:] = node0
-                            upto = upto0
-                        if upto < t:
-                            upto = _advance(node, upto, t, seq, p_ptr, p_grp, sup_ptr, sup_cell)
-                            node_round = t
+                    if upto < t or node_round == -2:
+                        upto, node_round, keep = _classes_at(t, node, upto, node_round, node0, upto0, seq, p_ptr, p_grp,
+                                                             sup_ptr, sup_cell)
+                        if keep:
                             node_keep = node.copy()
-                    if upto < t:
-                        upto = _advance(node, upto, t, seq, p_ptr, p_grp, sup_ptr, sup_cell)
                     for e in range(lo, hi):
                         snap[start + e - lo] = budget[node[p_grp[e]]]
                     fail_t[nf] = t
@@ -503,13 +511,10 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                     snap_ptr[nf + 1] = start + hi - lo
                     nf += 1
         if full:
-            rho_t = left_rho[t] if t < n_seq else np.inf
             for q in range(n):
                 if t < n_seq:
-                    # the bound at this round's cap, from which a later check at a higher cap extrapolates
-                    k_t = rho_t * cost[q]
-                    rec_f[t, q] = f_at[q] + max(0.0, k_t - k_at[q]) * wu_at[q]
-                    rec_k[t, q] = k_t
+                    rec_f[t, q] = f_at[q]
+                    rec_k[t, q] = k_at[q]
                     rec_wu[t, q] = wu_at[q]
                 else:  # after the last round, only the money is recorded: a bound at any cap
                     rec_f[t, q] = m_at[q]
