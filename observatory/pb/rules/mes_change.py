@@ -20,9 +20,12 @@ only for the few (round, project) pairs that come close: those are re-checked on
 interval, each half needing one replay of the sequence at its midpoint, until every pair is proven
 or a whole-unit step where a pair still fails is found (where MES is re-run, after the rounds whose
 every pair passed there: ``proven_rounds``). A replay costs one price computation per round, compiled
-(``mes_kernel.replay``), on budgets kept per class of ballots approving the same projects of the
-sequence; the full check of every pair is done once per interval, each pair skipped while a concave
-bound on its supporters' capped money proves it passes.
+(``mes_kernel.replay``), over the winner's cells (its supporters split by the earlier winners they
+approve, who all hold the same: ``mes_kernel.sequence_cells``), pair checks reading budgets per class of
+ballots approving the same projects of the sequence; the full check of every pair is done once per
+interval, each pair skipped while a bound on its supporters' capped money proves it passes (a concave
+bound from its last exact check, what they paid since, or the bounds the previous full check recorded
+plus what budgets may have risen since).
 """
 
 from __future__ import annotations
