@@ -330,3 +330,79 @@ def test_first_reach_equals_evaluating_every_step(seed: int) -> None:
     reach = np.nonzero(held[1:] >= tau)[0]
     expected = int(reach[0]) + 1 if len(reach) else n + 1
     assert mes_kernel.first_reach(ba, bm, ws, ca, cm, capped, tau, n) == expected
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sequence_cells_split_each_winner_s_supporters_by_the_earlier_winners_they_approve(seed: int) -> None:
+    """A replay prices round ``t`` per cell; a cell must hold exactly the winner's supporters (as classes)
+    that approve the same earlier winners, weigh what they weigh, and take its budget from the cell of the
+    latest earlier round they paid in (0: none)."""
+    from observatory.pb.rules import mes_kernel
+
+    e = _random_election(6000 + seed)
+    groups, eligible, finder, b = _finder(e)
+    seq = mes_module._run(e, groups, eligible, b * 3)
+    n_cls, q_ptr, q_cls, q_w = finder._classes(seq)
+    cell_ptr, parent, weight, sup_ptr, sup_cell = mes_kernel.sequence_cells(np.asarray(seq, dtype=np.int64), n_cls,
+                                                                             q_ptr, q_cls, q_w)
+    approves = [set(q_cls[q_ptr[s]:q_ptr[s + 1]].tolist()) for s in seq]  # per round, its winner's classes
+    assert len(cell_ptr) == len(seq) + 1 and cell_ptr[0] == 1 and cell_ptr[-1] == len(parent)
+    holder = {}  # per class, the cell holding its budget so far
+    for t, s in enumerate(seq):
+        classes = q_cls[q_ptr[s]:q_ptr[s + 1]].tolist()
+        cells = sup_cell[sup_ptr[t]:sup_ptr[t + 1]].tolist()
+        assert all(cell_ptr[t] <= c < cell_ptr[t + 1] for c in cells)
+        history = {k: frozenset(r for r in range(t) if k in approves[r]) for k in classes}
+        for c in set(cells):
+            members = [k for k, ck in zip(classes, cells, strict=True) if ck == c]
+            assert len({history[k] for k in members}) == 1  # one history per cell
+            assert {holder.get(k, 0) for k in members} == {parent[c]}
+            weights = {k: w for k, w in zip(classes, q_w[q_ptr[s]:q_ptr[s + 1]].tolist(), strict=True)}
+            assert weight[c] == pytest.approx(sum(weights[k] for k in members))
+        assert len(set(cells)) == len({history[k] for k in classes})  # and one cell per history
+        holder.update(zip(classes, cells, strict=True))
+
+
+def _full_check(finder: ChangeFinder, seq: list[int], x: float, left_x: float) -> dict:
+    left = finder.replay(seq, left_x)
+    return finder.replay(seq, x, left).failing
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_full_checks_seeded_by_an_earlier_one_fail_the_same_pairs(seed: int) -> None:
+    """A full check skips pairs whose bound, from the previous full check (another sequence or budget),
+    proves they pass; the pairs it finds failing, and their budgets, must be those of a check from scratch."""
+    e = _random_election(7000 + seed)
+    groups, eligible, finder, b = _finder(e)
+    rng = np.random.default_rng(seed)
+    for _ in range(6):
+        x_ref, x0 = (float(b * f) for f in rng.uniform(1.0, 4.0, size=2))
+        x1 = x0 + float(rng.choice([1, 7, 60, 400]))
+        ref_seq = mes_module._run(e, groups, eligible, Fraction(x_ref))
+        seq = mes_module._run(e, groups, eligible, Fraction(x0))
+        _full_check(finder, ref_seq, x_ref + float(rng.choice([1, 50])), x_ref)  # becomes the reference
+        seeded = _full_check(finder, seq, x1, x0)
+        fresh = _full_check(ChangeFinder(e, groups, eligible), seq, x1, x0)
+        assert seeded.keys() == fresh.keys()
+        assert all(np.array_equal(seeded[p], fresh[p]) for p in fresh)
+
+
+def test_a_reference_taken_for_a_larger_budget_than_its_own_skips_failing_pairs() -> None:
+    """Control for the test above: the reference's bounds hold at another budget only with the rise of
+    budgets since its own added; a reference claiming a larger budget than it had (no rise added) proves
+    pairs that fail."""
+    missed = 0
+    for seed in range(12):
+        e = _random_election(7000 + seed)
+        groups, eligible, finder, b = _finder(e)
+        x0 = float(b * 2)
+        seq = mes_module._run(e, groups, eligible, Fraction(x0))
+        for jump in (60, 400, 2000):
+            _full_check(finder, seq, x0 + 1, x0)
+            ref = finder._ref
+            finder._ref = (ref[0], x0 + jump + 1, *ref[2:])  # the lie: as if taken at the right end
+            seeded = _full_check(finder, seq, x0 + jump, x0)
+            fresh = _full_check(ChangeFinder(e, groups, eligible), seq, x0 + jump, x0)
+            missed += len(fresh.keys() - seeded.keys())
+            assert seeded.keys() <= fresh.keys()
+    assert missed > 0

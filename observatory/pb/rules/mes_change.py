@@ -20,9 +20,12 @@ only for the few (round, project) pairs that come close: those are re-checked on
 interval, each half needing one replay of the sequence at its midpoint, until every pair is proven
 or a whole-unit step where a pair still fails is found (where MES is re-run, after the rounds whose
 every pair passed there: ``proven_rounds``). A replay costs one price computation per round, compiled
-(``mes_kernel.replay``), on budgets kept per class of ballots approving the same projects of the
-sequence; the full check of every pair is done once per interval, each pair skipped while a concave
-bound on its supporters' capped money proves it passes.
+(``mes_kernel.replay``), over the winner's cells (its supporters split by the earlier winners they
+approve, who all hold the same: ``mes_kernel.sequence_cells``), pair checks reading budgets per class of
+ballots approving the same projects of the sequence; the full check of every pair is done once per
+interval, each pair skipped while a bound on its supporters' capped money proves it passes (a concave
+bound from its last exact check, what they paid since, or the bounds the previous full check recorded
+plus what budgets may have risen since).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import numpy as np
 from observatory.pb.model import ApprovalGroups, Election
 
 MARGIN = 1e-9  # relative margin kept by every float comparison of a proof
+MAX_CO = 2000  # projects up to which the co-approval matrix is kept (32 MB at most)
 AFFINE_TOL = 1e-7  # a budget this close (relatively) to a price makes the capped set uncertain: no affine proof
 
 Pair = tuple[int, int]  # (round, project); round == len(sequence) means "after the last round"
@@ -126,8 +130,18 @@ class ChangeFinder:
         self.affine = True  # try the affine proof (``_affine``) before bisecting, and split where it guesses
         self.predicted: int | None = None  # set by ``_affine`` when it cannot prove: the interpolated change
         self._classes_of: tuple = (None, None, None)  # set of projects, its classes, last sequence asked
+        self._cells_of: tuple = (None, None)  # last sequence replayed, its cells
+        self._seq_of: tuple = (None, None)  # last sequence replayed, as an array
+        # for the last sequence, which cell holds each class's budget before some round (``mes_kernel.replay``)
+        self._nodes: tuple = (None, 0, np.zeros(0, dtype=np.int64))
+        no_rows = np.zeros((0, self.n))
+        # the last full check: its sequence, budget, payments and per-pair bounds (``mes_kernel.replay``)
+        self._ref: tuple = (None, 0.0, np.zeros(0), no_rows, no_rows, no_rows, no_rows)
         self.approvers_f = self.approvers.astype(np.float64)
         self.by_rank = np.array(sorted(eligible, key=lambda p: self.rank[p]), dtype=np.int64)
+        # weight of the ballots approving both of two projects (full checks' bounds); skipped when large
+        self.co_approval = (mes_kernel.co_approval(self.g_ptr, self.g_idx, self.w, self.n) if self.n <= MAX_CO
+                            else np.zeros((0, 0)))
 
     def _classes(self, seq: list[int]) -> tuple:
         """The groups classed by the projects of ``seq`` they support, as (number of classes, each project's
@@ -141,6 +155,19 @@ class ChangeFinder:
                                                               self.g_idx, self.p_ptr, self.p_grp, self.p_w, self.n), seq)
         self._classes_of = (key, self._classes_of[1], seq)
         return self._classes_of[1]
+
+    def _seq_array(self, seq: list[int]) -> np.ndarray:
+        if self._seq_of[0] is not seq:
+            self._seq_of = (seq, np.asarray(seq, dtype=np.int64))
+        return self._seq_of[1]
+
+    def _cells(self, seq: list[int]) -> tuple:
+        """The cells of a replay of ``seq`` (``mes_kernel.sequence_cells``), kept for the last sequence asked:
+        a search replays one sequence many times."""
+        if self._cells_of[0] is not seq:
+            n_cls, q_ptr, q_cls, q_w = self._classes(seq)
+            self._cells_of = (seq, self._k.sequence_cells(self._seq_array(seq), n_cls, q_ptr, q_cls, q_w))
+        return self._cells_of[1]
 
     # ---- compiled MES run ---------------------------------------------------------------------
     def mes_run(self, b: float, trace: Replay | None = None, prefix: list[int] | None = None) -> list[int] | None:
@@ -164,17 +191,12 @@ class ChangeFinder:
         return sel.tolist()
 
     # ---- pieces -------------------------------------------------------------------------------
-    def _can_compete(self, t: int, seq: list[int], rho: float, pristine: bool, q: np.ndarray) -> np.ndarray:
-        """Which projects ``q`` may still beat round ``t``'s winner given its rho bound (exact rules)."""
-        if t == len(seq):
-            return np.ones(len(q), dtype=bool)
-        s = seq[t]
-        ok = ~((self.tie_class[q] == self.tie_class[s]) & (self.rank[q] > self.rank[s]))
-        ok &= self.approvers[q] * rho >= 1 - MARGIN  # rho_q >= 1 / approvers_q at any budget
-        if pristine:
-            a = self.approvers[s]
-            ok &= ~((self.approvers[q] < a) | ((self.approvers[q] == a) & (self.rank[q] > self.rank[s])))
-        return ok
+    def _can_compete(self, t: int, seq: list[int], rho: float, pristine: bool, q: int) -> bool:
+        """Whether project ``q`` may still beat round ``t``'s winner given its rho bound (exact rules: the
+        compiled ``mes_kernel._can_compete`` that replays use)."""
+        s = seq[t] if t < len(seq) else -1
+        return self._k._can_compete(t, len(seq), s, q, float(rho), bool(pristine), self.tie_class, self.rank,
+                                    self.approvers_f, MARGIN)
 
     def _fails(self, t: int, seq: list[int], q: int, bud: np.ndarray, rho: float) -> bool:
         """Whether ``q``'s supporters (budgets ``bud``, per class of ``seq``, as a replay records them) may pay
@@ -206,14 +228,27 @@ class ChangeFinder:
             pair_t = pair_q = np.zeros(0, dtype=np.int64)
             last = len(seq)
         no_f, no_b = np.zeros(0), np.zeros(0, dtype=np.bool_)
-        rho, pristine, paid, fail_t, fail_q, fail_ok, snap_ptr, snap, cfg_ptr, cfg_cls, cfg_amb = self._k.replay(
-            float(x), np.asarray(seq, dtype=np.int64), last, full, left is not None,
+        ref_seq, ref_x, ref_paid, ref_f, ref_k, ref_wu, ref_m = self._ref
+        ref_rows = 0
+        if full and ref_seq is not None:  # rounds after winners both sequences share (and the one after them)
+            shared = next((i for i, (a, c) in enumerate(zip(seq, ref_seq, strict=False)) if a != c), min(len(seq), len(ref_seq)))
+            ref_rows = min(shared, len(ref_seq)) + 1
+        node_seq, node_round, node = self._nodes
+        if node_seq is not seq:
+            node_round, node = 0, np.zeros(0, dtype=np.int64)
+        (rho, pristine, paid, fail_t, fail_q, fail_ok, snap_ptr, snap, cfg_ptr, cfg_cls, cfg_amb,
+         rec_f, rec_k, rec_wu, rec_m, new_round, new_node) = self._k.replay(
+            float(x), self._seq_array(seq), last, full, left is not None,
             np.asarray(left.rho) if left is not None else no_f,
             np.asarray(left.pristine, dtype=np.bool_) if left is not None else no_b,
             pair_t, pair_q, np.asarray(below.paid) if below is not None else no_f,
-            *self._classes(seq), self.cost, self.approvers_f,
+            *self._classes(seq), *self._cells(seq), self.cost, self.approvers_f,
             self.weight_of, self.rank, self.tie_class, self.eligible, self.slack, MARGIN, bool(snap_all and pairs),
-            AFFINE_TOL)
+            AFFINE_TOL, ref_rows, ref_x, ref_paid, ref_f, ref_k, ref_wu, ref_m, self.co_approval, node, node_round)
+        if pairs and new_round > 0 and (node_seq is not seq or new_round < node_round or not len(node)):
+            self._nodes = (seq, new_round, new_node)  # the earliest round partial replays asked for
+        if full:
+            self._ref = (list(seq), float(x), paid, rec_f, rec_k, rec_wu, rec_m)
         out = Replay(rho=rho.tolist(), pristine=pristine.tolist(), paid=paid.tolist(),
                      cfg=(cfg_ptr, cfg_cls, cfg_amb, pristine))
         for i, (t, q, bad) in enumerate(zip(fail_t.tolist(), fail_q.tolist(), fail_ok.tolist(), strict=True)):
@@ -229,7 +264,7 @@ class ChangeFinder:
         for (t, q), bud in snapshots.items():
             rho = left.rho[t] if t < len(seq) else np.inf
             pristine = left.pristine[t] if t < len(seq) else False
-            if self._can_compete(t, seq, rho, pristine, np.array([q]))[0] and self._fails(t, seq, q, bud, rho):
+            if self._can_compete(t, seq, rho, pristine, q) and self._fails(t, seq, q, bud, rho):
                 out[(t, q)] = bud
         return out
 

@@ -296,29 +296,100 @@ def _can_compete(t: int, n_seq: int, s: int, q: int, rho: float, pristine: bool,
 
 
 @nb.njit(cache=True)
+def _advance(node: np.ndarray, upto: int, t: int, seq: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray,
+             sup_ptr: np.ndarray, sup_cell: np.ndarray) -> int:
+    """Bring ``node`` (per class, the cell holding its budget) from before round ``upto`` to before round ``t``."""
+    for r in range(upto, t):
+        s = seq[r]
+        base = sup_ptr[r] - p_ptr[s]
+        for e in range(p_ptr[s], p_ptr[s + 1]):
+            node[p_grp[e]] = sup_cell[base + e]
+    return t
+
+
+@nb.njit(cache=True)
+def _classes_at(t: int, node: np.ndarray, upto: int, node_round: int, node0: np.ndarray, upto0: int, seq: np.ndarray,
+                p_ptr: np.ndarray, p_grp: np.ndarray, sup_ptr: np.ndarray, sup_cell: np.ndarray) -> tuple[int, int, bool]:
+    """Bring ``node`` to before round ``t``; the first time (``node_round == -2``) from ``node0`` (before round
+    ``upto0``) when it is not past ``t``. Returns ``upto``, ``node_round`` and whether this state is worth keeping
+    (the first one reached by advancing, ``node_round`` then ``t``)."""
+    keep = False
+    if node_round == -2:
+        node_round = -1
+        if len(node0) > 0 and upto0 <= t:
+            node[:] = node0
+            upto = upto0
+        keep = upto < t
+    if upto < t:
+        upto = _advance(node, upto, t, seq, p_ptr, p_grp, sup_ptr, sup_cell)
+    if keep:
+        node_round = t
+    return upto, node_round, keep
+
+
+@nb.njit(cache=True)
 def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, left_rho: np.ndarray,
            left_pristine: np.ndarray, pair_t: np.ndarray, pair_q: np.ndarray, below_paid: np.ndarray,
-           n_cls: int, p_ptr: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray, cost: np.ndarray, approvers: np.ndarray,
+           n_cls: int, p_ptr: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray, cell_ptr: np.ndarray,
+           cell_parent: np.ndarray, cell_w: np.ndarray, sup_ptr: np.ndarray, sup_cell: np.ndarray, cost: np.ndarray,
+           approvers: np.ndarray,
            weight_of: np.ndarray, rank: np.ndarray, tie_class: np.ndarray, eligible: np.ndarray, slack: float, margin: float,
-           snap_all: bool, amb_tol: float):
+           snap_all: bool, amb_tol: float, ref_rows: int, ref_x: float, ref_paid: np.ndarray, ref_f: np.ndarray,
+           ref_k: np.ndarray, ref_wu: np.ndarray, ref_m: np.ndarray, co: np.ndarray, node0: np.ndarray, upto0: int):
     """``ChangeFinder.replay`` compiled: rho, pristine, paid per round and the failing pairs with their
     supporters' budgets (flat, cut by ``snap_ptr``). ``pair_t`` is sorted.
 
-    Budgets are kept per class of groups that support the same projects of ``seq`` (``sequence_classes``):
-    ``p_ptr``, ``p_grp``, ``p_w`` give each project's supporters as classes, and the snapshots are per class.
+    Budgets are kept per cell of ``sequence_cells`` (a round's winner's supporters with the same earlier
+    winners: one budget each); ``p_ptr``, ``p_grp``, ``p_w`` give each project's supporters as classes
+    (``sequence_classes``) for the pair checks, each class's budget read from the cell holding it (``node``,
+    brought up to date only when a round's pairs need it, from ``node0``, its state before round ``upto0``,
+    when given), and the snapshots are per class. Returned with the rest: the state of ``node`` before the
+    first round whose pairs needed it (``node_round``, -1 when it was not brought up from ``node0``), for the
+    next replays of the sequence, which mostly check pairs of the same rounds.
 
     ``snap_all`` (with ``pairs``): every asked pair is snapshotted, ``fail_ok`` saying which failed (with no
     ``left``, none is checked). Also returned, per round, the winner's capped supporters (classes whose
     budget is below the price, ``cfg_ptr``/``cfg_cls``) and whether that set is uncertain (``cfg_amb``: a
     budget within ``amb_tol`` of the price, or nobody left uncapped): the configuration that makes every
-    budget and price affine in ``x`` (``ChangeFinder._affine``)."""
+    budget and price affine in ``x`` (``ChangeFinder._affine``); the capped supporters are cells.
+
+    A full check also returns, per round and project, an upper bound on the project's supporters' money
+    (``rec_f``, ``rec_k``, ``rec_wu``: at most ``f + max(0, cap - k) * wu`` at cap ``cap``; ``rec_m``: uncapped),
+    and takes the bounds a full check of another replay recorded (``ref_*``, at per-voter budget ``ref_x``,
+    valid for its first ``ref_rows`` rounds: the rounds after winners both sequences share). They hold here
+    once every budget's possible rise ``d`` is added: nothing when ``x <= ref_x`` (budgets grow with ``x``),
+    else ``x - ref_x`` plus each earlier round's fall in price (a supporter's payment ``min(budget, price)``
+    rises by at most its budget's rise, falls by at most the price's fall), counted for a project's supporters
+    as ``x - ref_x`` times their weight plus each fall times the weight of those who also approve that round's
+    winner (``co``, the co-approval weights; empty: all of them). Most pairs are then proven far
+    from their cost without looking at their supporters.
+
+    Why cells: round ``t``'s winner has thousands of classes of supporters but at most ``2 ** t`` distinct
+    budgets among them (one per subset of earlier winners they support); pricing and paying per cell makes
+    a replay's rounds several times cheaper (Hungary_Budapest_2024: ~18,000 cells against ~75,000 classes
+    over its 30 rounds)."""
     n_seq = len(seq)
     n = len(cost)
-    budget = np.full(n_cls, x)
+    budget = np.empty(len(cell_parent))  # per cell, its supporters' budget after paying; cell 0: nobody paid yet
+    budget[0] = x
+    node = np.zeros(n_cls, dtype=np.int64)  # per class, the cell holding its budget before round ``upto``
+    upto = 0
+    node_round = -2  # not needed yet
+    node_keep = np.zeros(0, dtype=np.int64)
     is_open = eligible.copy()
     f_at = np.zeros(n)  # per project, its supporters' money capped at k_at, as last computed (0 at cap 0)
     k_at = np.zeros(n)
     wu_at = weight_of.copy()  # the weight of those holding more than the cap (the slope there)
+    m_at = weight_of * x  # their money, uncapped, as last computed
+    n_rec = last + 1 if full else 0
+    rec_f = np.empty((n_rec, n))
+    rec_k = np.empty((n_rec, n))
+    rec_wu = np.empty((n_rec, n))
+    rec_m = np.empty((n_rec, n))
+    rising = x > ref_x and ref_rows > 0
+    # per project, how much more its supporters may hold together here than in the reference
+    rise = weight_of * (x - ref_x) if rising else np.zeros(n)
+    has_co = co.shape[0] == n
     rho_out = np.empty(last + 1)
     prist_out = np.empty(last + 1, dtype=np.bool_)
     paid_out = np.empty(last + 1)
@@ -329,7 +400,7 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
     fail_ok = np.empty(cap_f, dtype=np.bool_)
     tot = 0
     for r in range(min(last + 1, n_seq)):
-        tot += p_ptr[seq[r] + 1] - p_ptr[seq[r]]
+        tot += cell_ptr[r + 1] - cell_ptr[r]
     cfg_ptr = np.zeros(last + 2, dtype=np.int64)
     cfg_cls = np.empty(tot, dtype=np.int64)
     cfg_amb = np.zeros(last + 1, dtype=np.bool_)
@@ -376,19 +447,34 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                 failed = False
                 if compete:
                     skip = False
-                    if full and t < n_seq:
+                    if full:
                         # the supporters' money at cap ``cap`` is concave in the cap and budgets only fall: bounded
-                        # by its value at the cap of the last exact check plus the slope there times the rise
-                        bound = f_at[q] + max(0.0, cap - k_at[q]) * wu_at[q]
+                        # by its value at the cap of the last exact check plus the slope there times the rise, and
+                        # by their money then; or by the reference's bounds plus what budgets may have risen
+                        if t < n_seq:
+                            bound = min(f_at[q] + max(0.0, cap - k_at[q]) * wu_at[q], m_at[q])
+                        else:
+                            bound = m_at[q]
+                        if t < ref_rows:
+                            if t < n_seq:
+                                other = min(ref_f[t, q] + max(0.0, cap - ref_k[t, q]) * ref_wu[t, q], ref_m[t, q])
+                            else:
+                                other = ref_m[t, q]
+                            bound = min(bound, other + rise[q])
                         skip = bound * (1 + 1e-10) < need
                     if not skip:
+                        if upto < t or node_round == -2:
+                            upto, node_round, keep = _classes_at(t, node, upto, node_round, node0, upto0, seq, p_ptr, p_grp,
+                                                                 sup_ptr, sup_cell)
+                            if keep:
+                                node_keep = node.copy()
                         held = 0.0
                         slope = 0.0
+                        money = 0.0
                         for e in range(lo, hi):
-                            v = budget[p_grp[e]]
-                            if t == n_seq:
-                                held += p_w[e] * v
-                            elif v > cap:
+                            v = budget[node[p_grp[e]]]
+                            money += p_w[e] * v
+                            if v > cap:
                                 held += p_w[e] * cap
                                 slope += p_w[e]
                             else:
@@ -397,6 +483,9 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                             f_at[q] = held
                             k_at[q] = cap
                             wu_at[q] = slope
+                        else:
+                            held = money
+                        m_at[q] = money
                         failed = held >= need
                 if failed or snap_all:
                     if nf == cap_f:
@@ -409,22 +498,38 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                     while start + (hi - lo) > cap_d:
                         cap_d *= 2
                         snap = np.concatenate((snap, np.empty(cap_d - len(snap))))
+                    if upto < t or node_round == -2:
+                        upto, node_round, keep = _classes_at(t, node, upto, node_round, node0, upto0, seq, p_ptr, p_grp,
+                                                             sup_ptr, sup_cell)
+                        if keep:
+                            node_keep = node.copy()
                     for e in range(lo, hi):
-                        snap[start + e - lo] = budget[p_grp[e]]
+                        snap[start + e - lo] = budget[node[p_grp[e]]]
                     fail_t[nf] = t
                     fail_q[nf] = q
                     fail_ok[nf] = failed
                     snap_ptr[nf + 1] = start + hi - lo
                     nf += 1
+        if full:
+            for q in range(n):
+                if t < n_seq:
+                    rec_f[t, q] = f_at[q]
+                    rec_k[t, q] = k_at[q]
+                    rec_wu[t, q] = wu_at[q]
+                else:  # after the last round, only the money is recorded: a bound at any cap
+                    rec_f[t, q] = m_at[q]
+                    rec_k[t, q] = 0.0
+                    rec_wu[t, q] = 0.0
+                rec_m[t, q] = m_at[q]
         if s < 0:
             break
-        lo = p_ptr[s]
-        hi = p_ptr[s + 1]
+        lo = cell_ptr[t]
+        hi = cell_ptr[t + 1]
         c = cost[s]
         pi = c / weight_of[s]
         mn = np.inf
         for e in range(lo, hi):
-            v = budget[p_grp[e]]
+            v = budget[cell_parent[e]]
             if v < mn:
                 mn = v
         if mn >= pi * (1 + margin):
@@ -432,29 +537,38 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
             prist_out[n_out] = True
         else:
             start_pi = below_paid[t] if t < len(below_paid) else 0.0
-            pi = price(lo, hi, p_grp, p_w, budget, c, weight_of[s], start_pi)
+            pi = price(lo, hi, cell_parent, cell_w, budget, c, weight_of[s], start_pi)
             rho_out[n_out] = pi / c * (1 + margin)
             prist_out[n_out] = False
         paid_out[n_out] = pi
+        if full and has_co:
+            # the supporters of ``q`` who also approve ``s`` pay at least what the others cannot (``pi`` each at most)
+            for q in range(n):
+                least = c - (weight_of[s] - co[q, s]) * pi
+                if least > 0.0:
+                    m_at[q] -= least
+        if rising and t < len(ref_paid) and ref_paid[t] > pi:
+            fall = ref_paid[t] - pi
+            for q in range(n):
+                rise[q] += (co[q, s] if has_co else weight_of[q]) * fall
         # pay, and record the capped set of this round (the affine piece of the replay in x) and whether it
         # is certain; the last round asked is only priced
         amb = False
         w_free = 0.0
         for e in range(lo, hi):
-            g = p_grp[e]
-            v = budget[g]
+            v = budget[cell_parent[e]]
             if abs(v - pi) <= pi * amb_tol:
                 amb = True
             if v < pi:
-                cfg_cls[n_cfg] = g
+                cfg_cls[n_cfg] = e
                 n_cfg += 1
             else:
-                w_free += p_w[e]
+                w_free += cell_w[e]
             if t != last:
                 after = v - pi
                 if after < 0.0:
                     after = 0.0
-                budget[g] = after
+                budget[e] = after
         cfg_amb[n_out] = amb or w_free <= 0.0
         cfg_ptr[n_out + 1] = n_cfg
         n_out += 1
@@ -462,7 +576,8 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
             break
     return (rho_out[:n_out].copy(), prist_out[:n_out].copy(), paid_out[:n_out].copy(), fail_t[:nf].copy(),
             fail_q[:nf].copy(), fail_ok[:nf].copy(), snap_ptr[:nf + 1].copy(), snap[:snap_ptr[nf]].copy(),
-            cfg_ptr[:n_out + 1].copy(), cfg_cls[:n_cfg].copy(), cfg_amb[:n_out].copy())
+            cfg_ptr[:n_out + 1].copy(), cfg_cls[:n_cfg].copy(), cfg_amb[:n_out].copy(), rec_f, rec_k, rec_wu, rec_m,
+            max(node_round, -1), node_keep)
 
 
 @nb.njit(cache=True)
@@ -538,6 +653,61 @@ def sequence_classes(members: np.ndarray, g_ptr: np.ndarray, g_idx: np.ndarray, 
             q_w[k] = acc_w[q_cls[k]]
         q_ptr[q + 1] = out
     return n_cls, q_ptr, q_cls[:out].copy(), q_w[:out].copy()
+
+
+@nb.njit(cache=True)
+def sequence_cells(seq: np.ndarray, n_cls: int, q_ptr: np.ndarray, q_cls: np.ndarray, q_w: np.ndarray):
+    """The cells of a replay of ``seq`` over the classes of ``sequence_classes``: round ``t``'s cells are its
+    winner's supporters split by the earlier winners they support (all hold the same budget then). Returns
+    per round the range of its cells (``cell_ptr``), each cell's parent (the cell that held its supporters'
+    budget before the round; cell 0 is nobody paid yet) and weight, and per round, the cell of each of the
+    winner's supporters' classes (``sup_cell[sup_ptr[t]:sup_ptr[t + 1]]``, in the order of ``q_cls``)."""
+    n_seq = len(seq)
+    tot = 1
+    sup_ptr = np.zeros(n_seq + 1, dtype=np.int64)
+    for r in range(n_seq):
+        tot += q_ptr[seq[r] + 1] - q_ptr[seq[r]]
+        sup_ptr[r + 1] = tot - 1
+    node = np.zeros(n_cls, dtype=np.int64)
+    sup_cell = np.empty(tot - 1, dtype=np.int64)
+    cell_ptr = np.zeros(n_seq + 1, dtype=np.int64)
+    parent = np.empty(tot, dtype=np.int64)
+    weight = np.empty(tot)
+    stamp = np.full(tot, -1, dtype=np.int64)  # per cell: the round in which it was last split
+    child = np.empty(tot, dtype=np.int64)  # per cell: its child in that round (the supporters of that winner)
+    parent[0] = -1
+    weight[0] = 0.0
+    nc = 1
+    for r in range(n_seq):
+        cell_ptr[r] = nc
+        s = seq[r]
+        for e in range(q_ptr[s], q_ptr[s + 1]):
+            k = q_cls[e]
+            nd = node[k]
+            if stamp[nd] != r:
+                stamp[nd] = r
+                child[nd] = nc
+                parent[nc] = nd
+                weight[nc] = 0.0
+                nc += 1
+            cell = child[nd]
+            weight[cell] += q_w[e]
+            node[k] = cell
+            sup_cell[sup_ptr[r] + e - q_ptr[s]] = cell
+    cell_ptr[n_seq] = nc
+    return cell_ptr, parent[:nc].copy(), weight[:nc].copy(), sup_ptr, sup_cell
+
+
+@nb.njit(cache=True)
+def co_approval(g_ptr: np.ndarray, g_idx: np.ndarray, w: np.ndarray, n_projects: int) -> np.ndarray:
+    """``co[p, q]``: the weight of the groups approving both ``p`` and ``q``."""
+    co = np.zeros((n_projects, n_projects))
+    for g in range(len(g_ptr) - 1):
+        for a in range(g_ptr[g], g_ptr[g + 1]):
+            p = g_idx[a]
+            for b in range(g_ptr[g], g_ptr[g + 1]):
+                co[p, g_idx[b]] += w[g]
+    return co
 
 
 @nb.njit(cache=True)
