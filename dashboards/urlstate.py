@@ -19,6 +19,7 @@ import streamlit as st
 Kind = Literal["str", "list", "int", "float", "bool"]
 _BINDINGS = "_url_bindings"    # widget key -> Binding, reset at every run
 _PUBLISHED = "_url_published"  # query string the dashboard wrote last
+_KEPT = "_url_kept"  # widget key -> its value when last drawn (``bind`` restores it)
 ANY = "-"  # the "no filter" choice of a select box: left out of the URL
 
 
@@ -67,26 +68,36 @@ def _changed_outside(param: str) -> bool:
     return url_value(param) != st.session_state.get(_PUBLISHED, {}).get(param)
 
 
+def _allowed(value: object, kind: Kind, options: Iterable[object] | None) -> tuple[bool, object]:
+    """``value`` restricted to ``options`` (a list keeps its allowed items): (usable, value)."""
+    if options is None:
+        return True, value
+    lookup = {str(o): o for o in options}
+    if kind == "list":
+        return True, [lookup[str(v)] for v in value if str(v) in lookup]  # type: ignore[union-attr]
+    return (True, lookup[str(value)]) if str(value) in lookup else (False, value)
+
+
 def bind(key: str, param: str, kind: Kind = "str", options: Iterable[object] | None = None) -> str:
-    """Register ``key`` under ``param`` and seed it from the URL when the URL changed outside the app."""
+    """Register ``key`` under ``param`` and seed it from the URL when the URL changed outside the app, else,
+    when the widget was not drawn in the last run (its tab was closed, or another page was shown), with the
+    value it had when last drawn: Streamlit forgets the value of a widget it did not draw."""
     st.session_state.setdefault(_BINDINGS, {})[key] = Binding(param, kind)
+    options = None if options is None else list(options)
     raw = url_value(param)
-    if raw is None or not _changed_outside(param):
+    if raw is not None and _changed_outside(param):
+        try:
+            usable, value = _allowed(_parse(raw, kind), kind, options)
+        except ValueError:
+            return key  # a malformed number in a hand-edited link: keep the widget's default
+        if usable:
+            st.session_state[key] = value
         return key
-    try:
-        value = _parse(raw, kind)
-    except ValueError:
-        return key  # a malformed number in a hand-edited link: keep the widget's default
-    if options is not None:
-        allowed = [str(o) for o in options]
-        lookup = {str(o): o for o in options}
-        if kind == "list":
-            value = [lookup[v] for v in value if v in allowed]  # type: ignore[union-attr]
-        elif str(value) not in allowed:
-            return key
-        else:
-            value = lookup[str(value)]
-    st.session_state[key] = value
+    kept = st.session_state.get(_KEPT, {})
+    if key not in st.session_state and key in kept:
+        usable, value = _allowed(kept[key], kind, options)
+        if usable:
+            st.session_state[key] = value
     return key
 
 
@@ -104,6 +115,8 @@ def current_params(page: str, lang: str) -> dict[str, str]:
 def publish(page: str, lang: str) -> dict[str, str]:
     """Write the run's state to the query string (only when it changed, so history is not flooded)."""
     params = current_params(page, lang)
+    kept = st.session_state.setdefault(_KEPT, {})
+    kept.update({key: st.session_state[key] for key in st.session_state.get(_BINDINGS, {}) if key in st.session_state})
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
     st.session_state[_PUBLISHED] = params

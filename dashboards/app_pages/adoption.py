@@ -25,11 +25,16 @@ def _grouping(lang: str, tab: str) -> str:
     Each tab draws its own radio (only the open tab is drawn); the choice itself is kept apart, so it follows
     the reader from one tab to the other."""
     key = f"adoption_by_{tab}"
+    from_link = urlstate.url_value("by") is not None and urlstate._changed_outside("by")
     urlstate.bind(key, "by", options=adoption.GROUPINGS)
-    if key not in st.session_state and GROUPING_KEY in st.session_state:
+    if GROUPING_KEY in st.session_state and not from_link:
         st.session_state[key] = st.session_state[GROUPING_KEY]
+
+    def chosen() -> None:  # runs before the page, so the shared choice is current when the page reads it
+        st.session_state[GROUPING_KEY] = st.session_state[key]
+
     by = st.radio(t("adoption.group_by"), options=list(adoption.GROUPINGS), horizontal=True, key=key,
-                  format_func=lambda g: t(f"adoption.by_{g}", lang))
+                  format_func=lambda g: t(f"adoption.by_{g}", lang), on_change=chosen)
     st.session_state[GROUPING_KEY] = by
     return by
 

@@ -111,6 +111,27 @@ def test_the_grouping_follows_the_reader_from_one_tab_to_the_other(monkeypatch, 
     assert not at.exception
     assert [r.key for r in at.radio] == ["adoption_by_time"] and at.radio[0].value == "country"
     assert at.query_params["by"] == "country" and at.query_params["tab"] == "time"
+    at.radio(key="adoption_by_time").set_value("organisation_type").run()
+    at.session_state["tabs_adoption"] = t("adoption.tab_live", "en")
+    at.run()
+    assert at.radio(key="adoption_by_live").value == "organisation_type", "back on the first tab, the new choice"
+
+
+def test_filters_of_a_closed_tab_come_back_when_it_reopens(monkeypatch, sample_db):
+    """Streamlit forgets the value of a widget it does not draw (the control below); the page keeps the value
+    each URL-bound widget had when last drawn and gives it back when its tab reopens."""
+    at = _page(monkeypatch, sample_db, lazy=True, page="overview", tab="tools")
+    facet = "overview_facet_licence_family"
+    at.multiselect(key=facet).set_value(["network_copyleft"]).run()
+    picked = at.multiselect(key=facet).value
+    assert picked == ["network_copyleft"] and at.query_params["licence_family"] == "network_copyleft"
+    at.session_state["tabs_overview"] = t("overview.tab_glance", "en")
+    at.run()
+    assert facet not in at.session_state, "control: the closed tab's filter is forgotten by Streamlit"
+    assert "licence_family" not in at.query_params, "the link describes what is shown"
+    at.session_state["tabs_overview"] = t("overview.tab_tools", "en")
+    at.run()
+    assert at.multiselect(key=facet).value == picked
 
 
 def test_the_copy_link_box_is_drawn_when_opened(monkeypatch, sample_db):
