@@ -9,6 +9,7 @@ one selectable marker on each counted country so a click can filter a table.
 from __future__ import annotations
 
 import json
+import textwrap
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ GEOJSON = Path(__file__).resolve().parents[1] / "datasets" / "geo" / "countries-
 # Sequential blues, light to dark, readable on white; the first colour is "no deployment".
 BIN_COLOURS = ("#eceff1", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 BIN_EDGES = (1, 2, 6, 21, 101)  # lower bounds of bins 1..5: 1 | 2-5 | 6-20 | 21-100 | 101+
+TITLE_CHARS = 90  # a title line that fits the narrowest map (a tool page's, ~800 px)
 MARKER_TRACE = "countries"  # name of the selectable trace (its customdata is the country code)
 
 
@@ -87,6 +89,8 @@ def country_map(counts: pd.DataFrame, value: str, title: str, legend: dict[str, 
         hovertemplate=hover + "<extra></extra>", showlegend=False))
     fig = go.Figure(data=traces)
     fig.update_geos(visible=False, projection_type="natural earth", lataxis_range=[-58, 84])
-    fig.update_layout(title=title, height=460, margin={"l": 0, "r": 0, "t": 50, "b": 0},
+    lines = textwrap.wrap(title, TITLE_CHARS) or [""]  # plotly never wraps a title: a long one is cut at the edge
+    fig.update_layout(title="<br>".join(lines), height=440 + 20 * len(lines),
+                      margin={"l": 0, "r": 0, "t": 30 + 20 * len(lines), "b": 0},
                       legend={"title": legend["title"], "orientation": "h", "y": -0.02}, clickmode="event+select")
     return fig
