@@ -90,6 +90,14 @@ class Replay:
     failing: dict[Pair, np.ndarray] = field(default_factory=dict)
     snaps: dict[Pair, np.ndarray] = field(default_factory=dict)  # asked pairs' budgets here (``snap_all``)
     cfg: tuple | None = None  # per round, the winner's capped supporters (``mes_kernel.replay``)
+    arrays: tuple | None = None  # rho, pristine, paid as the kernel returned them (no conversion back)
+
+    def as_arrays(self) -> tuple:
+        """rho, pristine and paid as arrays for the kernels (kept: an interval's end is passed many times)."""
+        if self.arrays is None or len(self.arrays[0]) != len(self.rho):
+            self.arrays = (np.asarray(self.rho, dtype=np.float64), np.asarray(self.pristine, dtype=np.bool_),
+                           np.asarray(self.paid, dtype=np.float64))
+        return self.arrays
 
 
 class ChangeFinder:
@@ -239,9 +247,9 @@ class ChangeFinder:
         (rho, pristine, paid, fail_t, fail_q, fail_ok, snap_ptr, snap, cfg_ptr, cfg_cls, cfg_amb,
          rec_f, rec_k, rec_wu, rec_m, new_round, new_node) = self._k.replay(
             float(x), self._seq_array(seq), last, full, left is not None,
-            np.asarray(left.rho) if left is not None else no_f,
-            np.asarray(left.pristine, dtype=np.bool_) if left is not None else no_b,
-            pair_t, pair_q, np.asarray(below.paid) if below is not None else no_f,
+            left.as_arrays()[0] if left is not None else no_f,
+            left.as_arrays()[1] if left is not None else no_b,
+            pair_t, pair_q, below.as_arrays()[2] if below is not None else no_f,
             *self._classes(seq), *self._cells(seq), self.cost, self.approvers_f,
             self.weight_of, self.rank, self.tie_class, self.eligible, self.slack, MARGIN, bool(snap_all and pairs),
             AFFINE_TOL, ref_rows, ref_x, ref_paid, ref_f, ref_k, ref_wu, ref_m, self.co_approval, node, node_round)
@@ -250,7 +258,7 @@ class ChangeFinder:
         if full:
             self._ref = (list(seq), float(x), paid, rec_f, rec_k, rec_wu, rec_m)
         out = Replay(rho=rho.tolist(), pristine=pristine.tolist(), paid=paid.tolist(),
-                     cfg=(cfg_ptr, cfg_cls, cfg_amb, pristine))
+                     cfg=(cfg_ptr, cfg_cls, cfg_amb, pristine), arrays=(rho, pristine, paid))
         for i, (t, q, bad) in enumerate(zip(fail_t.tolist(), fail_q.tolist(), fail_ok.tolist(), strict=True)):
             bud = snap[snap_ptr[i]:snap_ptr[i + 1]]
             out.snaps[(t, q)] = bud
@@ -279,13 +287,14 @@ class ChangeFinder:
         those rounds passed its check there), so that run can start after them.
         """
         self.proven_rounds = 0
+        b = Fraction(b)
         if self.eligible.sum() <= len(set(seq)):
             return 1  # everything is bought: no outcome can differ, and no proof would ever fail
-        x0, left = 0, at_b if at_b is not None else self.replay(seq, float(b))
+        x0, left = 0, at_b if at_b is not None else self.replay(seq, _at(b, 0))
         step = max(1, guess)
         while True:
             x1 = x0 + step
-            right = self.replay(seq, float(b + x1), left)
+            right = self.replay(seq, _at(b, x1), left)
             k = self._refine(seq, b, x0, x1, left, right, right.failing)
             if k is not None:
                 return k
@@ -311,7 +320,7 @@ class ChangeFinder:
                 return found
             if self.predicted is not None:  # not a proof: only where to split, just before the guessed change
                 mid = min(max(self.predicted - 1, x0 + 1), x1 - 1)
-        middle = self.replay(seq, float(b + mid), left, list(failing), below=right, snap_all=self.affine)
+        middle = self.replay(seq, _at(b, mid), left, list(failing), below=right, snap_all=self.affine)
         k = self._refine(seq, b, x0, mid, left, middle, middle.failing)
         if k is not None:
             return k
@@ -363,3 +372,9 @@ class ChangeFinder:
 
 
 _UNPROVEN = object()  # ``_affine`` could not decide
+
+
+def _at(b: Fraction, k: int) -> float:
+    """``float(b + k)`` without building a Fraction (a search asks for thousands): an integer true division
+    is correctly rounded, as ``Fraction.__float__`` is, so the float is the same."""
+    return (b.numerator + k * b.denominator) / b.denominator
