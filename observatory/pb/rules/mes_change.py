@@ -152,17 +152,30 @@ class ChangeFinder:
                             else np.zeros((0, 0)))
 
     def _classes(self, seq: list[int]) -> tuple:
-        """The groups classed by the projects of ``seq`` they support, as (number of classes, each project's
-        supporters as classes with their weights: ``mes_kernel.sequence_classes``); kept for the last set of
-        projects: a search replays one sequence many times, and successive sequences often reorder one set."""
+        """The groups classed by the projects of ``seq`` they support (``mes_kernel.group_classes``), as (number
+        of classes, then each project's supporters as classes with their weights, ``q_ptr``, ``q_end``, ``q_cls``,
+        ``q_w``, each built when first read, then what ``mes_kernel.class_list`` needs to build one); kept for
+        the last set of projects: a search replays one sequence many times, and successive sequences often
+        reorder one set."""
         if self._classes_of[2] is seq:
             return self._classes_of[1]
         key = tuple(sorted(set(seq)))
         if self._classes_of[0] != key:
-            self._classes_of = (key, self._k.sequence_classes(np.asarray(key, dtype=np.int64), self.g_ptr,
-                                                              self.g_idx, self.p_ptr, self.p_grp, self.p_w, self.n), seq)
+            n_cls, g_cls = self._k.group_classes(np.asarray(key, dtype=np.int64), self.g_ptr, self.g_idx, self.n)
+            m = len(self.p_grp)
+            lists = (n_cls, self.p_ptr, np.full(self.n, -1, dtype=np.int64), np.empty(m, dtype=np.int64),
+                     np.empty(m), g_cls, self.p_grp, self.p_w, np.full(n_cls, -1, dtype=np.int64), np.zeros(n_cls))
+            self._classes_of = (key, lists, seq)
         self._classes_of = (key, self._classes_of[1], seq)
         return self._classes_of[1]
+
+    def _class_weights(self, seq: list[int], q: int) -> np.ndarray:
+        """Project ``q``'s supporters' weight per class of ``seq`` (in the order of a replay's snapshots)."""
+        lists = self._classes(seq)
+        q_ptr, q_end, q_w = lists[1], lists[2], lists[4]
+        if q_end[q] < 0:
+            self._k.class_list(q, *lists[1:])
+        return q_w[q_ptr[q]:q_end[q]]
 
     def _seq_array(self, seq: list[int]) -> np.ndarray:
         if self._seq_of[0] is not seq:
@@ -173,8 +186,9 @@ class ChangeFinder:
         """The cells of a replay of ``seq`` (``mes_kernel.sequence_cells``), kept for the last sequence asked:
         a search replays one sequence many times."""
         if self._cells_of[0] is not seq:
-            n_cls, q_ptr, q_cls, q_w = self._classes(seq)
-            self._cells_of = (seq, self._k.sequence_cells(self._seq_array(seq), n_cls, q_ptr, q_cls, q_w))
+            lists = self._classes(seq)
+            self._k.class_lists(self._seq_array(seq), *lists[1:])
+            self._cells_of = (seq, self._k.sequence_cells(self._seq_array(seq), *lists[:5]))
         return self._cells_of[1]
 
     # ---- compiled MES run ---------------------------------------------------------------------
@@ -209,8 +223,7 @@ class ChangeFinder:
     def _fails(self, t: int, seq: list[int], q: int, bud: np.ndarray, rho: float) -> bool:
         """Whether ``q``'s supporters (budgets ``bud``, per class of ``seq``, as a replay records them) may pay
         its cost at ``rho`` (or at all, after the end)."""
-        _n, q_ptr, _q_cls, q_w = self._classes(seq)
-        ws = q_w[q_ptr[q]:q_ptr[q + 1]]
+        ws = self._class_weights(seq, q)
         c = float(self.cost[q])
         held = float(ws @ bud) if t == len(seq) else float(ws @ np.minimum(bud, rho * c))
         return held >= c * (1 - MARGIN) - self.slack
@@ -250,9 +263,10 @@ class ChangeFinder:
             left.as_arrays()[0] if left is not None else no_f,
             left.as_arrays()[1] if left is not None else no_b,
             pair_t, pair_q, below.as_arrays()[2] if below is not None else no_f,
-            *self._classes(seq), *self._cells(seq), self.cost, self.approvers_f,
+            *self._classes(seq)[:5], *self._cells(seq), self.cost, self.approvers_f,
             self.weight_of, self.rank, self.tie_class, self.eligible, self.slack, MARGIN, bool(snap_all and pairs),
-            AFFINE_TOL, ref_rows, ref_x, ref_paid, ref_f, ref_k, ref_wu, ref_m, self.co_approval, node, node_round)
+            AFFINE_TOL, ref_rows, ref_x, ref_paid, ref_f, ref_k, ref_wu, ref_m, self.co_approval, node, node_round,
+            *self._classes(seq)[5:])
         if pairs and new_round > 0 and (node_seq is not seq or new_round < node_round or not len(node)):
             self._nodes = (seq, new_round, new_node)  # the earliest round partial replays asked for
         if full:
@@ -347,7 +361,6 @@ class ChangeFinder:
         agree = self._k.config_agreement(*left.cfg[:3], np.asarray(left.cfg[3], dtype=np.bool_),
                                          *right.cfg[:3], np.asarray(right.cfg[3], dtype=np.bool_))
         n_seq = len(seq)
-        _n, q_ptr, _q_cls, q_w = self._classes(seq)
         n = x1 - x0
         first = {}
         exact = True
@@ -359,7 +372,7 @@ class ChangeFinder:
             capped = t < n_seq
             ca = left.rho[t] * c if capped else 0.0
             cm = right.rho[t] * c if capped else 0.0
-            first[(t, q)] = self._k.first_reach(left.snaps[(t, q)], bud_m, q_w[q_ptr[q]:q_ptr[q + 1]], ca, cm, capped,
+            first[(t, q)] = self._k.first_reach(left.snaps[(t, q)], bud_m, self._class_weights(seq, q), ca, cm, capped,
                                                 c * (1 - MARGIN) - self.slack, n)
         j = min(first.values())
         if not exact:
