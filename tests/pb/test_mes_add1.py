@@ -245,7 +245,7 @@ def test_sequence_classes_group_ballots_by_the_selected_projects_they_approve(se
     p_grp = np.concatenate(sup).astype(np.int64)
     p_w = np.concatenate(wsup)
     members = np.sort(rng.choice(n_projects, size=(20, 70, 130)[seed % 3], replace=False)).astype(np.int64)
-    n_cls, cls = mes_kernel.group_classes(members, indptr, indices, n_projects)
+    n_cls, cls = mes_kernel.group_classes(members, len(rows), p_ptr, p_grp)
     chosen = set(members.tolist())
     expected_classes = {frozenset(p for p in r if p in chosen) for r in rows}
     assert n_cls == len(expected_classes)

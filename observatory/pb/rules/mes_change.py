@@ -161,7 +161,8 @@ class ChangeFinder:
             return self._classes_of[1]
         key = tuple(sorted(set(seq)))
         if self._classes_of[0] != key:
-            n_cls, g_cls = self._k.group_classes(np.asarray(key, dtype=np.int64), self.g_ptr, self.g_idx, self.n)
+            n_cls, g_cls = self._k.group_classes(np.asarray(key, dtype=np.int64), self.n_groups, self.p_ptr,
+                                                self.p_grp)
             m = len(self.p_grp)
             lists = (n_cls, self.p_ptr, np.full(self.n, -1, dtype=np.int64), np.empty(m, dtype=np.int64),
                      np.empty(m), g_cls, self.p_grp, self.p_w, np.full(n_cls, -1, dtype=np.int64), np.zeros(n_cls))

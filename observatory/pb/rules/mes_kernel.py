@@ -588,21 +588,24 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
 
 
 @nb.njit(cache=True)
-def group_classes(members: np.ndarray, g_ptr: np.ndarray, g_idx: np.ndarray, n_projects: int):
+def group_classes(members: np.ndarray, n_groups: int, p_ptr: np.ndarray, p_grp: np.ndarray):
     """Groups classed by the projects of ``members`` they support: replaying a sequence of those projects,
     the groups of a class always hold the same. Returns the number of classes and each group's class
     (each project's supporters as classes: ``class_list``, built when first read).
 
     Classes are exact: an open-addressing table keyed by a hash of each group's bit row, rows compared
-    word by word on every hit, so a hash collision only costs a longer probe.
+    word by word on every hit, so a hash collision only costs a longer probe. The rows are set from the
+    members' supporters (``p_ptr``, ``p_grp``): a few projects' supporters, not every ballot's approvals.
     """
     m = len(members)
     words = max(1, (m + 63) // 64)
-    pos = np.full(n_projects, -1, dtype=np.int64)
-    for k in range(m):
-        pos[members[k]] = k
-    n_g = len(g_ptr) - 1
+    n_g = n_groups
     keys = np.zeros((n_g, words), dtype=np.uint64)
+    for k in range(m):
+        p = members[k]
+        bit = np.uint64(1) << np.uint64(k & 63)
+        for e in range(p_ptr[p], p_ptr[p + 1]):
+            keys[p_grp[e], k >> 6] |= bit
     size = 1
     while size < 2 * n_g + 2:
         size *= 2
@@ -612,10 +615,6 @@ def group_classes(members: np.ndarray, g_ptr: np.ndarray, g_idx: np.ndarray, n_p
     rep = np.empty(n_g, dtype=np.int64)
     n_cls = 0
     for g in range(n_g):
-        for f in range(g_ptr[g], g_ptr[g + 1]):
-            k = pos[g_idx[f]]
-            if k >= 0:
-                keys[g, k >> 6] |= np.uint64(1) << np.uint64(k & 63)
         acc = np.uint64(1469598103934665603)
         for w in range(words):
             acc = (acc ^ keys[g, w]) * np.uint64(1099511628211)
