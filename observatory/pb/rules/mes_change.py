@@ -258,24 +258,25 @@ class ChangeFinder:
         node_seq, node_round, node = self._nodes
         if node_seq is not seq:
             node_round, node = 0, np.zeros(0, dtype=np.int64)
+        lists = self._classes(seq)
+        left_rho, left_pristine, _ = left.as_arrays() if left is not None else (no_f, no_b, None)
         (rho, pristine, paid, fail_t, fail_q, fail_ok, snap_ptr, snap, cfg_ptr, cfg_cls, cfg_amb,
          rec_f, rec_k, rec_wu, rec_m, new_round, new_node) = self._k.replay(
             float(x), self._seq_array(seq), last, full, left is not None,
-            left.as_arrays()[0] if left is not None else no_f,
-            left.as_arrays()[1] if left is not None else no_b,
-            pair_t, pair_q, below.as_arrays()[2] if below is not None else no_f,
-            *self._classes(seq)[:5], *self._cells(seq), self.cost, self.approvers_f,
+            left_rho, left_pristine, pair_t, pair_q, below.as_arrays()[2] if below is not None else no_f,
+            *lists[:5], *self._cells(seq), self.cost, self.approvers_f,
             self.weight_of, self.rank, self.tie_class, self.eligible, self.slack, MARGIN, bool(snap_all and pairs),
             AFFINE_TOL, ref_rows, ref_x, ref_paid, ref_f, ref_k, ref_wu, ref_m, self.co_approval, node, node_round,
-            *self._classes(seq)[5:])
+            *lists[5:])
         if pairs and new_round > 0 and (node_seq is not seq or new_round < node_round or not len(node)):
             self._nodes = (seq, new_round, new_node)  # the earliest round partial replays asked for
         if full:
             self._ref = (list(seq), float(x), paid, rec_f, rec_k, rec_wu, rec_m)
         out = Replay(rho=rho.tolist(), pristine=pristine.tolist(), paid=paid.tolist(),
                      cfg=(cfg_ptr, cfg_cls, cfg_amb, pristine), arrays=(rho, pristine, paid))
+        cut = snap_ptr.tolist()
         for i, (t, q, bad) in enumerate(zip(fail_t.tolist(), fail_q.tolist(), fail_ok.tolist(), strict=True)):
-            bud = snap[snap_ptr[i]:snap_ptr[i + 1]]
+            bud = snap[cut[i]:cut[i + 1]]
             out.snaps[(t, q)] = bud
             if bad:
                 out.failing[(t, q)] = bud
