@@ -446,55 +446,52 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                 need = c * (1 - margin) - slack
                 cap = rho_l * c
                 failed = False
-                if compete:
-                    skip = False
-                    if full:
-                        # the supporters' money at cap ``cap`` is concave in the cap and budgets only fall: bounded
-                        # by its value at the cap of the last exact check plus the slope there times the rise, and
-                        # by their money then; or by the reference's bounds plus what budgets may have risen
+                skip = not compete
+                if compete and full:
+                    # the supporters' money at cap ``cap`` is concave in the cap and budgets only fall: bounded
+                    # by its value at the cap of the last exact check plus the slope there times the rise, and
+                    # by their money then; or by the reference's bounds plus what budgets may have risen
+                    if t < n_seq:
+                        bound = min(f_at[q] + max(0.0, cap - k_at[q]) * wu_at[q], m_at[q])
+                    else:
+                        bound = m_at[q]
+                    if t < ref_rows:
                         if t < n_seq:
-                            bound = min(f_at[q] + max(0.0, cap - k_at[q]) * wu_at[q], m_at[q])
+                            other = min(ref_f[t, q] + max(0.0, cap - ref_k[t, q]) * ref_wu[t, q], ref_m[t, q])
                         else:
-                            bound = m_at[q]
-                        if t < ref_rows:
-                            if t < n_seq:
-                                other = min(ref_f[t, q] + max(0.0, cap - ref_k[t, q]) * ref_wu[t, q], ref_m[t, q])
-                            else:
-                                other = ref_m[t, q]
-                            bound = min(bound, other + rise[q])
-                        skip = bound * (1 + 1e-10) < need
-                    if not skip:
-                        class_list(q, p_ptr, p_end, p_grp, p_w, g_cls, g_grp, g_w, mark, acc_w)
-                        lo = p_ptr[q]
-                        hi = p_end[q]
-                        if upto < t or node_round == -2:
-                            upto, node_round, keep = _classes_at(t, node, upto, node_round, node0, upto0, seq, p_ptr, p_end,
-                                                                 p_grp, sup_ptr, sup_cell)
-                            if keep:
-                                node_keep = node.copy()
-                        held = 0.0
-                        slope = 0.0
-                        money = 0.0
-                        for e in range(lo, hi):
-                            v = budget[node[p_grp[e]]]
-                            money += p_w[e] * v
-                            if v > cap:
-                                held += p_w[e] * cap
-                                slope += p_w[e]
-                            else:
-                                held += p_w[e] * v
-                        if t < n_seq:
-                            f_at[q] = held
-                            k_at[q] = cap
-                            wu_at[q] = slope
-                        else:
-                            held = money
-                        m_at[q] = money
-                        failed = held >= need
-                if failed or snap_all:
+                            other = ref_m[t, q]
+                        bound = min(bound, other + rise[q])
+                    skip = bound * (1 + 1e-10) < need
+                if not skip or snap_all:  # the supporters as classes are read: listed the first time
                     class_list(q, p_ptr, p_end, p_grp, p_w, g_cls, g_grp, g_w, mark, acc_w)
                     lo = p_ptr[q]
                     hi = p_end[q]
+                if not skip:
+                    if upto < t or node_round == -2:
+                        upto, node_round, keep = _classes_at(t, node, upto, node_round, node0, upto0, seq, p_ptr, p_end,
+                                                             p_grp, sup_ptr, sup_cell)
+                        if keep:
+                            node_keep = node.copy()
+                    held = 0.0
+                    slope = 0.0
+                    money = 0.0
+                    for e in range(lo, hi):
+                        v = budget[node[p_grp[e]]]
+                        money += p_w[e] * v
+                        if v > cap:
+                            held += p_w[e] * cap
+                            slope += p_w[e]
+                        else:
+                            held += p_w[e] * v
+                    if t < n_seq:
+                        f_at[q] = held
+                        k_at[q] = cap
+                        wu_at[q] = slope
+                    else:
+                        held = money
+                    m_at[q] = money
+                    failed = held >= need
+                if failed or snap_all:
                     if nf == cap_f:
                         cap_f *= 2
                         fail_t = np.concatenate((fail_t, np.empty(cap_f - nf, dtype=np.int64)))
