@@ -245,20 +245,32 @@ def test_sequence_classes_group_ballots_by_the_selected_projects_they_approve(se
     p_grp = np.concatenate(sup).astype(np.int64)
     p_w = np.concatenate(wsup)
     members = np.sort(rng.choice(n_projects, size=(20, 70, 130)[seed % 3], replace=False)).astype(np.int64)
-    n_cls, q_ptr, q_cls, q_w = mes_kernel.sequence_classes(members, indptr, indices, p_ptr, p_grp, p_w, n_projects)
+    n_cls, cls = mes_kernel.group_classes(members, len(rows), p_ptr, p_grp)
     chosen = set(members.tolist())
     expected_classes = {frozenset(p for p in r if p in chosen) for r in rows}
     assert n_cls == len(expected_classes)
-    for q in rng.choice(n_projects, size=15, replace=False).tolist():
-        classes = q_cls[q_ptr[q]:q_ptr[q + 1]]
+    key_of = [frozenset(p for p in r if p in chosen) for r in rows]
+    class_key = {int(k): key_of[g] for g, k in enumerate(cls.tolist())}
+    assert all(class_key[int(k)] == key_of[g] for g, k in enumerate(cls.tolist()))  # one key per class
+    # class lists are built on demand, each in its supporters' slot: build some, in a scattered order
+    q_ptr, q_end = p_ptr, np.full(n_projects, -1, dtype=np.int64)
+    q_cls, q_w = np.full(len(p_grp), -7, dtype=np.int64), np.full(len(p_grp), np.nan)
+    lazy = (q_ptr, q_end, q_cls, q_w, cls, p_grp, p_w, np.full(n_cls, -1, dtype=np.int64), np.zeros(n_cls))
+    asked = rng.choice(n_projects, size=15, replace=False)
+    mes_kernel.class_lists(asked.astype(np.int64), *lazy)
+    mes_kernel.class_list(int(asked[0]), *lazy)  # a second build leaves it as it is
+    assert (q_end >= 0).sum() == 15
+    for q in asked.tolist():
+        classes = q_cls[q_ptr[q]:q_end[q]]
+        assert {key_of[g] for g in sup[q].tolist()} == {class_key[k] for k in classes.tolist()}
         assert len(set(classes.tolist())) == len(classes)  # one entry per class
-        assert q_w[q_ptr[q]:q_ptr[q + 1]].sum() == pytest.approx(float(wsup[q].sum()))
+        assert q_w[q_ptr[q]:q_end[q]].sum() == pytest.approx(float(wsup[q].sum()))
         # the weight per class, from the definition: groups of q keyed by their projection
         by_key: dict[frozenset, float] = {}
         for g, w in zip(sup[q].tolist(), wsup[q].tolist(), strict=True):
             key = frozenset(p for p in rows[g] if p in chosen)
             by_key[key] = by_key.get(key, 0.0) + w
-        assert sorted(q_w[q_ptr[q]:q_ptr[q + 1]].tolist()) == sorted(by_key.values())
+        assert sorted(q_w[q_ptr[q]:q_end[q]].tolist()) == sorted(by_key.values())
 
 
 def _search_with_affine_spy(e: Election, searches: int) -> tuple[list[tuple], int]:
@@ -342,14 +354,16 @@ def test_sequence_cells_split_each_winner_s_supporters_by_the_earlier_winners_th
     e = _random_election(6000 + seed)
     groups, eligible, finder, b = _finder(e)
     seq = mes_module._run(e, groups, eligible, b * 3)
-    n_cls, q_ptr, q_cls, q_w = finder._classes(seq)
-    cell_ptr, parent, weight, sup_ptr, sup_cell = mes_kernel.sequence_cells(np.asarray(seq, dtype=np.int64), n_cls,
-                                                                             q_ptr, q_cls, q_w)
-    approves = [set(q_cls[q_ptr[s]:q_ptr[s + 1]].tolist()) for s in seq]  # per round, its winner's classes
+    lists = finder._classes(seq)
+    seq_array = np.asarray(seq, dtype=np.int64)
+    mes_kernel.class_lists(seq_array, *lists[1:])
+    n_cls, q_ptr, q_end, q_cls, q_w = lists[:5]
+    cell_ptr, parent, weight, sup_ptr, sup_cell = mes_kernel.sequence_cells(seq_array, n_cls, q_ptr, q_end, q_cls, q_w)
+    approves = [set(q_cls[q_ptr[s]:q_end[s]].tolist()) for s in seq]  # per round, its winner's classes
     assert len(cell_ptr) == len(seq) + 1 and cell_ptr[0] == 1 and cell_ptr[-1] == len(parent)
     holder = {}  # per class, the cell holding its budget so far
     for t, s in enumerate(seq):
-        classes = q_cls[q_ptr[s]:q_ptr[s + 1]].tolist()
+        classes = q_cls[q_ptr[s]:q_end[s]].tolist()
         cells = sup_cell[sup_ptr[t]:sup_ptr[t + 1]].tolist()
         assert all(cell_ptr[t] <= c < cell_ptr[t + 1] for c in cells)
         history = {k: frozenset(r for r in range(t) if k in approves[r]) for k in classes}
@@ -357,7 +371,7 @@ def test_sequence_cells_split_each_winner_s_supporters_by_the_earlier_winners_th
             members = [k for k, ck in zip(classes, cells, strict=True) if ck == c]
             assert len({history[k] for k in members}) == 1  # one history per cell
             assert {holder.get(k, 0) for k in members} == {parent[c]}
-            weights = {k: w for k, w in zip(classes, q_w[q_ptr[s]:q_ptr[s + 1]].tolist(), strict=True)}
+            weights = {k: w for k, w in zip(classes, q_w[q_ptr[s]:q_end[s]].tolist(), strict=True)}
             assert weight[c] == pytest.approx(sum(weights[k] for k in members))
         assert len(set(cells)) == len({history[k] for k in classes})  # and one cell per history
         holder.update(zip(classes, cells, strict=True))

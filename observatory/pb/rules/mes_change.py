@@ -90,6 +90,14 @@ class Replay:
     failing: dict[Pair, np.ndarray] = field(default_factory=dict)
     snaps: dict[Pair, np.ndarray] = field(default_factory=dict)  # asked pairs' budgets here (``snap_all``)
     cfg: tuple | None = None  # per round, the winner's capped supporters (``mes_kernel.replay``)
+    arrays: tuple | None = None  # rho, pristine, paid as the kernel returned them (no conversion back)
+
+    def as_arrays(self) -> tuple:
+        """rho, pristine and paid as arrays for the kernels (kept: an interval's end is passed many times)."""
+        if self.arrays is None or len(self.arrays[0]) != len(self.rho):
+            self.arrays = (np.asarray(self.rho, dtype=np.float64), np.asarray(self.pristine, dtype=np.bool_),
+                           np.asarray(self.paid, dtype=np.float64))
+        return self.arrays
 
 
 class ChangeFinder:
@@ -144,17 +152,31 @@ class ChangeFinder:
                             else np.zeros((0, 0)))
 
     def _classes(self, seq: list[int]) -> tuple:
-        """The groups classed by the projects of ``seq`` they support, as (number of classes, each project's
-        supporters as classes with their weights: ``mes_kernel.sequence_classes``); kept for the last set of
-        projects: a search replays one sequence many times, and successive sequences often reorder one set."""
+        """The groups classed by the projects of ``seq`` they support (``mes_kernel.group_classes``), as (number
+        of classes, then each project's supporters as classes with their weights, ``q_ptr``, ``q_end``, ``q_cls``,
+        ``q_w``, each built when first read, then what ``mes_kernel.class_list`` needs to build one); kept for
+        the last set of projects: a search replays one sequence many times, and successive sequences often
+        reorder one set."""
         if self._classes_of[2] is seq:
             return self._classes_of[1]
         key = tuple(sorted(set(seq)))
         if self._classes_of[0] != key:
-            self._classes_of = (key, self._k.sequence_classes(np.asarray(key, dtype=np.int64), self.g_ptr,
-                                                              self.g_idx, self.p_ptr, self.p_grp, self.p_w, self.n), seq)
+            n_cls, g_cls = self._k.group_classes(np.asarray(key, dtype=np.int64), self.n_groups, self.p_ptr,
+                                                self.p_grp)
+            m = len(self.p_grp)
+            lists = (n_cls, self.p_ptr, np.full(self.n, -1, dtype=np.int64), np.empty(m, dtype=np.int64),
+                     np.empty(m), g_cls, self.p_grp, self.p_w, np.full(n_cls, -1, dtype=np.int64), np.zeros(n_cls))
+            self._classes_of = (key, lists, seq)
         self._classes_of = (key, self._classes_of[1], seq)
         return self._classes_of[1]
+
+    def _class_weights(self, seq: list[int], q: int) -> np.ndarray:
+        """Project ``q``'s supporters' weight per class of ``seq`` (in the order of a replay's snapshots)."""
+        lists = self._classes(seq)
+        q_ptr, q_end, q_w = lists[1], lists[2], lists[4]
+        if q_end[q] < 0:
+            self._k.class_list(q, *lists[1:])
+        return q_w[q_ptr[q]:q_end[q]]
 
     def _seq_array(self, seq: list[int]) -> np.ndarray:
         if self._seq_of[0] is not seq:
@@ -165,8 +187,9 @@ class ChangeFinder:
         """The cells of a replay of ``seq`` (``mes_kernel.sequence_cells``), kept for the last sequence asked:
         a search replays one sequence many times."""
         if self._cells_of[0] is not seq:
-            n_cls, q_ptr, q_cls, q_w = self._classes(seq)
-            self._cells_of = (seq, self._k.sequence_cells(self._seq_array(seq), n_cls, q_ptr, q_cls, q_w))
+            lists = self._classes(seq)
+            self._k.class_lists(self._seq_array(seq), *lists[1:])
+            self._cells_of = (seq, self._k.sequence_cells(self._seq_array(seq), *lists[:5]))
         return self._cells_of[1]
 
     # ---- compiled MES run ---------------------------------------------------------------------
@@ -201,8 +224,7 @@ class ChangeFinder:
     def _fails(self, t: int, seq: list[int], q: int, bud: np.ndarray, rho: float) -> bool:
         """Whether ``q``'s supporters (budgets ``bud``, per class of ``seq``, as a replay records them) may pay
         its cost at ``rho`` (or at all, after the end)."""
-        _n, q_ptr, _q_cls, q_w = self._classes(seq)
-        ws = q_w[q_ptr[q]:q_ptr[q + 1]]
+        ws = self._class_weights(seq, q)
         c = float(self.cost[q])
         held = float(ws @ bud) if t == len(seq) else float(ws @ np.minimum(bud, rho * c))
         return held >= c * (1 - MARGIN) - self.slack
@@ -236,23 +258,25 @@ class ChangeFinder:
         node_seq, node_round, node = self._nodes
         if node_seq is not seq:
             node_round, node = 0, np.zeros(0, dtype=np.int64)
+        lists = self._classes(seq)
+        left_rho, left_pristine, _ = left.as_arrays() if left is not None else (no_f, no_b, None)
         (rho, pristine, paid, fail_t, fail_q, fail_ok, snap_ptr, snap, cfg_ptr, cfg_cls, cfg_amb,
          rec_f, rec_k, rec_wu, rec_m, new_round, new_node) = self._k.replay(
             float(x), self._seq_array(seq), last, full, left is not None,
-            np.asarray(left.rho) if left is not None else no_f,
-            np.asarray(left.pristine, dtype=np.bool_) if left is not None else no_b,
-            pair_t, pair_q, np.asarray(below.paid) if below is not None else no_f,
-            *self._classes(seq), *self._cells(seq), self.cost, self.approvers_f,
+            left_rho, left_pristine, pair_t, pair_q, below.as_arrays()[2] if below is not None else no_f,
+            *lists[:5], *self._cells(seq), self.cost, self.approvers_f,
             self.weight_of, self.rank, self.tie_class, self.eligible, self.slack, MARGIN, bool(snap_all and pairs),
-            AFFINE_TOL, ref_rows, ref_x, ref_paid, ref_f, ref_k, ref_wu, ref_m, self.co_approval, node, node_round)
+            AFFINE_TOL, ref_rows, ref_x, ref_paid, ref_f, ref_k, ref_wu, ref_m, self.co_approval, node, node_round,
+            *lists[5:])
         if pairs and new_round > 0 and (node_seq is not seq or new_round < node_round or not len(node)):
             self._nodes = (seq, new_round, new_node)  # the earliest round partial replays asked for
         if full:
             self._ref = (list(seq), float(x), paid, rec_f, rec_k, rec_wu, rec_m)
         out = Replay(rho=rho.tolist(), pristine=pristine.tolist(), paid=paid.tolist(),
-                     cfg=(cfg_ptr, cfg_cls, cfg_amb, pristine))
+                     cfg=(cfg_ptr, cfg_cls, cfg_amb, pristine), arrays=(rho, pristine, paid))
+        cut = snap_ptr.tolist()
         for i, (t, q, bad) in enumerate(zip(fail_t.tolist(), fail_q.tolist(), fail_ok.tolist(), strict=True)):
-            bud = snap[snap_ptr[i]:snap_ptr[i + 1]]
+            bud = snap[cut[i]:cut[i + 1]]
             out.snaps[(t, q)] = bud
             if bad:
                 out.failing[(t, q)] = bud
@@ -279,13 +303,14 @@ class ChangeFinder:
         those rounds passed its check there), so that run can start after them.
         """
         self.proven_rounds = 0
+        b = Fraction(b)
         if self.eligible.sum() <= len(set(seq)):
             return 1  # everything is bought: no outcome can differ, and no proof would ever fail
-        x0, left = 0, at_b if at_b is not None else self.replay(seq, float(b))
+        x0, left = 0, at_b if at_b is not None else self.replay(seq, _at(b, 0))
         step = max(1, guess)
         while True:
             x1 = x0 + step
-            right = self.replay(seq, float(b + x1), left)
+            right = self.replay(seq, _at(b, x1), left)
             k = self._refine(seq, b, x0, x1, left, right, right.failing)
             if k is not None:
                 return k
@@ -311,7 +336,7 @@ class ChangeFinder:
                 return found
             if self.predicted is not None:  # not a proof: only where to split, just before the guessed change
                 mid = min(max(self.predicted - 1, x0 + 1), x1 - 1)
-        middle = self.replay(seq, float(b + mid), left, list(failing), below=right, snap_all=self.affine)
+        middle = self.replay(seq, _at(b, mid), left, list(failing), below=right, snap_all=self.affine)
         k = self._refine(seq, b, x0, mid, left, middle, middle.failing)
         if k is not None:
             return k
@@ -338,7 +363,6 @@ class ChangeFinder:
         agree = self._k.config_agreement(*left.cfg[:3], np.asarray(left.cfg[3], dtype=np.bool_),
                                          *right.cfg[:3], np.asarray(right.cfg[3], dtype=np.bool_))
         n_seq = len(seq)
-        _n, q_ptr, _q_cls, q_w = self._classes(seq)
         n = x1 - x0
         first = {}
         exact = True
@@ -350,7 +374,7 @@ class ChangeFinder:
             capped = t < n_seq
             ca = left.rho[t] * c if capped else 0.0
             cm = right.rho[t] * c if capped else 0.0
-            first[(t, q)] = self._k.first_reach(left.snaps[(t, q)], bud_m, q_w[q_ptr[q]:q_ptr[q + 1]], ca, cm, capped,
+            first[(t, q)] = self._k.first_reach(left.snaps[(t, q)], bud_m, self._class_weights(seq, q), ca, cm, capped,
                                                 c * (1 - MARGIN) - self.slack, n)
         j = min(first.values())
         if not exact:
@@ -363,3 +387,9 @@ class ChangeFinder:
 
 
 _UNPROVEN = object()  # ``_affine`` could not decide
+
+
+def _at(b: Fraction, k: int) -> float:
+    """``float(b + k)`` without building a Fraction (a search asks for thousands): an integer true division
+    is correctly rounded, as ``Fraction.__float__`` is, so the float is the same."""
+    return (b.numerator + k * b.denominator) / b.denominator

@@ -296,20 +296,21 @@ def _can_compete(t: int, n_seq: int, s: int, q: int, rho: float, pristine: bool,
 
 
 @nb.njit(cache=True)
-def _advance(node: np.ndarray, upto: int, t: int, seq: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray,
-             sup_ptr: np.ndarray, sup_cell: np.ndarray) -> int:
+def _advance(node: np.ndarray, upto: int, t: int, seq: np.ndarray, p_ptr: np.ndarray, p_end: np.ndarray,
+             p_grp: np.ndarray, sup_ptr: np.ndarray, sup_cell: np.ndarray) -> int:
     """Bring ``node`` (per class, the cell holding its budget) from before round ``upto`` to before round ``t``."""
     for r in range(upto, t):
         s = seq[r]
         base = sup_ptr[r] - p_ptr[s]
-        for e in range(p_ptr[s], p_ptr[s + 1]):
+        for e in range(p_ptr[s], p_end[s]):
             node[p_grp[e]] = sup_cell[base + e]
     return t
 
 
 @nb.njit(cache=True)
 def _classes_at(t: int, node: np.ndarray, upto: int, node_round: int, node0: np.ndarray, upto0: int, seq: np.ndarray,
-                p_ptr: np.ndarray, p_grp: np.ndarray, sup_ptr: np.ndarray, sup_cell: np.ndarray) -> tuple[int, int, bool]:
+                p_ptr: np.ndarray, p_end: np.ndarray, p_grp: np.ndarray, sup_ptr: np.ndarray,
+                sup_cell: np.ndarray) -> tuple[int, int, bool]:
     """Bring ``node`` to before round ``t``; the first time (``node_round == -2``) from ``node0`` (before round
     ``upto0``) when it is not past ``t``. Returns ``upto``, ``node_round`` and whether this state is worth keeping
     (the first one reached by advancing, ``node_round`` then ``t``)."""
@@ -321,7 +322,7 @@ def _classes_at(t: int, node: np.ndarray, upto: int, node_round: int, node0: np.
             upto = upto0
         keep = upto < t
     if upto < t:
-        upto = _advance(node, upto, t, seq, p_ptr, p_grp, sup_ptr, sup_cell)
+        upto = _advance(node, upto, t, seq, p_ptr, p_end, p_grp, sup_ptr, sup_cell)
     if keep:
         node_round = t
     return upto, node_round, keep
@@ -330,18 +331,20 @@ def _classes_at(t: int, node: np.ndarray, upto: int, node_round: int, node0: np.
 @nb.njit(cache=True)
 def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, left_rho: np.ndarray,
            left_pristine: np.ndarray, pair_t: np.ndarray, pair_q: np.ndarray, below_paid: np.ndarray,
-           n_cls: int, p_ptr: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray, cell_ptr: np.ndarray,
+           n_cls: int, p_ptr: np.ndarray, p_end: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray, cell_ptr: np.ndarray,
            cell_parent: np.ndarray, cell_w: np.ndarray, sup_ptr: np.ndarray, sup_cell: np.ndarray, cost: np.ndarray,
            approvers: np.ndarray,
            weight_of: np.ndarray, rank: np.ndarray, tie_class: np.ndarray, eligible: np.ndarray, slack: float, margin: float,
            snap_all: bool, amb_tol: float, ref_rows: int, ref_x: float, ref_paid: np.ndarray, ref_f: np.ndarray,
-           ref_k: np.ndarray, ref_wu: np.ndarray, ref_m: np.ndarray, co: np.ndarray, node0: np.ndarray, upto0: int):
+           ref_k: np.ndarray, ref_wu: np.ndarray, ref_m: np.ndarray, co: np.ndarray, node0: np.ndarray, upto0: int,
+           g_cls: np.ndarray, g_grp: np.ndarray, g_w: np.ndarray, mark: np.ndarray, acc_w: np.ndarray):
     """``ChangeFinder.replay`` compiled: rho, pristine, paid per round and the failing pairs with their
     supporters' budgets (flat, cut by ``snap_ptr``). ``pair_t`` is sorted.
 
     Budgets are kept per cell of ``sequence_cells`` (a round's winner's supporters with the same earlier
-    winners: one budget each); ``p_ptr``, ``p_grp``, ``p_w`` give each project's supporters as classes
-    (``sequence_classes``) for the pair checks, each class's budget read from the cell holding it (``node``,
+    winners: one budget each); ``p_ptr``, ``p_end``, ``p_grp``, ``p_w`` give each project's supporters as classes
+    (``class_list``, built here for a project the first time its supporters are read: ``g_cls``, ``g_grp``,
+    ``g_w``, ``mark``, ``acc_w``) for the pair checks, each class's budget read from the cell holding it (``node``,
     brought up to date only when a round's pairs need it, from ``node0``, its state before round ``upto0``,
     when given), and the snapshots are per class. Returned with the rest: the state of ``node`` before the
     first round whose pairs needed it (``node_round``, -1 when it was not brought up from ``node0``), for the
@@ -439,54 +442,55 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                 compete = has_left and _can_compete(t, n_seq, s, q, rho_l, pri_l, tie_class, rank, approvers, margin)
                 if not compete and not snap_all:
                     continue
-                lo = p_ptr[q]
-                hi = p_ptr[q + 1]
                 c = cost[q]
                 need = c * (1 - margin) - slack
                 cap = rho_l * c
                 failed = False
-                if compete:
-                    skip = False
-                    if full:
-                        # the supporters' money at cap ``cap`` is concave in the cap and budgets only fall: bounded
-                        # by its value at the cap of the last exact check plus the slope there times the rise, and
-                        # by their money then; or by the reference's bounds plus what budgets may have risen
+                skip = not compete
+                if compete and full:
+                    # the supporters' money at cap ``cap`` is concave in the cap and budgets only fall: bounded
+                    # by its value at the cap of the last exact check plus the slope there times the rise, and
+                    # by their money then; or by the reference's bounds plus what budgets may have risen
+                    if t < n_seq:
+                        bound = min(f_at[q] + max(0.0, cap - k_at[q]) * wu_at[q], m_at[q])
+                    else:
+                        bound = m_at[q]
+                    if t < ref_rows:
                         if t < n_seq:
-                            bound = min(f_at[q] + max(0.0, cap - k_at[q]) * wu_at[q], m_at[q])
+                            other = min(ref_f[t, q] + max(0.0, cap - ref_k[t, q]) * ref_wu[t, q], ref_m[t, q])
                         else:
-                            bound = m_at[q]
-                        if t < ref_rows:
-                            if t < n_seq:
-                                other = min(ref_f[t, q] + max(0.0, cap - ref_k[t, q]) * ref_wu[t, q], ref_m[t, q])
-                            else:
-                                other = ref_m[t, q]
-                            bound = min(bound, other + rise[q])
-                        skip = bound * (1 + 1e-10) < need
-                    if not skip:
-                        if upto < t or node_round == -2:
-                            upto, node_round, keep = _classes_at(t, node, upto, node_round, node0, upto0, seq, p_ptr, p_grp,
-                                                                 sup_ptr, sup_cell)
-                            if keep:
-                                node_keep = node.copy()
-                        held = 0.0
-                        slope = 0.0
-                        money = 0.0
-                        for e in range(lo, hi):
-                            v = budget[node[p_grp[e]]]
-                            money += p_w[e] * v
-                            if v > cap:
-                                held += p_w[e] * cap
-                                slope += p_w[e]
-                            else:
-                                held += p_w[e] * v
-                        if t < n_seq:
-                            f_at[q] = held
-                            k_at[q] = cap
-                            wu_at[q] = slope
+                            other = ref_m[t, q]
+                        bound = min(bound, other + rise[q])
+                    skip = bound * (1 + 1e-10) < need
+                if not skip or snap_all:  # the supporters as classes are read: listed the first time
+                    class_list(q, p_ptr, p_end, p_grp, p_w, g_cls, g_grp, g_w, mark, acc_w)
+                    lo = p_ptr[q]
+                    hi = p_end[q]
+                if not skip:
+                    if upto < t or node_round == -2:
+                        upto, node_round, keep = _classes_at(t, node, upto, node_round, node0, upto0, seq, p_ptr, p_end,
+                                                             p_grp, sup_ptr, sup_cell)
+                        if keep:
+                            node_keep = node.copy()
+                    held = 0.0
+                    slope = 0.0
+                    money = 0.0
+                    for e in range(lo, hi):
+                        v = budget[node[p_grp[e]]]
+                        money += p_w[e] * v
+                        if v > cap:
+                            held += p_w[e] * cap
+                            slope += p_w[e]
                         else:
-                            held = money
-                        m_at[q] = money
-                        failed = held >= need
+                            held += p_w[e] * v
+                    if t < n_seq:
+                        f_at[q] = held
+                        k_at[q] = cap
+                        wu_at[q] = slope
+                    else:
+                        held = money
+                    m_at[q] = money
+                    failed = held >= need
                 if failed or snap_all:
                     if nf == cap_f:
                         cap_f *= 2
@@ -499,8 +503,8 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                         cap_d *= 2
                         snap = np.concatenate((snap, np.empty(cap_d - len(snap))))
                     if upto < t or node_round == -2:
-                        upto, node_round, keep = _classes_at(t, node, upto, node_round, node0, upto0, seq, p_ptr, p_grp,
-                                                             sup_ptr, sup_cell)
+                        upto, node_round, keep = _classes_at(t, node, upto, node_round, node0, upto0, seq, p_ptr, p_end,
+                                                             p_grp, sup_ptr, sup_cell)
                         if keep:
                             node_keep = node.copy()
                     for e in range(lo, hi):
@@ -581,22 +585,24 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
 
 
 @nb.njit(cache=True)
-def sequence_classes(members: np.ndarray, g_ptr: np.ndarray, g_idx: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray,
-                     p_w: np.ndarray, n_projects: int):
+def group_classes(members: np.ndarray, n_groups: int, p_ptr: np.ndarray, p_grp: np.ndarray):
     """Groups classed by the projects of ``members`` they support: replaying a sequence of those projects,
-    the groups of a class always hold the same. Returns the number of classes and, per project, its
-    supporters as classes with the weight of its supporters in each (CSR ``q_ptr``, ``q_cls``, ``q_w``).
+    the groups of a class always hold the same. Returns the number of classes and each group's class
+    (each project's supporters as classes: ``class_list``, built when first read).
 
     Classes are exact: an open-addressing table keyed by a hash of each group's bit row, rows compared
-    word by word on every hit, so a hash collision only costs a longer probe.
+    word by word on every hit, so a hash collision only costs a longer probe. The rows are set from the
+    members' supporters (``p_ptr``, ``p_grp``): a few projects' supporters, not every ballot's approvals.
     """
     m = len(members)
     words = max(1, (m + 63) // 64)
-    pos = np.full(n_projects, -1, dtype=np.int64)
-    for k in range(m):
-        pos[members[k]] = k
-    n_g = len(g_ptr) - 1
+    n_g = n_groups
     keys = np.zeros((n_g, words), dtype=np.uint64)
+    for k in range(m):
+        p = members[k]
+        bit = np.uint64(1) << np.uint64(k & 63)
+        for e in range(p_ptr[p], p_ptr[p + 1]):
+            keys[p_grp[e], k >> 6] |= bit
     size = 1
     while size < 2 * n_g + 2:
         size *= 2
@@ -606,10 +612,6 @@ def sequence_classes(members: np.ndarray, g_ptr: np.ndarray, g_idx: np.ndarray, 
     rep = np.empty(n_g, dtype=np.int64)
     n_cls = 0
     for g in range(n_g):
-        for f in range(g_ptr[g], g_ptr[g + 1]):
-            k = pos[g_idx[f]]
-            if k >= 0:
-                keys[g, k >> 6] |= np.uint64(1) << np.uint64(k & 63)
         acc = np.uint64(1469598103934665603)
         for w in range(words):
             acc = (acc ^ keys[g, w]) * np.uint64(1099511628211)
@@ -632,32 +634,48 @@ def sequence_classes(members: np.ndarray, g_ptr: np.ndarray, g_idx: np.ndarray, 
                 cls[g] = c
                 break
             slot = (slot + np.uint64(1)) & mask
-    # per project, its supporters' classes with the weight of its supporters in each
-    mark = np.full(n_cls, -1, dtype=np.int64)
-    acc_w = np.zeros(n_cls)
-    q_ptr = np.zeros(n_projects + 1, dtype=np.int64)
-    q_cls = np.empty(len(p_grp), dtype=np.int64)
-    q_w = np.empty(len(p_grp))
-    out = 0
-    for q in range(n_projects):
-        start = out
-        for e in range(p_ptr[q], p_ptr[q + 1]):
-            c = cls[p_grp[e]]
-            if mark[c] != q:
-                mark[c] = q
-                acc_w[c] = 0.0
-                q_cls[out] = c
-                out += 1
-            acc_w[c] += p_w[e]
-        for k in range(start, out):
-            q_w[k] = acc_w[q_cls[k]]
-        q_ptr[q + 1] = out
-    return n_cls, q_ptr, q_cls[:out].copy(), q_w[:out].copy()
+    return n_cls, cls
 
 
 @nb.njit(cache=True)
-def sequence_cells(seq: np.ndarray, n_cls: int, q_ptr: np.ndarray, q_cls: np.ndarray, q_w: np.ndarray):
-    """The cells of a replay of ``seq`` over the classes of ``sequence_classes``: round ``t``'s cells are its
+def class_list(q: int, q_ptr: np.ndarray, q_end: np.ndarray, q_cls: np.ndarray, q_w: np.ndarray, cls: np.ndarray,
+               p_grp: np.ndarray, p_w: np.ndarray, mark: np.ndarray, acc_w: np.ndarray) -> None:
+    """Project ``q``'s supporters as classes of ``group_classes`` (``cls``) with the weight of its supporters in
+    each, written to ``q_cls[q_ptr[q]:q_end[q]]`` and ``q_w`` (``q_ptr`` is the supporters' ``p_ptr``: a project
+    has at most as many classes as supporting groups) unless already there (``q_end[q] >= 0``). Built on
+    demand: a full check reads few projects' supporters (the others are proven by bounds), and rebuilding
+    every project's list at each change of the selected set cost ~3 ms on Hungary_Budapest_2024.
+    ``mark`` (per class, -1 at first) and ``acc_w`` are scratch arrays kept with the classes."""
+    if q_end[q] >= 0:
+        return
+    start = q_ptr[q]
+    out = start
+    for e in range(q_ptr[q], q_ptr[q + 1]):
+        c = cls[p_grp[e]]
+        if mark[c] != q:
+            mark[c] = q
+            acc_w[c] = 0.0
+            q_cls[out] = c
+            out += 1
+        acc_w[c] += p_w[e]
+    for k in range(start, out):
+        q_w[k] = acc_w[q_cls[k]]
+    q_end[q] = out
+
+
+@nb.njit(cache=True)
+def class_lists(projects: np.ndarray, q_ptr: np.ndarray, q_end: np.ndarray, q_cls: np.ndarray, q_w: np.ndarray,
+                cls: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray, mark: np.ndarray, acc_w: np.ndarray) -> None:
+    """``class_list`` for each of ``projects``."""
+    for q in projects:
+        class_list(q, q_ptr, q_end, q_cls, q_w, cls, p_grp, p_w, mark, acc_w)
+
+
+@nb.njit(cache=True)
+def sequence_cells(seq: np.ndarray, n_cls: int, q_ptr: np.ndarray, q_end: np.ndarray, q_cls: np.ndarray,
+                   q_w: np.ndarray):
+    """The cells of a replay of ``seq`` over the classes of ``group_classes`` (every winner's ``class_list``
+    built): round ``t``'s cells are its
     winner's supporters split by the earlier winners they support (all hold the same budget then). Returns
     per round the range of its cells (``cell_ptr``), each cell's parent (the cell that held its supporters'
     budget before the round; cell 0 is nobody paid yet) and weight, and per round, the cell of each of the
@@ -666,7 +684,7 @@ def sequence_cells(seq: np.ndarray, n_cls: int, q_ptr: np.ndarray, q_cls: np.nda
     tot = 1
     sup_ptr = np.zeros(n_seq + 1, dtype=np.int64)
     for r in range(n_seq):
-        tot += q_ptr[seq[r] + 1] - q_ptr[seq[r]]
+        tot += q_end[seq[r]] - q_ptr[seq[r]]
         sup_ptr[r + 1] = tot - 1
     node = np.zeros(n_cls, dtype=np.int64)
     sup_cell = np.empty(tot - 1, dtype=np.int64)
@@ -681,7 +699,7 @@ def sequence_cells(seq: np.ndarray, n_cls: int, q_ptr: np.ndarray, q_cls: np.nda
     for r in range(n_seq):
         cell_ptr[r] = nc
         s = seq[r]
-        for e in range(q_ptr[s], q_ptr[s + 1]):
+        for e in range(q_ptr[s], q_end[s]):
             k = q_cls[e]
             nd = node[k]
             if stamp[nd] != r:
