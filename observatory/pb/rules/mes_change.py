@@ -135,6 +135,8 @@ class ChangeFinder:
         self.g_ptr = np.asarray(groups.indptr, dtype=np.int64)
         self.g_idx = np.asarray(groups.indices, dtype=np.int64)
         self.proven_rounds = 0  # set by first_change
+        # the budget of that replay, and the prices and pristine flags of those rounds it found
+        self.proven_prices: tuple = (None, np.zeros(0), np.zeros(0, dtype=np.bool_))
         self.affine = True  # try the affine proof (``_affine``) before bisecting, and split where it guesses
         self.predicted: int | None = None  # set by ``_affine`` when it cannot prove: the interpolated change
         self._classes_of: tuple = (None, None, None)  # set of projects, its classes, last sequence asked
@@ -198,12 +200,14 @@ class ChangeFinder:
         needs the Python run (``mes._run``, which settles it exactly). ``trace`` as in ``mes._mes_float``.
 
         ``prefix``: winners proven to be MES's first ones at ``b`` (``proven_rounds`` of a search); they are
-        paid for without comparing candidates. Anything else there gives a wrong outcome."""
+        paid for without comparing candidates, at the prices the search's replay at ``b`` found
+        (``proven_prices``). Anything else there gives a wrong outcome."""
         from observatory.pb.rules.base import NEAR_TIE
 
         status, sel, paid, pristine = self._k.mes_run(
             float(b), self.by_rank, self.p_ptr, self.p_grp, self.p_w, self.cost, self.approvers_f, self.rank,
-            self.tie_class, self.n_groups, NEAR_TIE, np.asarray(prefix or [], dtype=np.int64))
+            self.tie_class, self.n_groups, NEAR_TIE, np.asarray(prefix or [], dtype=np.int64),
+            self.co_approval, *self._prefix_prices(float(b), prefix))
         if status != self._k.OK:
             return None
         if trace is not None:
@@ -212,6 +216,13 @@ class ChangeFinder:
             trace.rho.extend(np.where(pristine, 1.0 / self.approvers_f[sel],
                                       paid / self.cost[sel] * (1 + MARGIN)).tolist())
         return sel.tolist()
+
+    def _prefix_prices(self, x: float, prefix: list[int] | None) -> tuple[np.ndarray, np.ndarray]:
+        """The prices of ``prefix``'s rounds the last search found at budget ``x`` (none elsewhere)."""
+        at, paid, pristine = self.proven_prices
+        if not prefix or at != x:
+            return np.zeros(0), np.zeros(0, dtype=np.bool_)
+        return paid[:len(prefix)], pristine[:len(prefix)]
 
     # ---- pieces -------------------------------------------------------------------------------
     def _can_compete(self, t: int, seq: list[int], rho: float, pristine: bool, q: int) -> bool:
@@ -303,6 +314,7 @@ class ChangeFinder:
         those rounds passed its check there), so that run can start after them.
         """
         self.proven_rounds = 0
+        self.proven_prices = (None, np.zeros(0), np.zeros(0, dtype=np.bool_))
         b = Fraction(b)
         if self.eligible.sum() <= len(set(seq)):
             return 1  # everything is bought: no outcome can differ, and no proof would ever fail
@@ -326,8 +338,11 @@ class ChangeFinder:
             still = self._recheck(seq, failing, right)
             if not still:
                 return None
-            # every pair of an earlier round is proven at x1: MES there starts with these winners of seq
+            # every pair of an earlier round is proven at x1: MES there starts with these winners of seq,
+            # at the prices this replay found
             self.proven_rounds = min(t for t, _ in still)
+            _rho, pristine, paid = right.as_arrays()
+            self.proven_prices = (_at(b, x1), paid[:self.proven_rounds], pristine[:self.proven_rounds])
             return x1
         mid = (x0 + x1) // 2
         if self.affine:

@@ -120,15 +120,22 @@ def _pay(lo: int, hi: int, p_grp: np.ndarray, budget: np.ndarray, pi: float, nob
 @nb.njit(cache=True)
 def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray, p_w: np.ndarray,
             cost: np.ndarray, approvers: np.ndarray, rank: np.ndarray, tie_class: np.ndarray, n_groups: int,
-            near_tie: float, prefix: np.ndarray):
+            near_tie: float, prefix: np.ndarray, co: np.ndarray, prefix_paid: np.ndarray, prefix_pristine: np.ndarray):
     """One MES run at per-voter budget ``b``: (status, winners, their per-supporter payments, pristine flags).
 
     ``eligible`` must be sorted by lexico rank (the tie-break among equal rho bounds). ``prefix``: winners
-    known to come first (proven by ``ChangeFinder``), paid for without comparing candidates.
+    known to come first (proven by ``ChangeFinder``), paid for without comparing candidates; the first
+    ``len(prefix_paid)`` of them at those prices (and pristine flags), which the replay at this budget
+    that proved them computed, instead of pricing them again.
 
     ``status`` is ``FALLBACK`` when a near-tie needs the Python run (the other outputs are then empty).
     Candidates are evaluated in order of a lower bound on their rho (their rho when last evaluated:
     budgets only fall within a run) until the bound passes the best rho found, as the Python run does.
+
+    ``co`` (the co-approval weights, or empty) bounds what each project's supporters still hold: a winner's
+    supporters who do not approve ``q`` pay at most the price each, so those who do pay at least the cost
+    less that. A project whose bound is clearly under its cost is closed without reading its supporters,
+    where the exact check would close it too (the last round of a run reads every open project otherwise).
     """
     budget = np.full(n_groups, b)
     m = len(eligible)
@@ -152,14 +159,24 @@ def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray
     where = np.full(len(cost), -1, dtype=np.int64)
     for i in range(m):
         where[eligible[i]] = i
-    for p in prefix:  # proven winners: paid as the run would pay them, with the same near-tie checks
+    has_co = co.shape[0] == len(cost)
+    held_ub = np.empty(m)  # per candidate, an upper bound on its supporters' money (``co``)
+    for i in range(m):
+        held_ub[i] = b * approvers[eligible[i]]
+    slack = 1e-12 * b * n_groups  # float error on those bounds
+    for j in range(len(prefix)):  # proven winners: paid as the run would pay them, with the same near-tie checks
+        p = prefix[j]
         lo = p_ptr[p]
         hi = p_ptr[p + 1]
-        avail, mn = _holdings(lo, hi, p_grp, p_w, budget)
         c = cost[p]
-        if avail < c * (1 + near_tie):
-            return FALLBACK, empty_i, empty_f, empty_b
-        pi, nobody_capped = _payment(lo, hi, p_grp, p_w, budget, c, approvers[p], mn, near_tie)
+        if j < len(prefix_paid):
+            pi = prefix_paid[j]
+            nobody_capped = prefix_pristine[j]
+        else:
+            avail, mn = _holdings(lo, hi, p_grp, p_w, budget)
+            if avail < c * (1 + near_tie):
+                return FALLBACK, empty_i, empty_f, empty_b
+            pi, nobody_capped = _payment(lo, hi, p_grp, p_w, budget, c, approvers[p], mn, near_tie)
         if not _pay(lo, hi, p_grp, budget, pi, nobody_capped, near_tie):
             return FALLBACK, empty_i, empty_f, empty_b
         is_open[where[p]] = False
@@ -167,6 +184,8 @@ def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray
         paid[ns] = pi
         pristine[ns] = nobody_capped
         ns += 1
+        if has_co:
+            _lower_held(held_ub, is_open, eligible, co, p, c, approvers[p], pi)
     while True:
         k = 0
         for i in range(m):  # eligible is in lexico-rank order, so a stable sort gives (bound, rank)
@@ -184,10 +203,13 @@ def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray
             if lb[i] > best * (1 + near_tie):
                 break
             p = eligible[i]
+            c = cost[p]
+            if held_ub[i] < c * (1 - near_tie) - slack:
+                is_open[i] = False  # as below, proven by the bound
+                continue
             lo = p_ptr[p]
             hi = p_ptr[p + 1]
             avail, mn = _holdings(lo, hi, p_grp, p_w, budget)
-            c = cost[p]
             if avail < c * (1 - near_tie):
                 is_open[i] = False  # unaffordable now, and budgets only fall
                 continue
@@ -276,7 +298,21 @@ def mes_run(b: float, eligible: np.ndarray, p_ptr: np.ndarray, p_grp: np.ndarray
         paid[ns] = pi
         pristine[ns] = nobody_capped
         ns += 1
+        if has_co:
+            _lower_held(held_ub, is_open, eligible, co, p, cost[p], approvers[p], pi)
     return OK, sel[:ns].copy(), paid[:ns].copy(), pristine[:ns].copy()
+
+
+@nb.njit(cache=True)
+def _lower_held(held_ub: np.ndarray, is_open: np.ndarray, eligible: np.ndarray, co: np.ndarray, s: int, c: float,
+                w_s: float, pi: float) -> None:
+    """After ``s`` is bought at ``pi`` per supporter: each open project's supporters paid at least ``c`` less what
+    ``s``'s other supporters can have paid (``pi`` each at most)."""
+    for i in range(len(eligible)):
+        if is_open[i]:
+            least = c - (w_s - co[s, eligible[i]]) * pi
+            if least > 0.0:
+                held_ub[i] -= least
 
 
 @nb.njit(cache=True)
