@@ -315,7 +315,7 @@ def _lower_held(held_ub: np.ndarray, is_open: np.ndarray, eligible: np.ndarray, 
                 held_ub[i] -= least
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")  # called per pair in a replay's loop: a call costs more than it
 def _can_compete(t: int, n_seq: int, s: int, q: int, rho: float, pristine: bool, tie_class: np.ndarray,
                  rank: np.ndarray, approvers: np.ndarray, margin: float) -> bool:
     if t == n_seq:
@@ -400,8 +400,10 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
     else ``x - ref_x`` plus each earlier round's fall in price (a supporter's payment ``min(budget, price)``
     rises by at most its budget's rise, falls by at most the price's fall), counted for a project's supporters
     as ``x - ref_x`` times their weight plus each fall times the weight of those who also approve that round's
-    winner (``co``, the co-approval weights; empty: all of them). Most pairs are then proven far
-    from their cost without looking at their supporters.
+    winner (``co``, the co-approval weights; empty: all of them). In the capped bound only those the
+    reference counted under its cap can add their rise (the others count at most the cap already), and each
+    adds at most ``x - ref_x`` plus every fall. Most pairs are then proven far from their cost without
+    looking at their supporters.
 
     Why cells: round ``t``'s winner has thousands of classes of supporters but at most ``2 ** t`` distinct
     budgets among them (one per subset of earlier winners they support); pricing and paying per cell makes
@@ -428,6 +430,7 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
     rising = x > ref_x and ref_rows > 0
     # per project, how much more its supporters may hold together here than in the reference
     rise = weight_of * (x - ref_x) if rising else np.zeros(n)
+    each_rise = x - ref_x if rising else 0.0  # the most one supporter's budget may have risen (``fall``s added)
     has_co = co.shape[0] == n
     rho_out = np.empty(last + 1)
     prist_out = np.empty(last + 1, dtype=np.bool_)
@@ -461,6 +464,14 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                     if is_open[q]:
                         cand[nc] = q
                         nc += 1
+                if t < n_seq:
+                    nc = _screen(cand, nc, t, n_seq, s, left_rho[t], left_pristine[t], ref_rows, cost, margin, slack,
+                                 f_at, k_at, wu_at, m_at, ref_f, ref_k, ref_wu, ref_m, rise, each_rise, weight_of,
+                                 tie_class, rank, approvers)
+                else:
+                    nc = _screen(cand, nc, t, n_seq, s, np.inf, False, ref_rows, cost, margin, slack,
+                                 f_at, k_at, wu_at, m_at, ref_f, ref_k, ref_wu, ref_m, rise, each_rise, weight_of,
+                                 tie_class, rank, approvers)
             else:
                 while ip < len(pair_t) and pair_t[ip] < t:
                     ip += 1
@@ -475,7 +486,9 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                 pri_l = left_pristine[t]
             for k in range(nc):
                 q = cand[k]
-                compete = has_left and _can_compete(t, n_seq, s, q, rho_l, pri_l, tie_class, rank, approvers, margin)
+                # a full check's candidates were screened: they compete and no bound proves them
+                compete = full or (has_left and _can_compete(t, n_seq, s, q, rho_l, pri_l, tie_class, rank, approvers,
+                                                             margin))
                 if not compete and not snap_all:
                     continue
                 c = cost[q]
@@ -483,21 +496,6 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                 cap = rho_l * c
                 failed = False
                 skip = not compete
-                if compete and full:
-                    # the supporters' money at cap ``cap`` is concave in the cap and budgets only fall: bounded
-                    # by its value at the cap of the last exact check plus the slope there times the rise, and
-                    # by their money then; or by the reference's bounds plus what budgets may have risen
-                    if t < n_seq:
-                        bound = min(f_at[q] + max(0.0, cap - k_at[q]) * wu_at[q], m_at[q])
-                    else:
-                        bound = m_at[q]
-                    if t < ref_rows:
-                        if t < n_seq:
-                            other = min(ref_f[t, q] + max(0.0, cap - ref_k[t, q]) * ref_wu[t, q], ref_m[t, q])
-                        else:
-                            other = ref_m[t, q]
-                        bound = min(bound, other + rise[q])
-                    skip = bound * (1 + 1e-10) < need
                 if not skip or snap_all:  # the supporters as classes are read: listed the first time
                     class_list(q, p_ptr, p_end, p_grp, p_w, g_cls, g_grp, g_w, mark, acc_w)
                     lo = p_ptr[q]
@@ -508,17 +506,7 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                                                              p_grp, sup_ptr, sup_cell)
                         if keep:
                             node_keep = node.copy()
-                    held = 0.0
-                    slope = 0.0
-                    money = 0.0
-                    for e in range(lo, hi):
-                        v = budget[node[p_grp[e]]]
-                        money += p_w[e] * v
-                        if v > cap:
-                            held += p_w[e] * cap
-                            slope += p_w[e]
-                        else:
-                            held += p_w[e] * v
+                    held, slope, money = _class_money(lo, hi, p_grp, p_w, node, budget, cap)
                     if t < n_seq:
                         f_at[q] = held
                         k_at[q] = cap
@@ -543,8 +531,7 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
                                                              p_grp, sup_ptr, sup_cell)
                         if keep:
                             node_keep = node.copy()
-                    for e in range(lo, hi):
-                        snap[start + e - lo] = budget[node[p_grp[e]]]
+                    _snap_classes(lo, hi, p_grp, node, budget, snap, start)
                     fail_t[nf] = t
                     fail_q[nf] = q
                     fail_ok[nf] = failed
@@ -567,11 +554,7 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
         hi = cell_ptr[t + 1]
         c = cost[s]
         pi = c / weight_of[s]
-        mn = np.inf
-        for e in range(lo, hi):
-            v = budget[cell_parent[e]]
-            if v < mn:
-                mn = v
+        mn = _least_budget(lo, hi, cell_parent, budget)
         if mn >= pi * (1 + margin):
             rho_out[n_out] = 1.0 / approvers[s]
             prist_out[n_out] = True
@@ -591,24 +574,10 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
             fall = ref_paid[t] - pi
             for q in range(n):
                 rise[q] += (co[q, s] if has_co else weight_of[q]) * fall
+            each_rise += fall
         # pay, and record the capped set of this round (the affine piece of the replay in x) and whether it
         # is certain; the last round asked is only priced
-        amb = False
-        w_free = 0.0
-        for e in range(lo, hi):
-            v = budget[cell_parent[e]]
-            if abs(v - pi) <= pi * amb_tol:
-                amb = True
-            if v < pi:
-                cfg_cls[n_cfg] = e
-                n_cfg += 1
-            else:
-                w_free += cell_w[e]
-            if t != last:
-                after = v - pi
-                if after < 0.0:
-                    after = 0.0
-                budget[e] = after
+        n_cfg, amb, w_free = _pay_cells(lo, hi, cell_parent, cell_w, budget, pi, amb_tol, t != last, cfg_cls, n_cfg)
         cfg_amb[n_out] = amb or w_free <= 0.0
         cfg_ptr[n_out + 1] = n_cfg
         n_out += 1
@@ -618,6 +587,114 @@ def replay(x: float, seq: np.ndarray, last: int, full: bool, has_left: bool, lef
             fail_q[:nf].copy(), fail_ok[:nf].copy(), snap_ptr[:nf + 1].copy(), snap[:snap_ptr[nf]].copy(),
             cfg_ptr[:n_out + 1].copy(), cfg_cls[:n_cfg].copy(), cfg_amb[:n_out].copy(), rec_f, rec_k, rec_wu, rec_m,
             max(node_round, -1), node_keep)
+
+
+# The loops over cells and classes are small functions of their own: inlined in ``replay``, which holds
+# much state, each of their iterations cost several times more.
+@nb.njit(cache=True)
+def _least_budget(lo: int, hi: int, cell_parent: np.ndarray, budget: np.ndarray) -> float:
+    """The smallest budget the cells ``lo:hi`` start the round with (their parents' budgets)."""
+    mn = np.inf
+    for e in range(lo, hi):
+        v = budget[cell_parent[e]]
+        if v < mn:
+            mn = v
+    return mn
+
+
+@nb.njit(cache=True)
+def _pay_cells(lo: int, hi: int, cell_parent: np.ndarray, cell_w: np.ndarray, budget: np.ndarray, pi: float,
+               amb_tol: float, pay: bool, cfg_cls: np.ndarray, n_cfg: int) -> tuple[int, bool, float]:
+    """Charge the cells ``lo:hi`` ``pi`` each (those holding less pay all: budget 0) when ``pay``, and record the
+    capped ones in ``cfg_cls`` from ``n_cfg``: returns the new count, whether some budget is within ``amb_tol``
+    of the price (the capped set is uncertain) and the weight of those not capped."""
+    amb = False
+    w_free = 0.0
+    for e in range(lo, hi):
+        v = budget[cell_parent[e]]
+        if abs(v - pi) <= pi * amb_tol:
+            amb = True
+        if v < pi:
+            cfg_cls[n_cfg] = e
+            n_cfg += 1
+        else:
+            w_free += cell_w[e]
+        if pay:
+            after = v - pi
+            if after < 0.0:
+                after = 0.0
+            budget[e] = after
+    return n_cfg, amb, w_free
+
+
+@nb.njit(cache=True)
+def _class_money(lo: int, hi: int, p_grp: np.ndarray, p_w: np.ndarray, node: np.ndarray, budget: np.ndarray,
+                 cap: float) -> tuple[float, float, float]:
+    """What the classes ``p_grp[lo:hi]`` (budget read from the cell holding each) hold capped at ``cap``, the weight
+    of those above it, and what they hold."""
+    held = 0.0
+    slope = 0.0
+    money = 0.0
+    for e in range(lo, hi):
+        v = budget[node[p_grp[e]]]
+        money += p_w[e] * v
+        if v > cap:
+            held += p_w[e] * cap
+            slope += p_w[e]
+        else:
+            held += p_w[e] * v
+    return held, slope, money
+
+
+@nb.njit(cache=True)
+def _snap_classes(lo: int, hi: int, p_grp: np.ndarray, node: np.ndarray, budget: np.ndarray, snap: np.ndarray,
+                  start: int) -> None:
+    """The budgets of the classes ``p_grp[lo:hi]`` into ``snap`` from ``start``."""
+    for e in range(lo, hi):
+        snap[start + e - lo] = budget[node[p_grp[e]]]
+
+
+@nb.njit(cache=True)
+def _screen(cand: np.ndarray, nc: int, t: int, n_seq: int, s: int, rho_l: float, pri_l: bool, ref_rows: int,
+            cost: np.ndarray, margin: float, slack: float, f_at: np.ndarray, k_at: np.ndarray, wu_at: np.ndarray,
+            m_at: np.ndarray, ref_f: np.ndarray, ref_k: np.ndarray, ref_wu: np.ndarray, ref_m: np.ndarray,
+            rise: np.ndarray, each_rise: float, weight_of: np.ndarray, tie_class: np.ndarray, rank: np.ndarray,
+            approvers: np.ndarray) -> int:
+    """A full check's candidates of round ``t`` that compete with its winner and that no bound proves unable
+    to pay at the winner's rho (``replay``); compacted at the front of ``cand``, their number returned.
+
+    Its own function: inside the replay's loop, which holds much state, each of the thousands of candidates of a
+    full check cost ~40 ns more even when skipped at once.
+
+    The supporters' money at cap ``cap`` is concave in the cap and budgets only fall: bounded by its value at
+    the cap of the last exact check plus the slope there times the rise, and by their money then; or by the
+    reference's bounds plus what budgets may have risen, which are kept as this replay's when tighter (so the
+    next full check inherits them)."""
+    kept = 0
+    for k in range(nc):
+        q = cand[k]
+        if not _can_compete(t, n_seq, s, q, rho_l, pri_l, tie_class, rank, approvers, margin):
+            continue
+        c = cost[q]
+        cap = rho_l * c
+        if t < ref_rows:
+            m_at[q] = min(m_at[q], ref_m[t, q] + rise[q])
+            if t < n_seq:
+                # those over the reference's cap count at ``cap`` whatever they gained: only the others' rise
+                f_ref = ref_f[t, q] + min(rise[q], (weight_of[q] - ref_wu[t, q]) * each_rise)
+                if f_ref + max(0.0, cap - ref_k[t, q]) * ref_wu[t, q] < f_at[q] + max(0.0, cap - k_at[q]) * wu_at[q]:
+                    f_at[q] = f_ref
+                    k_at[q] = ref_k[t, q]
+                    wu_at[q] = ref_wu[t, q]
+        if t < n_seq:
+            bound = min(f_at[q] + max(0.0, cap - k_at[q]) * wu_at[q], m_at[q])
+        else:
+            bound = m_at[q]
+        if bound * (1 + 1e-10) < c * (1 - margin) - slack:
+            continue
+        cand[kept] = q
+        kept += 1
+    return kept
 
 
 @nb.njit(cache=True)
