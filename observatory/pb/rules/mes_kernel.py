@@ -48,17 +48,23 @@ def _price_sorted(lo: int, hi: int, p_grp: np.ndarray, p_w: np.ndarray, budget: 
 @nb.njit(cache=True)
 def price(lo: int, hi: int, p_grp: np.ndarray, p_w: np.ndarray, budget: np.ndarray, c: float, total_w: float,
           start: float) -> float:
-    """``mes_change.price`` on the supporters ``p_grp[lo:hi]``: Newton's method from the left of the root."""
+    """``mes_change.price`` on the supporters ``p_grp[lo:hi]``: Newton's method from the left of the root.
+
+    Each pass also finds the smallest budget above ``pi``: up to it, what the supporters hold is linear in the
+    price, so a step that stays below it lands on the root and needs no pass to confirm it."""
     pi = max(c / total_w, start)
     for _ in range(64):
         held = 0.0
         slope = 0.0
+        brk = np.inf
         for e in range(lo, hi):
             v = budget[p_grp[e]]
             w = p_w[e]
             if v > pi:
                 held += w * pi
                 slope += w
+                if v < brk:
+                    brk = v
             else:
                 held += w * v
         if held >= c:
@@ -68,6 +74,8 @@ def price(lo: int, hi: int, p_grp: np.ndarray, p_w: np.ndarray, budget: np.ndarr
         nxt = pi + (c - held) / slope
         if nxt <= pi:
             return pi
+        if nxt <= brk:
+            return nxt
         pi = nxt
     return _price_sorted(lo, hi, p_grp, p_w, budget, c)
 
